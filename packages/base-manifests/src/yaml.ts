@@ -1,0 +1,93 @@
+/**
+ * The one adapter for the `yaml` library: every YAML file this project writes goes through
+ * `stringifyManifests`, every YAML it reads through `parseManifests`, with options pinned so
+ * output is byte-stable.
+ * @see https://eemeli.org/yaml/#options
+ */
+import { Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+
+/**
+ * Pinned stringify options: no line folding (`lineWidth: 0`), no anchors for repeated objects
+ * (`aliasDuplicateObjects: false`), block sequences indented under their key like kubectl prints.
+ */
+const STRINGIFY_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true } as const;
+const DOCUMENT_OPTIONS = { aliasDuplicateObjects: false } as const;
+
+/** Where a parse error happened: file, 1-based line and column. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Thrown when a YAML file cannot be parsed; `code` is always `YAML_INVALID`. */
+export class YamlError extends Error {
+  readonly code = 'YAML_INVALID';
+  constructor(message: string, readonly position: SourcePosition, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'YamlError';
+  }
+}
+
+/**
+ * Serialises JSON values as one YAML stream: documents joined by `---`, LF line endings, one
+ * trailing newline. An optional header comment (one `#` line per line of text) precedes the first
+ * document.
+ *
+ * @param documents plain JSON values (objects in the order they should appear).
+ * @param header text of the leading comment, without `#`.
+ * @returns the YAML text; identical input gives identical bytes.
+ */
+export function stringifyManifests(documents: readonly unknown[], header?: string): string {
+  const parts = documents.map((value, index) => {
+    const doc = new Document(value, DOCUMENT_OPTIONS);
+    if (index === 0 && header) doc.commentBefore = header.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
+    return doc.toString(STRINGIFY_OPTIONS);
+  });
+  return parts.join('---\n');
+}
+
+/** A block-literal-friendly YAML rendering of one value, used for inline patch bodies. */
+export function stringifyValue(value: unknown): string {
+  return new Document(value, DOCUMENT_OPTIONS).toString(STRINGIFY_OPTIONS);
+}
+
+/**
+ * Parses a YAML stream into its documents, skipping empty ones (a trailing `---`).
+ *
+ * @param text the file's contents.
+ * @param file the name to put in errors (repository-relative path or `<stdout of kustomize>`).
+ * @returns one JSON value per non-empty document.
+ * @throws YamlError (`YAML_INVALID`) with file, line and column of the first error.
+ */
+export function parseManifests(text: string, file: string): unknown[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const values: unknown[] = [];
+  for (const doc of list) {
+    const error = doc.errors[0];
+    if (error) {
+      const pos = lineCounter.linePos(error.pos[0]);
+      throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    if (value !== null && value !== undefined) values.push(value);
+  }
+  return values;
+}
+
+/**
+ * Parses a single-document YAML file.
+ * @throws YamlError (`YAML_INVALID`) as `parseManifests`.
+ */
+export function parseManifest(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
+  }
+  return doc.toJS();
+}
