@@ -1,0 +1,86 @@
+/**
+ * The clearml-k8s command line: flag parsing (node:util `parseArgs`) and dispatch to the library
+ * packages. Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
+ */
+import { parseArgs } from 'node:util';
+import { credentialsCommand } from './commands/credentials.ts';
+import { composeCommand } from './commands/compose.ts';
+import { verifyCommand } from './commands/verify.ts';
+import { EXIT, type CommandIo } from './io.ts';
+import { findRepoRoot } from './repo-root.ts';
+
+export const USAGE = `Usage: clearml-k8s <command> [options]
+
+Commands:
+  compose [--check]        regenerate base/ and overlays/ (--check: list files that would change, exit 1)
+  verify [DIR...] [--json] build overlays with kustomize and check them (default: every overlay)
+  credentials              print a Namespace and the enterprise credentials Secret with random values,
+                           for: clearml-k8s credentials | kubectl create -f -
+
+Options:
+  --root DIR               repository root (default: nearest ancestor with turbo.json)
+  -h, --help               show this help
+
+Engine: $KUSTOMIZE if set (a kustomize binary, or a command such as "kubectl.1.27 kustomize"),
+else kustomize on PATH, else kubectl kustomize.
+Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
+`;
+
+const OPTIONS = {
+  check: { type: 'boolean' },
+  json: { type: 'boolean' },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Errors that carry a `code` are expected (bad input, missing engine): printed without a stack. */
+function isCodedError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/**
+ * Runs the CLI.
+ * @param argv arguments after the program name.
+ * @returns the exit code.
+ */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`clearml-k8s: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const [command, ...rest] = parsed.positionals;
+  const { values } = parsed;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr).write(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json'], credentials: [] };
+  if (!(command in allowed)) {
+    io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const misplaced = (['check', 'json'] as const).filter((o) => values[o] !== undefined && !allowed[command]!.includes(o));
+  if (misplaced.length || (command !== 'verify' && rest.length)) {
+    io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : `argument "${rest[0]}"`}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (command === 'credentials') return credentialsCommand(io);
+  const root = values.root ?? findRepoRoot(io.cwd);
+  if (!root) {
+    io.stderr.write(`clearml-k8s: no repository root above ${io.cwd}: expected a directory with turbo.json and packages/; run inside a clearml-k8s clone or pass --root\n`);
+    return EXIT.usage;
+  }
+  try {
+    if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
+    return await verifyCommand(root, { dirs: rest, json: values.json ?? false }, io);
+  } catch (error) {
+    if (isCodedError(error)) {
+      io.stderr.write(`clearml-k8s ${command}: ${error.code}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

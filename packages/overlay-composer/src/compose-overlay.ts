@@ -1,0 +1,139 @@
+/**
+ * Composes one overlay: diffs parent and desired objects, emits the differences as RFC 6902
+ * patches with a `target` (kind + name), image changes as `images:`, new objects as resource
+ * files, and proves the result reproduces the desired objects.
+ */
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  generatedHeader,
+  kustomization as makeKustomization,
+  objectId,
+  sortObjects,
+  type GeneratedFile,
+  type Kustomization,
+  type KustomizePatch,
+  type ManifestObject,
+} from '@clearml-k8s/base-manifests';
+import { stringifyManifests, stringifyValue, parseManifest } from '@clearml-k8s/base-manifests/yaml';
+import { ComposerError } from './composer-error.ts';
+import { guardIndexPaths } from './index-guards.ts';
+import { applyImageOverrides, extractImageOverrides } from './images.ts';
+import { applyOperations, diffDocuments, type PatchOperation } from './json-patch.ts';
+
+/** The result of composing an overlay. */
+export interface ComposedOverlay {
+  /** Repository-relative directory, e.g. `overlays/enterprise`. */
+  dir: string;
+  kustomization: Kustomization;
+  /** New objects, grouped into files inside `dir` (file name → objects). */
+  resourceFiles: { file: string; objects: ManifestObject[] }[];
+  /** What the overlay must render (the profile's output), sorted by object id. */
+  intended: ManifestObject[];
+  /** The generated files: resource files and `kustomization.yaml`. */
+  files: GeneratedFile[];
+}
+
+/** `PersistentVolumeClaim` → `persistent-volume-claims.yaml`. */
+export function resourceFileName(kind: string): string {
+  const kebab = kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return `${kebab.endsWith('s') ? `${kebab}es` : `${kebab}s`}.yaml`;
+}
+
+/**
+ * Composes an overlay directory from parent and desired objects.
+ *
+ * @param input.dir repository-relative overlay directory (`overlays/latest`).
+ * @param input.parentDir repository-relative directory of the parent (`base`).
+ * @param input.parentObjects what `kustomize build parentDir` renders.
+ * @param input.desiredObjects what this overlay must render.
+ * @param input.source the source named in the generated header.
+ * @throws ComposerError `COMPOSE_OBJECT_REMOVED` when a parent object is missing from the desired
+ *   objects (JSON patches cannot delete objects); `COMPOSE_NOT_EQUIVALENT` when the emitted
+ *   kustomization would not reproduce the desired objects (a composer bug).
+ * @see https://www.rfc-editor.org/rfc/rfc6902
+ */
+export function composeOverlay(input: {
+  dir: string;
+  parentDir: string;
+  parentObjects: readonly ManifestObject[];
+  desiredObjects: readonly ManifestObject[];
+  source: string;
+}): ComposedOverlay {
+  const desiredById = new Map(input.desiredObjects.map((o) => [objectId(o), o]));
+  const parentIds = new Set(input.parentObjects.map(objectId));
+  const changes = new Map<string, { object: ManifestObject; operations: PatchOperation[] }>();
+  for (const parent of input.parentObjects) {
+    const desired = desiredById.get(objectId(parent));
+    if (!desired) {
+      throw new ComposerError(
+        'COMPOSE_OBJECT_REMOVED',
+        `${input.dir}: the profile removes ${objectId(parent)}; expected every parent object to remain (JSON 6902 patches cannot delete objects); received no such object; keep the object and change its fields instead`,
+        input.dir,
+      );
+    }
+    changes.set(objectId(parent), { object: parent, operations: diffDocuments(parent, desired) });
+  }
+  const { images, operationsById } = extractImageOverrides(input.parentObjects, changes, objectId);
+
+  const patches: KustomizePatch[] = [];
+  for (const parent of input.parentObjects) {
+    const operations = operationsById.get(objectId(parent)) ?? [];
+    if (operations.length === 0) continue;
+    patches.push({
+      target: { kind: parent.kind, name: parent.metadata.name },
+      patch: stringifyValue(guardIndexPaths(parent, operations)),
+    });
+  }
+
+  const added = sortObjects(input.desiredObjects.filter((o) => !parentIds.has(objectId(o))));
+  const resourceFiles: { file: string; objects: ManifestObject[] }[] = [];
+  for (const object of added) {
+    const file = resourceFileName(object.kind);
+    const group = resourceFiles.find((f) => f.file === file);
+    if (group) group.objects.push(object);
+    else resourceFiles.push({ file, objects: [object] });
+  }
+  resourceFiles.sort((a, b) => a.file.localeCompare(b.file));
+
+  const kustomization = makeKustomization({
+    resources: [path.posix.relative(input.dir, input.parentDir), ...resourceFiles.map((f) => f.file)],
+    images,
+    patches,
+  });
+  const intended = sortObjects(input.desiredObjects);
+  const simulated = sortObjects(simulateOverlay(input.parentObjects, kustomization, added));
+  if (!isDeepStrictEqual(simulated, intended)) {
+    throw new ComposerError(
+      'COMPOSE_NOT_EQUIVALENT',
+      `${input.dir}: the composed kustomization does not reproduce the profile's objects; expected ${intended.length} objects as the profile returns them, received a different rendering; this is a composer bug, report it with the profile name`,
+      input.dir,
+    );
+  }
+  const header = generatedHeader(input.source);
+  const files: GeneratedFile[] = [
+    ...resourceFiles.map((f) => ({ path: `${input.dir}/${f.file}`, content: stringifyManifests(f.objects, header) })),
+    { path: `${input.dir}/kustomization.yaml`, content: stringifyManifests([kustomization], header) },
+  ];
+  return { dir: input.dir, kustomization, resourceFiles, intended, files };
+}
+
+/**
+ * What a kustomization renders on top of `parentObjects`, computed in process: `images:` first,
+ * then each patch on the objects its target names, plus the added resource objects. Key order is
+ * normalised (`apiVersion`, `kind`, `metadata` first) as kustomize prints it.
+ * @throws fast-json-patch errors when a patch does not apply (a failing `test`).
+ */
+export function simulateOverlay(
+  parentObjects: readonly ManifestObject[],
+  kustomization: Kustomization,
+  addedObjects: readonly ManifestObject[],
+): ManifestObject[] {
+  let objects = applyImageOverrides(parentObjects, kustomization.images ?? []);
+  for (const patch of kustomization.patches ?? []) {
+    const operations = parseManifest(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`) as PatchOperation[];
+    const pattern = new RegExp(`^(?:${patch.target.name})$`);
+    objects = objects.map((o) => (o.kind === patch.target.kind && pattern.test(o.metadata.name) ? applyOperations(o, operations) : o));
+  }
+  return [...objects, ...addedObjects.map((o) => structuredClone(o))];
+}

@@ -1,0 +1,46 @@
+/**
+ * Composes the whole generated tree: `base/` and `overlays/<profile>/` for every stock profile.
+ * Pure: no file system access.
+ */
+import { BASE_DIR, baseObjects, renderBase, type GeneratedFile, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { composeOverlay, type ComposedOverlay } from './compose-overlay.ts';
+import type { Profile, ProfileName } from './profile.ts';
+import { PROFILES } from './profiles/index.ts';
+
+/** Repository-relative directory of the stock overlays. */
+export const OVERLAYS_DIR = 'overlays';
+
+/** Directories whose contents `compose` owns entirely (stale files there are drift). */
+export function generatedDirs(): string[] {
+  return [BASE_DIR, ...PROFILES.map((p) => `${OVERLAYS_DIR}/${p.name}`)];
+}
+
+/** A composed stock overlay with its profile. */
+export interface ComposedProfile extends ComposedOverlay {
+  profile: Profile;
+}
+
+/**
+ * Composes every stock overlay in dependency order.
+ * @returns the overlays (with their intended objects) and all generated files, base first.
+ * @throws ComposerError from `composeOverlay`.
+ */
+export function composeTree(): { files: GeneratedFile[]; overlays: ComposedProfile[] } {
+  const rendered = new Map<'base' | ProfileName, { dir: string; objects: ManifestObject[] }>([['base', { dir: BASE_DIR, objects: baseObjects() }]]);
+  const overlays: ComposedProfile[] = [];
+  for (const profile of PROFILES) {
+    const parent = rendered.get(profile.parent);
+    if (!parent) throw new Error(`profile ${profile.name} is listed before its parent ${profile.parent}`);
+    const dir = `${OVERLAYS_DIR}/${profile.name}`;
+    const composed = composeOverlay({
+      dir,
+      parentDir: parent.dir,
+      parentObjects: parent.objects,
+      desiredObjects: profile.apply(parent.objects),
+      source: profile.source,
+    });
+    rendered.set(profile.name, { dir, objects: composed.intended });
+    overlays.push({ ...composed, profile });
+  }
+  return { files: [...renderBase(), ...overlays.flatMap((o) => o.files)], overlays };
+}

@@ -1,0 +1,61 @@
+/**
+ * Guards index-based JSON-patch paths. `/spec/ports/1/nodePort` silently hits the wrong element
+ * after the base is reordered; a `test` op in front of it makes the build fail loudly instead
+ * ("testing value ... failed"). Appends become `/-`.
+ * @see ../../../../shared/reference/kustomize-and-verification.md ("Where kustomize is silent")
+ */
+import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from './json-patch.ts';
+
+/**
+ * For each operation whose path crosses an array index, inserts `test` ops that pin the element's
+ * identity: its `name` when it has one (containers, env, ports, volumes), else its whole value.
+ * An `add` at the end of an array is rewritten to `/-`. Tests are evaluated against the document
+ * as the preceding operations left it, so they hold when kustomize applies the list in order.
+ *
+ * @param document the object the operations apply to (not modified).
+ * @param operations RFC 6902 operations, as produced by `diffDocuments`.
+ * @returns the guarded list; applying it to `document` gives the same result as `operations`.
+ */
+export function guardIndexPaths(document: unknown, operations: readonly PatchOperation[]): PatchOperation[] {
+  let current = structuredClone(document);
+  const guarded: PatchOperation[] = [];
+  let emitted = new Set<string>();
+  for (const original of operations) {
+    let op = original;
+    const tokens = pointerTokens(op.path);
+    for (let i = 0; i < tokens.length; i++) {
+      const container = valueAt(current, pointerFromTokens(tokens.slice(0, i)));
+      const token = tokens[i]!;
+      if (!Array.isArray(container) || !/^\d+$/.test(token)) continue;
+      const index = Number(token);
+      const isLast = i === tokens.length - 1;
+      if (isLast && op.op === 'add' && index === container.length) {
+        op = { ...op, path: pointerFromTokens([...tokens.slice(0, i), '-']) };
+        continue;
+      }
+      const element: unknown = container[index];
+      if (element === undefined) continue;
+      const hasName = typeof element === 'object' && element !== null && typeof (element as { name?: unknown }).name === 'string';
+      const testPath = pointerFromTokens(hasName ? [...tokens.slice(0, i + 1), 'name'] : tokens.slice(0, i + 1));
+      const test: PatchOperation = { op: 'test', path: testPath, value: hasName ? (element as { name: string }).name : element };
+      const key = JSON.stringify(test);
+      if (!emitted.has(key)) {
+        guarded.push(test);
+        emitted.add(key);
+      }
+    }
+    guarded.push(op);
+    const shifts = op.op !== 'test' && (shiftsIndexes(current, op) || op.path.endsWith('/name'));
+    current = applyOperations(current, [op]);
+    if (shifts) emitted = new Set();
+  }
+  return guarded;
+}
+
+/** True when the op adds or removes an array element, or replaces or removes a whole array (earlier tests may no longer hold). */
+function shiftsIndexes(before: unknown, op: PatchOperation): boolean {
+  const last = pointerTokens(op.path).at(-1) ?? '';
+  if (/^\d+$/.test(last) || last === '-') return true;
+  if ((op.op === 'replace' || op.op === 'add') && Array.isArray(op.value)) return true;
+  return Array.isArray(valueAt(before, op.path));
+}

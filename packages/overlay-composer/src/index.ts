@@ -1,0 +1,12 @@
+export * from './compose-overlay.ts';
+export * from './compose-tree.ts';
+export * from './composer-error.ts';
+export * from './enterprise-credentials.ts';
+export * from './images.ts';
+export * from './index-guards.ts';
+export * from './json-patch.ts';
+export * from './profile.ts';
+export * from './profiles/index.ts';
+export { ENTERPRISE_BASE_DOMAIN, ENTERPRISE_TLS_SECRET, FILES_PROXY_BODY_SIZE, SESSION_COOKIE_NAME } from './profiles/enterprise.ts';
+export { NON_ROOT_UIDS, PVC_SIZES, claimName } from './profiles/non-root.ts';
+export * from './write-tree.ts';

@@ -1,0 +1,50 @@
+/**
+ * The one adapter for `fast-json-patch` (RFC 6902). Default import, because the named ESM
+ * exports fail in plain Node; documents are never mutated.
+ * @see https://www.rfc-editor.org/rfc/rfc6902
+ */
+import jsonpatch, { type Operation } from 'fast-json-patch';
+
+/** One RFC 6902 operation, as kustomize reads them from a patch. */
+export type PatchOperation =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
+
+/**
+ * The operations that turn `from` into `to` (fast-json-patch `compare`, no `test` ops).
+ * Arrays are compared index by index.
+ */
+export function diffDocuments(from: unknown, to: unknown): PatchOperation[] {
+  return jsonpatch.compare(from as object, to as object, false) as PatchOperation[];
+}
+
+/**
+ * Applies operations to a copy of `document`, validating each (a failing `test`, a `remove`
+ * of a missing path, an `add` under a missing parent all throw).
+ * @returns the patched copy; `document` is unchanged.
+ * @throws fast-json-patch `JsonPatchError` (name `TEST_OPERATION_FAILED`, `OPERATION_PATH_UNRESOLVABLE`, ...).
+ */
+export function applyOperations<T>(document: T, operations: readonly PatchOperation[]): T {
+  const copy = structuredClone(document);
+  return jsonpatch.applyPatch(copy, operations as Operation[], true, true).newDocument as T;
+}
+
+/** The value at a JSON pointer, or `undefined` when the path does not resolve. */
+export function valueAt(document: unknown, pointer: string): unknown {
+  try {
+    return jsonpatch.getValueByPointer(document, pointer);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a JSON pointer into unescaped tokens (`/a~1b/0` → `['a/b', '0']`). */
+export function pointerTokens(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Joins tokens into a JSON pointer, escaping `~` and `/`. */
+export function pointerFromTokens(tokens: readonly string[]): string {
+  return tokens.map((t) => '/' + t.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}

@@ -1,0 +1,53 @@
+/**
+ * A profile: a pure function from the objects of its parent (the base or another overlay) to the
+ * objects the overlay should render, plus what the verifier should expect of the result.
+ */
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+
+/** The stock overlays under `overlays/`. */
+export type ProfileName = 'current_version' | 'latest' | 'enterprise' | 'non-root';
+
+/** How users reach the three endpoints in a profile's output. */
+export type Exposure =
+  | { kind: 'nodePort' }
+  | { kind: 'ingress'; baseDomain: string };
+
+export interface Profile {
+  /** Directory name under `overlays/`. */
+  name: ProfileName;
+  /** The overlay (or `base`) this one is built on. */
+  parent: 'base' | ProfileName;
+  /** One line for the README and the header of the generated kustomization. */
+  summary: string;
+  /** Source file of the profile, for the generated header. */
+  source: string;
+  exposure: Exposure;
+  /**
+   * Pure: parent objects in, desired objects out. Must not mutate its input.
+   * Objects it adds are written as resource files of the overlay (grouped by kind).
+   */
+  apply(parent: readonly ManifestObject[]): ManifestObject[];
+}
+
+/**
+ * Applies `change` to a copy of each object matching `kind` (and `name` when given).
+ * A small building block for profiles: returns new objects, never mutates.
+ */
+export function mapObjects(
+  objects: readonly ManifestObject[],
+  match: { kind: string; name?: string },
+  change: (object: any) => void,
+): ManifestObject[] {
+  return objects.map((o) => {
+    if (o.kind !== match.kind || (match.name !== undefined && o.metadata.name !== match.name)) return o;
+    const copy = structuredClone(o);
+    change(copy);
+    return copy;
+  });
+}
+
+/** Every container and init container of a workload's pod template (mutable references). */
+export function podContainers(object: any): any[] {
+  const spec = object?.spec?.template?.spec;
+  return spec ? [...(spec.initContainers ?? []), ...(spec.containers ?? [])] : [];
+}

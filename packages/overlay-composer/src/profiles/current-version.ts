@@ -1,0 +1,18 @@
+/**
+ * `current_version`: the release catalog's pinned tags (already in the base) with
+ * `imagePullPolicy: IfNotPresent` on every container, so a restart never changes what runs.
+ * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt (`kubectl apply -k overlays/current_version`)
+ */
+import { mapObjects, podContainers, type Profile } from '../profile.ts';
+
+export const currentVersionProfile: Profile = {
+  name: 'current_version',
+  parent: 'base',
+  summary: 'Every image pinned to the release catalog, pulled only when missing (IfNotPresent). The recommended overlay.',
+  source: 'packages/overlay-composer/src/profiles/current-version.ts',
+  exposure: { kind: 'nodePort' },
+  apply: (parent) =>
+    mapObjects(parent, { kind: 'Deployment' }, (d) => {
+      for (const c of podContainers(d)) c.imagePullPolicy = 'IfNotPresent';
+    }),
+};

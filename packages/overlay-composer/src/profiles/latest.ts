@@ -1,0 +1,25 @@
+/**
+ * `latest`: ClearML images on their `latest` tag, pulled on every start. Not recommended (as
+ * upstream says of `kubectl apply -k base`): a restart can upgrade the server under your data.
+ * Database images keep their catalog tags (no safe `latest` exists for them).
+ */
+import { parseImageReference } from '../images.ts';
+import { RELEASE_CATALOG } from '@clearml-k8s/base-manifests';
+import { mapObjects, podContainers, type Profile } from '../profile.ts';
+
+export const latestProfile: Profile = {
+  name: 'latest',
+  parent: 'base',
+  summary: 'ClearML images on `latest`, imagePullPolicy Always. Not recommended: a restart may upgrade the server.',
+  source: 'packages/overlay-composer/src/profiles/latest.ts',
+  exposure: { kind: 'nodePort' },
+  apply: (parent) =>
+    mapObjects(parent, { kind: 'Deployment' }, (d) => {
+      for (const c of podContainers(d)) {
+        const { name } = parseImageReference(c.image);
+        const entry = Object.values(RELEASE_CATALOG.images).find((i) => i.repository === name);
+        if (entry?.latestTag) c.image = `${name}:${entry.latestTag}`;
+        c.imagePullPolicy = 'Always';
+      }
+    }),
+};

@@ -1,0 +1,54 @@
+/**
+ * Check `ingress-hosts`: on Ingress overlays, `api.`, `app.` and `files.` of the base domain each
+ * route to the right Service and port, and that Service reaches the right container.
+ * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt (hosts api./app./files.<BASE_DOMAIN>)
+ */
+import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import type { Finding } from '../finding.ts';
+import { checkServiceRoute } from './node-ports.ts';
+
+/** Every `host → Service:port` rule in the build's Ingresses. */
+export function observedHosts(objects: readonly ManifestObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === 'Ingress')
+    .flatMap((o: any) => (o.spec?.rules ?? []).map((r: any) => r.host as string))
+    .filter(Boolean)
+    .sort();
+}
+
+/**
+ * @param objects parsed build output.
+ * @param baseDomain e.g. `clearml.example.com`.
+ */
+export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain: string): Finding[] {
+  const findings: Finding[] = [];
+  const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
+  for (const endpoint of PUBLIC_ENDPOINTS) {
+    const component = STACK[endpoint.component];
+    const host = `${endpoint.hostLabel}.${baseDomain}`;
+    const routes = ingresses.flatMap((ing) =>
+      (ing.spec?.rules ?? []).flatMap((rule: any, r: number) =>
+        rule.host === host ? (rule.http?.paths ?? []).map((p: any, i: number) => ({ ing, path: `/spec/rules/${r}/http/paths/${i}/backend/service`, backend: p.backend?.service, urlPath: p.path })) : [],
+      ),
+    );
+    if (routes.length === 0) {
+      findings.push({ check: 'ingress-hosts', resource: `Ingress/clearml/${component.name}`, path: '/spec/rules', message: `no Ingress rule for host ${host}; expected ${host} → ${component.name}:${component.servicePort}; add the rule` });
+      continue;
+    }
+    for (const route of routes) {
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === route.backend?.name && o.metadata.namespace === route.ing.metadata.namespace) as any;
+      const portIndex: number = service ? (service.spec?.ports ?? []).findIndex((p: any) => (route.backend?.port?.number !== undefined ? p.port === route.backend.port.number : p.name === route.backend?.port?.name)) : -1;
+      if (route.backend?.name !== component.name || !service || portIndex < 0 || service.spec.ports[portIndex].port !== component.servicePort) {
+        findings.push({
+          check: 'ingress-hosts',
+          resource: objectId(route.ing),
+          path: route.path,
+          message: `host ${host} path ${route.urlPath}: expected Service ${component.name} port ${component.servicePort}, received ${JSON.stringify(route.backend ?? null)}${service ? '' : ' (no such Service)'}; point the backend at ${component.name}:${component.servicePort}`,
+        });
+        continue;
+      }
+      findings.push(...checkServiceRoute(objects, service, portIndex, component, 'ingress-hosts'));
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,56 @@
+/**
+ * Pod templates of a build and how Services reach them: label selection and targetPort
+ * resolution (a number matches `containerPort`, a name matches `ports[].name`).
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
+ */
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+
+/** A pod template and the object that owns it. */
+export interface PodTemplate {
+  owner: ManifestObject;
+  labels: Record<string, string>;
+  spec: { containers?: Container[]; initContainers?: Container[] };
+}
+
+interface Container {
+  name: string;
+  ports?: { name?: string; containerPort: number }[];
+}
+
+const TEMPLATE_AT: Record<string, (o: any) => any> = {
+  Deployment: (o) => o.spec?.template,
+  StatefulSet: (o) => o.spec?.template,
+  DaemonSet: (o) => o.spec?.template,
+  ReplicaSet: (o) => o.spec?.template,
+  Job: (o) => o.spec?.template,
+  CronJob: (o) => o.spec?.jobTemplate?.spec?.template,
+  Pod: (o) => o,
+};
+
+/** Every pod template in the build (workloads and bare Pods). */
+export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
+  const templates: PodTemplate[] = [];
+  for (const owner of objects) {
+    const template = TEMPLATE_AT[owner.kind]?.(owner);
+    if (template?.spec) templates.push({ owner, labels: template.metadata?.labels ?? {}, spec: template.spec });
+  }
+  return templates;
+}
+
+/** True when every `selector` entry is among `labels` (an empty selector selects nothing, as for Services). */
+export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+/** The container port a Service targetPort reaches in a template, or `null`. */
+export function resolveTargetPort(template: PodTemplate, targetPort: string | number): { container: string; containerPort: number } | null {
+  for (const container of template.spec.containers ?? []) {
+    for (const port of container.ports ?? []) {
+      if (typeof targetPort === 'number' ? port.containerPort === targetPort : port.name === targetPort) {
+        return { container: container.name, containerPort: port.containerPort };
+      }
+    }
+  }
+  return null;
+}

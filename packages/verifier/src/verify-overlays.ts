@@ -1,0 +1,53 @@
+/**
+ * Verifies many overlays in parallel (a pool sized to the CPUs; each build is a process).
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROFILES, OVERLAYS_DIR } from '@clearml-k8s/overlay-composer';
+import type { Engine } from './engine.ts';
+import { VerifierError } from './verifier-error.ts';
+import { expectationFor, verifyOverlay, type OverlayReport } from './verify-overlay.ts';
+
+/** The result of a verify run; `ok` when no overlay has findings. */
+export interface VerifyResult {
+  ok: boolean;
+  engine: string[];
+  overlays: OverlayReport[];
+}
+
+/** Repository-relative directories of every stock overlay. */
+export function defaultOverlayDirs(): string[] {
+  return PROFILES.map((p) => `${OVERLAYS_DIR}/${p.name}`);
+}
+
+/**
+ * @param options.root repository root; relative `dirs` resolve against `options.cwd` (default root).
+ * @param options.dirs overlay directories (default: every stock overlay).
+ * @param options.concurrency builds at once (default: available CPUs).
+ * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file.
+ */
+export async function verifyOverlays(engine: Engine, options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number }): Promise<VerifyResult> {
+  const cwd = options.cwd ?? options.root;
+  const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs().map((d) => path.join(options.root, d));
+  const targets = dirs.map((d) => {
+    const absolute = path.resolve(cwd, d);
+    const hasKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => existsSync(path.join(absolute, f)));
+    if (!hasKustomization) {
+      throw new VerifierError('OVERLAY_NOT_FOUND', `${d}: expected a directory with kustomization.yaml, received ${existsSync(absolute) ? 'a directory without one' : 'no such path'}; pass an overlay directory such as overlays/current_version`, d);
+    }
+    const relative = path.relative(options.root, absolute);
+    return { absolute, display: relative.startsWith('..') ? absolute : relative.split(path.sep).join('/') };
+  });
+  const reports: OverlayReport[] = new Array(targets.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), targets.length)) }, async () => {
+    while (next < targets.length) {
+      const index = next++;
+      const target = targets[index]!;
+      reports[index] = await verifyOverlay(engine, target.absolute, target.display, expectationFor(target.absolute));
+    }
+  });
+  await Promise.all(workers);
+  return { ok: reports.every((r) => r.ok), engine: engine.argv, overlays: reports };
+}
