@@ -19,7 +19,7 @@ import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchO
 export function guardIndexPaths(document: unknown, operations: readonly PatchOperation[]): PatchOperation[] {
   let current = structuredClone(document);
   const guarded: PatchOperation[] = [];
-  let emitted = new Set<string>();
+  const emitted = new Map<string, string>();
   for (const original of operations) {
     let op = original;
     const tokens = pointerTokens(op.path);
@@ -41,21 +41,30 @@ export function guardIndexPaths(document: unknown, operations: readonly PatchOpe
       const key = JSON.stringify(test);
       if (!emitted.has(key)) {
         guarded.push(test);
-        emitted.add(key);
+        emitted.set(key, testPath);
       }
     }
     guarded.push(op);
-    const shifts = op.op !== 'test' && (shiftsIndexes(current, op) || op.path.endsWith('/name'));
+    const invalidated = op.op === 'test' ? null : invalidatedPrefix(current, op);
     current = applyOperations(current, [op]);
-    if (shifts) emitted = new Set();
+    if (invalidated !== null) {
+      for (const [key, testPath] of emitted) if (testPath === invalidated || testPath.startsWith(`${invalidated}/`)) emitted.delete(key);
+    }
   }
   return guarded;
 }
 
-/** True when the op adds or removes an array element, or replaces or removes a whole array (earlier tests may no longer hold). */
-function shiftsIndexes(before: unknown, op: PatchOperation): boolean {
-  const last = pointerTokens(op.path).at(-1) ?? '';
-  if (/^\d+$/.test(last) || last === '-') return true;
-  if ((op.op === 'replace' || op.op === 'add') && Array.isArray(op.value)) return true;
-  return Array.isArray(valueAt(before, op.path));
+/**
+ * The pointer under which earlier tests may no longer hold after `op`, or `null`: the array whose
+ * elements an insert or removal shifts, or the value a replace or remove changes. Appends (`/-`)
+ * shift nothing.
+ */
+function invalidatedPrefix(before: unknown, op: PatchOperation): string | null {
+  const tokens = pointerTokens(op.path);
+  const last = tokens.at(-1) ?? '';
+  if (last === '-') return null;
+  const parent = pointerFromTokens(tokens.slice(0, -1));
+  if ((op.op === 'add' || op.op === 'remove') && /^\d+$/.test(last) && Array.isArray(valueAt(before, parent))) return parent;
+  if (op.op === 'add' && valueAt(before, op.path) === undefined) return null;
+  return op.path;
 }

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Namespace, Service } from 'kubernetes-models/v1';
+import { baseObjects, objectId, PUBLIC_ENDPOINTS, RELEASE_CATALOG, renderBase, STACK } from '../src/index.ts';
+import { parseManifests } from '../src/yaml.ts';
+
+const MODELS: Record<string, new (data: any) => { validate(): void }> = { Deployment, Service, Namespace };
+
+test('renderBase is byte-stable, LF-only, anchor-free and ends with one newline', () => {
+  const first = renderBase();
+  const second = renderBase();
+  assert.deepEqual(first, second);
+  for (const file of first) {
+    assert.ok(file.content.endsWith('\n') && !file.content.endsWith('\n\n'), file.path);
+    assert.ok(!file.content.includes('\r'), file.path);
+    assert.doesNotMatch(file.content, /[&*]a\d+/, `${file.path} has YAML anchors`);
+  }
+  assert.deepEqual(
+    first.map((f) => f.path),
+    ['base/namespace.yaml', 'base/mongodb.yaml', 'base/elasticsearch.yaml', 'base/redis.yaml', 'base/apiserver.yaml', 'base/fileserver.yaml', 'base/webserver.yaml', 'base/async-delete.yaml', 'base/kustomization.yaml'],
+  );
+});
+
+test('rendered files parse back to the base objects', () => {
+  const parsed = renderBase()
+    .filter((f) => !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) => parseManifests(f.content, f.path));
+  assert.deepEqual(parsed, baseObjects());
+});
+
+test('every base object validates against the kubernetes-models schema', () => {
+  for (const object of baseObjects()) {
+    const Model = MODELS[object.kind];
+    assert.ok(Model, `no model for ${object.kind}`);
+    assert.doesNotThrow(() => new Model(object).validate(), objectId(object));
+  }
+});
+
+test('every namespaced object lives in clearml and carries the recommended labels', () => {
+  for (const object of baseObjects()) {
+    if (object.kind === 'Namespace') continue;
+    assert.equal(object.metadata.namespace, 'clearml', objectId(object));
+    for (const label of ['app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/component']) {
+      assert.ok(object.metadata.labels?.[label], `${objectId(object)} lacks ${label}`);
+    }
+  }
+});
+
+test('NodePorts 30008/30080/30081 map to 8008/8080/8081 and to the named container port', () => {
+  const objects = baseObjects() as any[];
+  const expected = { api: [30008, 8008, 8008], app: [30080, 8080, 80], files: [30081, 8081, 8081] };
+  for (const endpoint of PUBLIC_ENDPOINTS) {
+    const component = STACK[endpoint.component];
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === component.name);
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === component.name);
+    const [nodePort, port, containerPort] = expected[endpoint.hostLabel];
+    assert.equal(service.spec.type, 'NodePort');
+    assert.equal(service.spec.ports[0].nodePort, nodePort);
+    assert.equal(service.spec.ports[0].port, port);
+    assert.equal(typeof service.spec.ports[0].targetPort, 'string', 'targetPort is a port name');
+    const named = deployment.spec.template.spec.containers[0].ports.find((p: any) => p.name === service.spec.ports[0].targetPort);
+    assert.equal(named.containerPort, containerPort);
+  }
+});
+
+test('each Service selects exactly one workload (no apiserver / async-delete clash)', () => {
+  const objects = baseObjects() as any[];
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  for (const service of objects.filter((o) => o.kind === 'Service')) {
+    const selected = deployments.filter((d) => Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+    assert.deepEqual(selected.map((d) => d.metadata.name), [service.metadata.name]);
+  }
+});
+
+test('pods set service hosts explicitly and disable service links', () => {
+  const objects = baseObjects() as any[];
+  const env = (name: string) => Object.fromEntries(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  for (const d of objects.filter((o) => o.kind === 'Deployment')) assert.equal(d.spec.template.spec.enableServiceLinks, false, d.metadata.name);
+  for (const name of [STACK.apiserver.name, STACK.asyncDelete.name]) {
+    assert.equal(env(name).CLEARML_ELASTIC_SERVICE_HOST, STACK.elasticsearch.name);
+    assert.equal(env(name).CLEARML_MONGODB_SERVICE_HOST, STACK.mongo.name);
+    assert.equal(env(name).CLEARML_REDIS_SERVICE_HOST, STACK.redis.name);
+  }
+  assert.equal(env(STACK.fileserver.name).CLEARML__hosts__api_server, 'http://clearml-apiserver:8008');
+  assert.equal(env(STACK.webserver.name).NGINX_APISERVER_ADDRESS, 'http://clearml-apiserver:8008');
+  assert.equal(env(STACK.webserver.name).NGINX_FILESERVER_ADDRESS, 'http://clearml-fileserver:8081');
+});
+
+test('apiserver is probed on /debug.ping; Elasticsearch gets its node prerequisites', () => {
+  const objects = baseObjects() as any[];
+  const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0];
+  assert.equal(api.readinessProbe.httpGet.path, '/debug.ping');
+  assert.equal(api.livenessProbe.httpGet.path, '/debug.ping');
+  const es = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.elasticsearch.name).spec.template.spec;
+  const esEnv = Object.fromEntries(es.containers[0].env.map((e: any) => [e.name, e.value]));
+  assert.equal(esEnv['discovery.type'], 'single-node');
+  assert.equal(esEnv['bootstrap.memory_lock'], 'false');
+  assert.match(es.initContainers[0].command.join(' '), /max_map_count/);
+  assert.match(es.initContainers[0].command.join(' '), /262144/);
+  assert.equal(es.securityContext.fsGroup, 1000);
+});
+
+test('node storage is hostPath under /opt/clearml on the node labelled app=clearml', () => {
+  for (const d of baseObjects().filter((o) => o.kind === 'Deployment') as any[]) {
+    const volumes = d.spec.template.spec.volumes ?? [];
+    for (const v of volumes) assert.match(v.hostPath.path, /^\/opt\/clearml\//, `${d.metadata.name}/${v.name}`);
+    if (volumes.length) assert.deepEqual(d.spec.template.spec.nodeSelector, { app: 'clearml' }, d.metadata.name);
+  }
+});
+
+test('every image comes from the release catalog with a pinned tag', () => {
+  const catalog = new Set(Object.values(RELEASE_CATALOG.images).map((i) => `${i.repository}:${i.tag}`));
+  for (const d of baseObjects().filter((o) => o.kind === 'Deployment') as any[]) {
+    for (const c of [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers]) {
+      assert.ok(catalog.has(c.image), `${d.metadata.name}/${c.name}: ${c.image} is not in the catalog`);
+      assert.doesNotMatch(c.image, /:latest$/);
+    }
+  }
+});

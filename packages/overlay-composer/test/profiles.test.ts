@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { objectId, RELEASE_CATALOG, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import {
+  composeOverlay,
+  composeTree,
+  ComposerError,
+  CREDENTIAL_KEYS,
+  ENTERPRISE_CREDENTIALS_SECRET,
+  generateCredentialsSecret,
+  parseImageReference,
+  podContainers,
+  profileByName,
+} from '../src/index.ts';
+
+const tree = composeTree();
+const intended = (name: string): any[] => tree.overlays.find((o) => o.profile.name === name)!.intended;
+const deployments = (name: string) => intended(name).filter((o) => o.kind === 'Deployment');
+
+test('composeTree is deterministic and generates base plus four overlays', () => {
+  assert.deepEqual(composeTree().files, tree.files);
+  assert.deepEqual(tree.overlays.map((o) => o.dir), ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root']);
+  for (const o of tree.overlays) {
+    const k = o.kustomization as any;
+    for (const deprecated of ['bases', 'commonLabels', 'patchesJson6902', 'patchesStrategicMerge', 'vars', 'imageTags']) assert.equal(k[deprecated], undefined, `${o.dir}: ${deprecated}`);
+    for (const p of o.kustomization.patches ?? []) assert.ok(p.target.kind && p.target.name, `${o.dir}: patch without kind+name target`);
+  }
+});
+
+test('current_version: every image pinned to the catalog, no latest, IfNotPresent', () => {
+  const pinned = new Set(Object.values(RELEASE_CATALOG.images).map((i) => `${i.repository}:${i.tag}`));
+  for (const d of deployments('current_version')) {
+    for (const c of podContainers(d)) {
+      assert.ok(pinned.has(c.image), `${d.metadata.name}/${c.name}: ${c.image}`);
+      assert.equal(c.imagePullPolicy, 'IfNotPresent');
+    }
+  }
+});
+
+test('latest: ClearML images on latest through images:, pulled Always', () => {
+  const overlay = tree.overlays.find((o) => o.profile.name === 'latest')!;
+  assert.deepEqual(overlay.kustomization.images, [{ name: 'clearml/server', newTag: 'latest' }]);
+  for (const d of deployments('latest')) {
+    for (const c of podContainers(d)) {
+      assert.equal(c.imagePullPolicy, 'Always');
+      if (parseImageReference(c.image).name === 'clearml/server') assert.equal(c.image, 'clearml/server:latest');
+    }
+  }
+});
+
+test('enterprise: ClusterIP Services, three Ingress hosts, credentials only from the Secret', () => {
+  const objects = intended('enterprise');
+  for (const name of [STACK.apiserver.name, STACK.webserver.name, STACK.fileserver.name]) {
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
+    assert.equal(service.spec.type, 'ClusterIP');
+    assert.ok(service.spec.ports.every((p: any) => p.nodePort === undefined));
+  }
+  const hosts = objects.filter((o) => o.kind === 'Ingress').map((i) => i.spec.rules[0].host).sort();
+  assert.deepEqual(hosts, ['api.clearml.example.com', 'app.clearml.example.com', 'files.clearml.example.com']);
+  const files = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === STACK.fileserver.name);
+  assert.equal(files.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '0');
+  const env = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.containers[0].env as any[];
+  for (const e of [...env(STACK.apiserver.name), ...env(STACK.fileserver.name), ...env(STACK.asyncDelete.name)]) {
+    if (e.name.startsWith('CLEARML__secure__')) {
+      assert.equal(e.value, undefined, `${e.name} must not carry a literal`);
+      assert.equal(e.valueFrom.secretKeyRef.name, ENTERPRISE_CREDENTIALS_SECRET);
+      assert.notEqual(e.valueFrom.secretKeyRef.optional, true, 'pods must not start without the Secret');
+    }
+  }
+  const apiKeys = env(STACK.apiserver.name).filter((e) => e.name.includes('credentials__fileserver')).map((e) => e.valueFrom.secretKeyRef.key);
+  const fileKeys = env(STACK.fileserver.name).filter((e) => e.name.includes('credentials__fileserver')).map((e) => e.valueFrom.secretKeyRef.key);
+  assert.deepEqual(apiKeys, fileKeys, 'fileserver credentials are equal on apiserver and fileserver');
+  const apiEnv = Object.fromEntries(env(STACK.apiserver.name).map((e) => [e.name, e.value]));
+  const fileEnv = Object.fromEntries(env(STACK.fileserver.name).map((e) => [e.name, e.value]));
+  assert.equal(apiEnv.CLEARML__apiserver__auth__cookies__domain, '.clearml.example.com');
+  assert.equal(fileEnv.CLEARML__fileserver__auth__cookie_names, `["${apiEnv.CLEARML__apiserver__auth__session_auth_cookie_name}"]`);
+});
+
+test('non-root: every pod meets the Pod Security restricted fields', () => {
+  const objects = intended('non-root');
+  const ns = objects.find((o) => o.kind === 'Namespace');
+  assert.equal(ns.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
+  const allowedVolumes = ['configMap', 'downwardAPI', 'emptyDir', 'projected', 'secret', 'csi', 'persistentVolumeClaim', 'ephemeral', 'image'];
+  for (const d of deployments('non-root')) {
+    const pod = d.spec.template.spec;
+    assert.equal(pod.securityContext.runAsNonRoot, true, d.metadata.name);
+    assert.ok(pod.securityContext.runAsUser > 0, d.metadata.name);
+    assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+    assert.equal(pod.initContainers, undefined, `${d.metadata.name}: no privileged init containers`);
+    for (const v of pod.volumes ?? []) assert.ok(Object.keys(v).filter((k) => k !== 'name').every((k) => allowedVolumes.includes(k)), `${d.metadata.name}/${v.name}`);
+    for (const c of podContainers(d)) {
+      assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+      assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+      assert.equal(c.securityContext.privileged, undefined);
+    }
+    for (const s of pod.securityContext.sysctls ?? []) assert.equal(s.name, 'net.ipv4.ip_unprivileged_port_start');
+  }
+  const claims = new Set(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name));
+  for (const d of deployments('non-root')) {
+    for (const v of d.spec.template.spec.volumes ?? []) if (v.persistentVolumeClaim) assert.ok(claims.has(v.persistentVolumeClaim.claimName), v.persistentVolumeClaim.claimName);
+  }
+});
+
+test('a profile that removes an object is refused with COMPOSE_OBJECT_REMOVED', () => {
+  const parent = tree.overlays[0]!.intended;
+  assert.throws(
+    () => composeOverlay({ dir: 'overlays/x', parentDir: 'base', parentObjects: parent, desiredObjects: parent.slice(1), source: 'test' }),
+    (e: unknown) => e instanceof ComposerError && e.code === 'COMPOSE_OBJECT_REMOVED' && e.message.includes(objectId(parent[0] as ManifestObject)),
+  );
+});
+
+test('unknown profile names are refused with PROFILE_UNKNOWN', () => {
+  assert.throws(() => profileByName('prod'), (e: unknown) => e instanceof ComposerError && e.code === 'PROFILE_UNKNOWN');
+});
+
+test('generated credentials are random, complete and shaped like ClearML keys', () => {
+  const [, a] = generateCredentialsSecret() as [unknown, any];
+  const [, b] = generateCredentialsSecret() as [unknown, any];
+  assert.deepEqual(Object.keys(a.stringData).sort(), CREDENTIAL_KEYS.map((c) => c.key).sort());
+  for (const c of CREDENTIAL_KEYS) {
+    assert.notEqual(a.stringData[c.key], b.stringData[c.key]);
+    assert.match(a.stringData[c.key], c.shape === 'key' ? /^[A-Z0-9]{30}$/ : /^[A-Za-z0-9]{60}$/);
+  }
+});
