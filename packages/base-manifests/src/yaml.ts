@@ -4,7 +4,7 @@
  * output is byte-stable.
  * @see https://eemeli.org/yaml/#options
  */
-import { Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { Document, LineCounter, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
 
 /**
  * Pinned stringify options: no line folding (`lineWidth: 0`), no anchors for repeated objects
@@ -66,11 +66,7 @@ export function parseManifests(text: string, file: string): unknown[] {
   const list = Array.isArray(docs) ? docs : [docs];
   const values: unknown[] = [];
   for (const doc of list) {
-    const error = doc.errors[0];
-    if (error) {
-      const pos = lineCounter.linePos(error.pos[0]);
-      throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
-    }
+    throwFirstError(doc.errors, lineCounter, file);
     const value: unknown = doc.toJS({ maxAliasCount: -1 });
     if (value !== null && value !== undefined) values.push(value);
   }
@@ -84,10 +80,13 @@ export function parseManifests(text: string, file: string): unknown[] {
 export function parseManifest(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const error = doc.errors[0];
-  if (error) {
-    const pos = lineCounter.linePos(error.pos[0]);
-    throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
-  }
+  throwFirstError(doc.errors, lineCounter, file);
   return doc.toJS();
+}
+
+function throwFirstError(errors: readonly YAMLError[], lineCounter: LineCounter, file: string): void {
+  const error = errors[0];
+  if (!error) return;
+  const pos = lineCounter.linePos(error.pos[0]);
+  throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
 }

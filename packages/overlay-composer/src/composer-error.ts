@@ -1,5 +1,5 @@
 /** The one error class of the overlay composer. */
-export type ComposerErrorCode = 'COMPOSE_OBJECT_REMOVED' | 'COMPOSE_NOT_EQUIVALENT' | 'PROFILE_UNKNOWN' | 'GENERATED_TREE_DRIFT';
+export type ComposerErrorCode = 'COMPOSE_OBJECT_REMOVED' | 'COMPOSE_NOT_EQUIVALENT' | 'PROFILE_UNKNOWN';
 
 /**
  * Thrown by the composer. `message` says what failed, what was expected, what was received and

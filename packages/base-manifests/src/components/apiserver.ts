@@ -10,6 +10,7 @@ import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService, envList } from '../workload.ts';
 import { databaseHostEnv } from './database-hosts.ts';
 
+/** The apiserver Deployment and its NodePort Service (30008 → 8008). */
 export function apiserverObjects(): ManifestObject[] {
   const c = STACK.apiserver;
   const storage = [NODE_STORAGE.logs, NODE_STORAGE.config, NODE_STORAGE.fileserverData];

@@ -11,6 +11,7 @@ import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, envList } from '../workload.ts';
 import { databaseHostEnv } from './database-hosts.ts';
 
+/** The async delete Deployment (no Service). */
 export function asyncDeleteObjects(): ManifestObject[] {
   const c = STACK.asyncDelete;
   const storage = [NODE_STORAGE.logs, NODE_STORAGE.config];

@@ -5,6 +5,7 @@
  */
 import { STACK } from '../stack.ts';
 
+/** Env name → value for the Elasticsearch, MongoDB and Redis Service hosts and ports. */
 export function databaseHostEnv(): Record<string, string | number> {
   return {
     CLEARML_ELASTIC_SERVICE_HOST: STACK.elasticsearch.name,

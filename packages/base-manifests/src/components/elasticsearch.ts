@@ -35,6 +35,7 @@ export function elasticsearchEnv(): Record<string, string> {
   };
 }
 
+/** The Elasticsearch Deployment (with its node-prerequisite init containers) and ClusterIP Service on 9200. */
 export function elasticsearchObjects(): ManifestObject[] {
   const c = STACK.elasticsearch;
   const image = imageReference(RELEASE_CATALOG.images.elasticsearch);

@@ -10,6 +10,7 @@ import { serviceUrl, STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService, envList } from '../workload.ts';
 
+/** The fileserver Deployment and its NodePort Service (30081 → 8081). */
 export function fileserverObjects(): ManifestObject[] {
   const c = STACK.fileserver;
   const storage = [NODE_STORAGE.logs, NODE_STORAGE.config, NODE_STORAGE.fileserverData];

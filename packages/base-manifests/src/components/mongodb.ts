@@ -9,6 +9,7 @@ import { STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService } from '../workload.ts';
 
+/** The MongoDB Deployment and ClusterIP Service on 27017. */
 export function mongodbObjects(): ManifestObject[] {
   const c = STACK.mongo;
   const storage = [NODE_STORAGE.mongoDb, NODE_STORAGE.mongoConfigDb];

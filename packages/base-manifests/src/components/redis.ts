@@ -8,6 +8,7 @@ import { STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService } from '../workload.ts';
 
+/** The Redis Deployment and ClusterIP Service on 6379. */
 export function redisObjects(): ManifestObject[] {
   const c = STACK.redis;
   const storage = [NODE_STORAGE.redisData];

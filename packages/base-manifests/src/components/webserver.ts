@@ -9,6 +9,7 @@ import { serviceUrl, STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService, envList } from '../workload.ts';
 
+/** The webserver Deployment and its NodePort Service (30080 → 8080 → named port `http` = 80). */
 export function webserverObjects(): ManifestObject[] {
   const c = STACK.webserver;
   const probe = { httpGet: { path: '/', port: c.portName } };

@@ -2,6 +2,11 @@
 import { composeTree, generatedDirs, planTree, writeTree } from '@clearml-k8s/overlay-composer';
 import { EXIT, type CommandIo } from '../io.ts';
 
+/**
+ * Regenerates (or with `check`, compares) the generated tree under `root`.
+ * @returns 0 when written or up to date, 1 when `check` finds drift (the changed paths go to stderr).
+ * @throws ComposerError from the composer (the CLI maps it to exit 2).
+ */
 export async function composeCommand(root: string, options: { check: boolean }, io: CommandIo): Promise<number> {
   const { files } = composeTree();
   const changes = await planTree(root, files, generatedDirs());

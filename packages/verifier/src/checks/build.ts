@@ -6,6 +6,11 @@
 import type { Finding } from '../finding.ts';
 import type { RenderResult } from '../render-overlay.ts';
 
+/**
+ * @param render the result of `renderOverlay`.
+ * @param overlay the overlay as named in the report (used as the finding's resource).
+ * @returns at most one finding: `build` (non-zero exit or unparsable output) or `build-stderr`.
+ */
 export function checkBuild(render: RenderResult, overlay: string): Finding[] {
   const findings: Finding[] = [];
   const stderr = render.stderr.trim();
