@@ -51,11 +51,6 @@ export function toManifestObject(model: unknown): ManifestObject {
   return { apiVersion, kind, metadata, ...rest };
 }
 
-/** Deep copy of a JSON value (objects are plain JSON; no dates, functions or cycles). */
-export function cloneJson<T>(value: T): T {
-  return structuredClone(value);
-}
-
 /**
  * Sorts objects by `objectId` so that two lists of the same objects compare equal whatever
  * order kustomize emitted them in. Returns a new array.

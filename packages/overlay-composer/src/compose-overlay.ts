@@ -74,7 +74,7 @@ export function composeOverlay(input: {
     }
     changes.set(objectId(parent), { object: parent, operations: diffDocuments(parent, desired) });
   }
-  const { images, operationsById } = extractImageOverrides(input.parentObjects, changes, objectId);
+  const { images, operationsById } = extractImageOverrides(input.parentObjects, changes);
 
   const patches: KustomizePatch[] = [];
   for (const parent of input.parentObjects) {

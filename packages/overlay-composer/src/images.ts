@@ -5,20 +5,31 @@
  * one that matched nothing for years).
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/
  */
-import type { KustomizeImage, ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, type KustomizeImage, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { valueAt, type PatchOperation } from './json-patch.ts';
 
-/** An image reference split into name (registry/repository) and tag. Digests stay in `tag` as `@sha256:...` is not used here. */
+/** An image reference split as Kustomize's image transformer matches it. */
 export interface ImageReference {
+  /** Registry and repository, e.g. `registry:5000/clearml/server`. */
   name: string;
+  /** Tag without `:`, or `null` when untagged. */
   tag: string | null;
+  /** Digest without `@` (`sha256:...`), or `null`. */
+  digest: string | null;
 }
 
-/** Splits `registry:5000/repo/name:tag` into name and tag (the tag is after the last `:` that follows the last `/`). */
+/**
+ * Splits `registry:5000/repo/name:tag@sha256:...` into name, tag and digest. The tag follows the
+ * last `:` after the last `/` (a registry port is not a tag).
+ * @see https://github.com/distribution/reference/blob/main/reference.go (grammar)
+ */
 export function parseImageReference(reference: string): ImageReference {
-  const slash = reference.lastIndexOf('/');
-  const colon = reference.lastIndexOf(':');
-  return colon > slash ? { name: reference.slice(0, colon), tag: reference.slice(colon + 1) } : { name: reference, tag: null };
+  const at = reference.indexOf('@');
+  const digest = at < 0 ? null : reference.slice(at + 1);
+  const rest = at < 0 ? reference : reference.slice(0, at);
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  return colon > slash ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest } : { name: rest, tag: null, digest };
 }
 
 const IMAGE_PATH = /^\/spec\/template\/spec\/(containers|initContainers)\/\d+\/image$/;
@@ -39,17 +50,16 @@ export function containerImagePaths(object: ManifestObject): string[] {
  * same new reference. Other image changes stay as patch operations.
  *
  * @param parentObjects the objects the overlay builds on.
- * @param operationsById RFC 6902 operations per object id (from `diffDocuments`).
+ * @param operationsById RFC 6902 operations per object id (`objectId`), from `diffDocuments`.
  * @returns the `images:` entries (sorted by name) and the operations left for patches.
  */
 export function extractImageOverrides(
   parentObjects: readonly ManifestObject[],
   operationsById: ReadonlyMap<string, { object: ManifestObject; operations: PatchOperation[] }>,
-  idOf: (o: ManifestObject) => string,
 ): { images: KustomizeImage[]; operationsById: Map<string, PatchOperation[]> } {
   const byName = new Map<string, { newRefs: Set<string>; unchanged: number }>();
   for (const object of parentObjects) {
-    const ops = operationsById.get(idOf(object))?.operations ?? [];
+    const ops = operationsById.get(objectId(object))?.operations ?? [];
     for (const path of containerImagePaths(object)) {
       const oldRef = valueAt(object, path) as string;
       const change = ops.find((o) => o.op === 'replace' && o.path === path) as { value: string } | undefined;
@@ -90,7 +100,9 @@ export function applyImageOverrides(objects: readonly ManifestObject[], images: 
       const container = tokens.slice(0, -1).reduce<any>((node, t) => node[t], object);
       const ref = parseImageReference(container.image as string);
       const entry = images.find((i) => i.name === ref.name);
-      if (entry) container.image = `${entry.newName ?? ref.name}${entry.newTag ? `:${entry.newTag}` : ref.tag ? `:${ref.tag}` : ''}`;
+      if (!entry) continue;
+      const tag = entry.newTag ?? ref.tag;
+      container.image = `${entry.newName ?? ref.name}${tag ? `:${tag}` : ''}${ref.digest && !entry.newTag ? `@${ref.digest}` : ''}`;
     }
     return object;
   });

@@ -51,3 +51,11 @@ export function podContainers(object: any): any[] {
   const spec = object?.spec?.template?.spec;
   return spec ? [...(spec.initContainers ?? []), ...(spec.containers ?? [])] : [];
 }
+
+/**
+ * Applies `change` to a copy of every container and init container of every Deployment.
+ * @returns new objects; the input is not mutated.
+ */
+export function mapDeploymentContainers(objects: readonly ManifestObject[], change: (container: any) => void): ManifestObject[] {
+  return mapObjects(objects, { kind: 'Deployment' }, (d) => podContainers(d).forEach(change));
+}

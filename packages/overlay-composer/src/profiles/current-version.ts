@@ -3,7 +3,7 @@
  * `imagePullPolicy: IfNotPresent` on every container, so a restart never changes what runs.
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt (`kubectl apply -k overlays/current_version`)
  */
-import { mapObjects, podContainers, type Profile } from '../profile.ts';
+import { mapDeploymentContainers, type Profile } from '../profile.ts';
 
 export const currentVersionProfile: Profile = {
   name: 'current_version',
@@ -12,7 +12,7 @@ export const currentVersionProfile: Profile = {
   source: 'packages/overlay-composer/src/profiles/current-version.ts',
   exposure: { kind: 'nodePort' },
   apply: (parent) =>
-    mapObjects(parent, { kind: 'Deployment' }, (d) => {
-      for (const c of podContainers(d)) c.imagePullPolicy = 'IfNotPresent';
+    mapDeploymentContainers(parent, (c) => {
+      c.imagePullPolicy = 'IfNotPresent';
     }),
 };

@@ -5,7 +5,7 @@
  */
 import { parseImageReference } from '../images.ts';
 import { RELEASE_CATALOG } from '@clearml-k8s/base-manifests';
-import { mapObjects, podContainers, type Profile } from '../profile.ts';
+import { mapDeploymentContainers, type Profile } from '../profile.ts';
 
 export const latestProfile: Profile = {
   name: 'latest',
@@ -14,12 +14,10 @@ export const latestProfile: Profile = {
   source: 'packages/overlay-composer/src/profiles/latest.ts',
   exposure: { kind: 'nodePort' },
   apply: (parent) =>
-    mapObjects(parent, { kind: 'Deployment' }, (d) => {
-      for (const c of podContainers(d)) {
-        const { name } = parseImageReference(c.image);
-        const entry = Object.values(RELEASE_CATALOG.images).find((i) => i.repository === name);
-        if (entry?.latestTag) c.image = `${name}:${entry.latestTag}`;
-        c.imagePullPolicy = 'Always';
-      }
+    mapDeploymentContainers(parent, (c) => {
+      const { name } = parseImageReference(c.image);
+      const entry = Object.values(RELEASE_CATALOG.images).find((i) => i.repository === name);
+      if (entry?.latestTag) c.image = `${name}:${entry.latestTag}`;
+      c.imagePullPolicy = 'Always';
     }),
 };
