@@ -3,6 +3,7 @@
  * packages. Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
  */
 import { parseArgs } from 'node:util';
+import { checkCommand } from './commands/check.ts';
 import { credentialsCommand } from './commands/credentials.ts';
 import { composeCommand } from './commands/compose.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -13,7 +14,14 @@ export const USAGE = `Usage: clearml-k8s <command> [options]
 
 Commands:
   compose [--check]        regenerate base/ and overlays/ (--check: list files that would change, exit 1)
-  verify [DIR...] [--json] build overlays with kustomize and check them (default: every overlay)
+  verify [DIR...]          build overlays with kustomize and check them (default: every stock overlay)
+      [--engine CMD]...    kustomize engine(s), e.g. --engine 'kubectl.1.27 kustomize'; with several,
+                           every overlay is built with each and the outputs must be identical
+      [--matrix]           use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl)
+      [--json]             JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended
+  check FILE|DIR...        Pod Security for raw manifests (every pod template, no kustomize)
+      [--level L]          baseline (default) or restricted
+      [--json]
   credentials              print a Namespace and the enterprise credentials Secret with random values,
                            for: clearml-k8s credentials | kubectl create -f -
 
@@ -29,6 +37,9 @@ Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
 const OPTIONS = {
   check: { type: 'boolean' },
   json: { type: 'boolean' },
+  engine: { type: 'string', multiple: true },
+  matrix: { type: 'boolean' },
+  level: { type: 'string' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -57,17 +68,26 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json'], credentials: [] };
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], credentials: [] };
   if (!(command in allowed)) {
     io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const misplaced = (['check', 'json'] as const).filter((o) => values[o] !== undefined && !allowed[command]!.includes(o));
-  if (misplaced.length || (command !== 'verify' && rest.length)) {
+  const misplaced = (['check', 'json', 'engine', 'matrix', 'level'] as const).filter((o) => values[o] !== undefined && !allowed[command]!.includes(o));
+  if (misplaced.length || (!['verify', 'check'].includes(command) && rest.length)) {
     io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : `argument "${rest[0]}"`}\n\n${USAGE}`);
     return EXIT.usage;
   }
   if (command === 'credentials') return credentialsCommand(io);
+  if (command === 'check') {
+    try {
+      return checkCommand(rest, { level: values.level, json: values.json ?? false }, io);
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      io.stderr.write(`clearml-k8s check: ${error.code}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+  }
   const root = values.root ?? findRepoRoot(io.cwd);
   if (!root) {
     io.stderr.write(`clearml-k8s: no repository root above ${io.cwd}: expected a directory with turbo.json and packages/; run inside a clearml-k8s clone or pass --root\n`);
@@ -75,7 +95,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   try {
     if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
-    return await verifyCommand(root, { dirs: rest, json: values.json ?? false }, io);
+    return await verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false }, io);
   } catch (error) {
     if (isCodedError(error)) {
       io.stderr.write(`clearml-k8s ${command}: ${error.code}: ${error.message}\n`);

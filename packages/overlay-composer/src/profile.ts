@@ -12,6 +12,17 @@ export type Exposure =
   | { kind: 'nodePort' }
   | { kind: 'ingress'; baseDomain: string };
 
+/** An object the operator creates before applying the overlay; it is not in the build. */
+export interface Prerequisite {
+  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
+  name: string;
+  /** Where the README says how to create it, e.g. `README.md#enterprise-credentials`. */
+  documentedIn: string;
+}
+
+/** Pod Security Standards levels. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
 export interface Profile {
   /** Directory name under `overlays/`. */
   name: ProfileName;
@@ -22,6 +33,12 @@ export interface Profile {
   /** Source file of the profile, for the generated header. */
   source: string;
   exposure: Exposure;
+  /** The Pod Security level its namespace enforces and every pod template meets. */
+  podSecurity: PodSecurityLevel;
+  /** `pinned`: every image on a catalog tag, pull IfNotPresent; `latest`: ClearML images follow `latest`. */
+  imagePolicy: 'pinned' | 'latest';
+  /** Objects the operator creates first (checked by the verifier's `object-reference`). */
+  prerequisites: readonly Prerequisite[];
   /**
    * Pure: parent objects in, desired objects out. Must not mutate its input.
    * Objects it adds are written as resource files of the overlay (grouped by kind).

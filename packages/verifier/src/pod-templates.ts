@@ -8,8 +8,12 @@ import type { ManifestObject } from '@clearml-k8s/base-manifests';
 /** A pod template and the object that owns it. */
 export interface PodTemplate {
   owner: ManifestObject;
+  /** JSON pointer of the template in its owner: `/spec/template`, `/spec/jobTemplate/spec/template`, or `''` for a Pod. */
+  path: string;
+  /** The template itself (`{metadata, spec}`), for Pod Security. */
+  template: { metadata?: Record<string, any>; spec: Record<string, any> };
   labels: Record<string, string>;
-  spec: { containers?: Container[]; initContainers?: Container[] };
+  spec: { containers?: Container[]; initContainers?: Container[]; [field: string]: any };
 }
 
 interface Container {
@@ -17,22 +21,26 @@ interface Container {
   ports?: { name?: string; containerPort: number }[];
 }
 
-const TEMPLATE_AT: Record<string, (o: any) => any> = {
-  Deployment: (o) => o.spec?.template,
-  StatefulSet: (o) => o.spec?.template,
-  DaemonSet: (o) => o.spec?.template,
-  ReplicaSet: (o) => o.spec?.template,
-  Job: (o) => o.spec?.template,
-  CronJob: (o) => o.spec?.jobTemplate?.spec?.template,
-  Pod: (o) => o,
+/** Where each workload kind keeps its pod template (JSON pointer). */
+const TEMPLATE_AT: Record<string, string> = {
+  Deployment: '/spec/template',
+  StatefulSet: '/spec/template',
+  DaemonSet: '/spec/template',
+  ReplicaSet: '/spec/template',
+  ReplicationController: '/spec/template',
+  Job: '/spec/template',
+  CronJob: '/spec/jobTemplate/spec/template',
+  Pod: '',
 };
 
 /** Every pod template in the build (workloads and bare Pods). */
 export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
   const templates: PodTemplate[] = [];
   for (const owner of objects) {
-    const template = TEMPLATE_AT[owner.kind]?.(owner);
-    if (template?.spec) templates.push({ owner, labels: template.metadata?.labels ?? {}, spec: template.spec });
+    const path = TEMPLATE_AT[owner.kind];
+    if (path === undefined) continue;
+    const template = path.split('/').slice(1).reduce<any>((node, key) => node?.[key], owner);
+    if (template?.spec && typeof template.spec === 'object') templates.push({ owner, path, template, labels: template.metadata?.labels ?? {}, spec: template.spec });
   }
   return templates;
 }

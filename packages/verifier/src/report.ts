@@ -1,30 +1,68 @@
 /**
- * Presents a verify result: a table (one row per overlay) followed by the findings, or JSON.
+ * Presents a verify result: a table (one row per overlay) followed by the findings, as JSON, or as
+ * GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY`.
  */
 import Table from 'cli-table3';
+import type { Finding, FindingSource } from './finding.ts';
+import type { OverlayReport } from './verify-overlay.ts';
 import type { VerifyResult } from './verify-overlays.ts';
 
+/** `overlays/x/kustomization.yaml patches[3] op 2`: where a field was set. */
+export function formatSource(source: FindingSource): string {
+  return `${source.file} ${source.field}[${source.index}]${source.operation !== undefined ? ` op ${source.operation}` : ''}`;
+}
+
+function exposureOf(o: OverlayReport): string {
+  return Object.keys(o.nodePorts).length ? Object.entries(o.nodePorts).map(([label, port]) => `${label} ${port}`).join(', ') : o.hosts.join(', ') || '-';
+}
+
+/** One finding as text lines: `overlay [check] resource path: message`, then fix and source. */
+export function formatFinding(f: Finding): string {
+  const lines = [`${f.overlay} [${f.check}] ${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`, `    fix: ${f.hint}`];
+  if (f.source) lines.push(`    set by: ${formatSource(f.source)}`);
+  return lines.join('\n');
+}
+
 /**
- * The human report: overlay, resources, NodePorts or hosts, result, time; then one line per
- * finding (`overlay [check] resource path: message`).
+ * The human report: overlay, resources, NodePorts or hosts, result, time; then every finding with
+ * its fix hint and, when a patch of the overlay set the field, the patch.
  */
 export function formatReport(result: VerifyResult): string {
   const table = new Table({ head: ['overlay', 'resources', 'NodePorts / hosts', 'result', 'time'], style: { head: [], border: [] } });
-  for (const o of result.overlays) {
-    const exposure = Object.keys(o.nodePorts).length
-      ? Object.entries(o.nodePorts).map(([label, port]) => `${label} ${port}`).join(', ')
-      : o.hosts.join(', ') || '-';
-    table.push([o.dir, String(o.resources), exposure, o.ok ? 'ok' : `FAIL (${o.findings.length})`, `${o.durationMs} ms`]);
-  }
+  for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), o.ok ? 'ok' : `FAIL (${o.findings.length})`, `${o.durationMs} ms`]);
   const lines = [table.toString()];
-  for (const o of result.overlays) {
-    for (const f of o.findings) lines.push(`${o.dir} [${f.check}] ${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`);
-  }
-  lines.push(`engine: ${result.engine.join(' ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed`);
+  for (const o of result.overlays) for (const f of o.findings) lines.push(formatFinding(f));
+  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed`);
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` report: `{ok, engine, overlays: [{dir, ok, resources, nodePorts, hosts, findings, durationMs}]}`. */
+/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings, durationMs}]}`. */
 export function formatJson(result: VerifyResult): string {
   return JSON.stringify(result, null, 2) + '\n';
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The Markdown summary: a result table per overlay and a findings table (at most 200 rows). */
+export function formatMarkdown(result: VerifyResult): string {
+  const lines = [
+    `### clearml-k8s verify: ${result.ok ? 'all overlays pass' : `${result.overlays.filter((o) => !o.ok).length} of ${result.overlays.length} overlays fail`}`,
+    '',
+    `Engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.map((e) => `\`${e}\``).join(', ')}`,
+    '',
+    '| overlay | resources | NodePorts / hosts | result |',
+    '| --- | ---: | --- | --- |',
+    ...result.overlays.map((o) => `| ${cell(o.dir)} | ${o.resources} | ${cell(exposureOf(o))} | ${o.ok ? 'ok' : `FAIL (${o.findings.length})`} |`),
+  ];
+  const findings = result.overlays.flatMap((o) => o.findings);
+  if (findings.length) {
+    lines.push('', '| overlay | check | resource | path | finding | fix | set by |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const f of findings.slice(0, 200)) {
+      lines.push(`| ${cell(f.overlay)} | \`${f.check}\` | ${cell(f.resource)} | \`${cell(f.path || '/')}\` | ${cell(f.message)} | ${cell(f.hint)} | ${f.source ? cell(formatSource(f.source)) : ''} |`);
+    }
+    if (findings.length > 200) lines.push('', `… and ${findings.length - 200} more findings (see the job log).`);
+  }
+  return lines.join('\n') + '\n';
 }

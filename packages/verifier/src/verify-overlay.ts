@@ -1,25 +1,43 @@
 /**
- * Verifies one overlay directory: build it with the engine, then run every check that applies.
+ * Verifies one overlay directory: build it with every engine, read its kustomization files, replay
+ * its patches on what it builds on, then run every check that applies. Findings on fields that one
+ * of the overlay's own patch operations wrote name that kustomization file, patch and operation.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
-import { composeTree, type Exposure, type ProfileName } from '@clearml-k8s/overlay-composer';
+import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { composeTree, diffDocuments, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
+import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
 import { checkIngressHosts, observedHosts } from './checks/ingress-hosts.ts';
 import { checkIntendedObjects } from './checks/intended-objects.ts';
 import { checkNodePorts, defaultNodePorts, observedNodePorts } from './checks/node-ports.ts';
-import type { Engine } from './engine.ts';
-import type { Finding } from './finding.ts';
-import { renderOverlay } from './render-overlay.ts';
+import { checkPodSecurity } from './checks/pod-security.ts';
+import { checkProfile } from './checks/profile.ts';
+import { checkEnvReferences, checkObjectReferences } from './checks/references.ts';
+import { checkSchema } from './checks/schema.ts';
+import { checkServices } from './checks/services.ts';
+import { engineLabel, type Engine } from './engine.ts';
+import type { CheckFinding, Finding } from './finding.ts';
+import { DEPRECATED_FIELDS, localDirectories, localResourceFiles, ownKustomizations, patchEntries, readKustomization } from './kustomization-files.ts';
+import { analysePatches, sourceOf, type PatchWrite } from './patch-analysis.ts';
+import { renderOverlay, type RenderResult } from './render-overlay.ts';
+import type { SchemaValidator } from './schema.ts';
 
-/** What an overlay must render. */
+/** What an overlay must render and promise. */
 export interface OverlayExpectation {
   /** The stock profile the directory is an instance of, if any. */
   profile: ProfileName | null;
-  /** How endpoints are exposed; `null` skips the `node-ports` and `ingress-hosts` checks. */
+  /** How endpoints are exposed; `null` infers it from the build. */
   exposure: Exposure | null;
   /** The composer's objects for this overlay; `null` skips `intended-objects`. */
   intended: ManifestObject[] | null;
+  /** The declared Pod Security level, or `null` to use the namespace labels (else baseline). */
+  podSecurity: PodSecurityLevel | null;
+  imagePolicy: ImagePolicy;
+  /** Objects the operator creates first; references to them are not findings. */
+  prerequisites: readonly Prerequisite[];
 }
 
 /** The report of one overlay. */
@@ -27,30 +45,61 @@ export interface OverlayReport {
   /** The directory as given (repository-relative when under the root). */
   dir: string;
   ok: boolean;
-  /** Number of objects rendered. */
+  /** Number of objects rendered (by the first engine). */
   resources: number;
   /** NodePorts of the endpoints in the build, by host label (`api`, `app`, `files`). */
   nodePorts: Record<string, number>;
   /** Ingress hosts in the build. */
   hosts: string[];
   findings: Finding[];
-  /** Wall time of the build and checks, in milliseconds. */
+  /** Wall time of the builds and checks, in milliseconds. */
   durationMs: number;
+}
+
+/** Shared state of one verify run. */
+export interface VerifyContext {
+  root: string;
+  /** The engines; the first one's output is checked, the others are compared with it. */
+  engines: readonly Engine[];
+  schema: SchemaValidator;
+  /** Builds of parent directories, shared by the overlays of the run (absolute dir → render). */
+  parentBuilds: Map<string, Promise<RenderResult>>;
 }
 
 let composed: ReturnType<typeof composeTree> | null = null;
 
 /**
  * The expectation for a directory: a directory named like a stock profile (`current_version`,
- * `latest`, `enterprise`, `non-root`) must render that profile's objects; any other directory
- * gets the generic checks (NodePorts 30008/30080/30081 when the apiserver Service is a NodePort,
- * hosts when it has Ingresses for `api.`).
+ * `latest`, `enterprise`, `non-root`) must render that profile's objects and keep its promises.
+ * Any other directory gets the generic checks with the exposure inferred from the build (NodePorts
+ * 30008/30080/30081 when the apiserver Service is a NodePort, hosts when it has Ingresses for
+ * `api.`); when it builds on a stock overlay (directly or further down), it inherits that
+ * profile's Pod Security level, image policy and prerequisites; otherwise images are pinned.
  */
 export function expectationFor(dir: string): OverlayExpectation {
   composed ??= composeTree();
-  const overlay = composed.overlays.find((o) => o.profile.name === path.basename(dir));
-  if (overlay) return { profile: overlay.profile.name, exposure: overlay.profile.exposure, intended: overlay.intended };
-  return { profile: null, exposure: null, intended: null };
+  const stock = (d: string) => composed!.overlays.find((o) => o.profile.name === path.basename(d));
+  const overlay = stock(dir);
+  if (overlay) {
+    const p = overlay.profile;
+    return { profile: p.name, exposure: p.exposure, intended: overlay.intended, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+  }
+  // Built on a stock overlay: inherit what the operator must provide and the image and Pod Security promises.
+  const seen = new Set<string>();
+  const queue = [dir];
+  while (queue.length) {
+    const d = queue.shift()!;
+    if (seen.has(d)) continue;
+    seen.add(d);
+    const parent = d === dir ? undefined : stock(d);
+    if (parent) {
+      const p = parent.profile;
+      return { profile: null, exposure: null, intended: null, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+    }
+    const k = readKustomization(d);
+    if (k) queue.push(...localDirectories(k));
+  }
+  return { profile: null, exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [] };
 }
 
 function inferExposure(objects: readonly ManifestObject[]): Exposure | null {
@@ -60,31 +109,125 @@ function inferExposure(objects: readonly ManifestObject[]): Exposure | null {
   return api?.spec?.type === 'NodePort' ? { kind: 'nodePort' } : null;
 }
 
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? 'nothing' : text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+/** `engine-mismatch`: each further engine's build compared with the first, object by object. */
+function compareEngines(engines: readonly Engine[], renders: readonly RenderResult[], overlay: string): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  const [first, ...others] = renders;
+  const name = (i: number) => engineLabel(engines[i]!);
+  others.forEach((other, k) => {
+    const i = k + 1;
+    if ((other.exitCode === 0) !== (first!.exitCode === 0)) {
+      const failed = other.exitCode === 0 ? 0 : i;
+      findings.push({ check: 'engine-mismatch', resource: overlay, path: '', message: `builds with ${name(failed === 0 ? i : 0)} but fails with ${name(failed)}: ${(failed === 0 ? first! : other).stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300)}`, hint: 'use only kustomization features every supported kustomize has (v5.0.1 in kubectl 1.27 and later)' });
+      return;
+    }
+    if (other.exitCode !== 0) return;
+    const a = new Map(first!.objects.map((o) => [objectId(o), o]));
+    const b = new Map(other.objects.map((o) => [objectId(o), o]));
+    for (const id of new Set([...a.keys(), ...b.keys()])) {
+      const x = a.get(id);
+      const y = b.get(id);
+      if (!x || !y) {
+        findings.push({ check: 'engine-mismatch', resource: id, path: '', message: `${name(x ? 0 : i)} renders ${id}, ${name(x ? i : 0)} does not`, hint: 'use only kustomization features every supported kustomize has' });
+        continue;
+      }
+      for (const op of diffDocuments(x, y).slice(0, 10)) {
+        findings.push({ check: 'engine-mismatch', resource: id, path: op.path, message: `${name(0)} renders ${show(valueAt(x, op.path))}, ${name(i)} renders ${show(valueAt(y, op.path))}`, hint: 'use only kustomization features every supported kustomize has' });
+      }
+    }
+  });
+  return findings;
+}
+
+function relative(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return rel.startsWith('..') ? file : rel.split(path.sep).join('/');
+}
+
 /**
- * Builds `absoluteDir` with `engine` and runs the checks.
+ * Builds `absoluteDir` with every engine of `ctx` and runs the checks.
  * @param displayDir how the overlay is named in the report.
  */
-export async function verifyOverlay(engine: Engine, absoluteDir: string, displayDir: string, expectation: OverlayExpectation): Promise<OverlayReport> {
+export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, displayDir: string, expectation: OverlayExpectation): Promise<OverlayReport> {
   const started = performance.now();
-  const render = await renderOverlay(engine, absoluteDir);
-  const findings: Finding[] = checkBuild(render, displayDir);
-  const objects = render.objects;
-  if (render.exitCode === 0 && !render.parseError) {
+  const kustomizations = ownKustomizations(absoluteDir);
+  const top = kustomizations[0];
+  const parentDirs = top ? localDirectories(top).filter((d) => !(top.content.components ?? []).some((c: string) => path.resolve(top.dir, c) === d)) : [];
+  const buildParent = (dir: string) => {
+    let build = ctx.parentBuilds.get(dir);
+    if (!build) ctx.parentBuilds.set(dir, (build = renderOverlay(ctx.engines[0]!, dir)));
+    return build;
+  };
+  const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => renderOverlay(e, absoluteDir))), Promise.all(parentDirs.map(buildParent))]);
+  const primary = renders[0]!;
+  const objects = primary.objects;
+  const findings: CheckFinding[] = [];
+
+  const reportedDeprecations = new Set<string>();
+  const overrides: ImageOverride[] = [];
+  for (const k of kustomizations) {
+    const file = relative(ctx.root, k.file);
+    for (const field of Object.keys(k.content)) {
+      if (DEPRECATED_FIELDS[field]) {
+        reportedDeprecations.add(field);
+        findings.push({ check: 'deprecated-field', resource: file, path: `/${field}`, message: `${field} is deprecated since kustomize v5 (it warns on stderr and goes away in Kustomization v1)`, hint: `use ${DEPRECATED_FIELDS[field]} instead (kustomize edit fix rewrites it)` });
+      }
+    }
+    (Array.isArray(k.content.images) ? k.content.images : []).forEach((entry: any, index: number) => overrides.push({ file, index, entry: entry ?? {} }));
+  }
+  findings.push(...checkBuild(primary, displayDir, reportedDeprecations));
+  renders.slice(1).forEach((r, i) => {
+    if (r.exitCode === 0 && primary.exitCode === 0) findings.push(...checkBuild(r, displayDir, reportedDeprecations).map((f) => ({ ...f, message: `${engineLabel(ctx.engines[i + 1]!)}: ${f.message}` })));
+  });
+  findings.push(...compareEngines(ctx.engines, renders, displayDir));
+
+  let writes: PatchWrite[] = [];
+  if (primary.exitCode === 0 && !primary.parseError) {
+    if (top && parentRenders.every((r) => r.exitCode === 0)) {
+      const parents = [...parentRenders.flatMap((r) => r.objects), ...localResourceFiles(top).flatMap((f) => safeParse(f))];
+      const analysis = analysePatches(relative(ctx.root, top.file), patchEntries(top), parents, objects);
+      findings.push(...analysis.findings);
+      writes = analysis.writes;
+    }
+    findings.push(...checkSchema(objects, ctx.schema));
+    findings.push(...checkPodSecurity(objects, expectation.podSecurity));
     const exposure = expectation.exposure ?? inferExposure(objects);
     if (exposure?.kind === 'nodePort') findings.push(...checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }));
     if (exposure?.kind === 'ingress') {
       findings.push(...checkNodePorts(objects, { kind: 'none' }));
       findings.push(...checkIngressHosts(objects, exposure.baseDomain));
     }
+    findings.push(...checkServices(objects));
+    findings.push(...checkEnvReferences(objects));
+    findings.push(...checkObjectReferences(objects, expectation.prerequisites));
+    findings.push(...checkImages(objects, expectation.imagePolicy, overrides));
+    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy }));
     if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));
   }
+  const traced: Finding[] = findings.map((f) => {
+    const source = f.source ?? sourceOf(writes, f.resource, f.path);
+    return { overlay: displayDir, ...f, ...(source ? { source } : {}) };
+  });
   return {
     dir: displayDir,
-    ok: findings.length === 0,
+    ok: traced.length === 0,
     resources: objects.length,
     nodePorts: observedNodePorts(objects),
     hosts: observedHosts(objects),
-    findings,
+    findings: traced,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+function safeParse(file: string): ManifestObject[] {
+  try {
+    return parseManifests(readFileSync(file, 'utf8'), file) as ManifestObject[];
+  } catch {
+    return []; // the build reports unreadable resources
+  }
 }

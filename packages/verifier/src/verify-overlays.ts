@@ -5,14 +5,18 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROFILES, OVERLAYS_DIR } from '@clearml-k8s/overlay-composer';
-import type { Engine } from './engine.ts';
+import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
-import { expectationFor, verifyOverlay, type OverlayReport } from './verify-overlay.ts';
+import { loadSchemaValidator } from './schema.ts';
+import { expectationFor, verifyOverlay, type OverlayReport, type VerifyContext } from './verify-overlay.ts';
 
 /** The result of a verify run; `ok` when no overlay has findings. */
 export interface VerifyResult {
   ok: boolean;
+  /** argv of the first engine (the one whose output is checked). */
   engine: string[];
+  /** Every engine, as command strings, in the order given. */
+  engines: string[];
   overlays: OverlayReport[];
 }
 
@@ -22,12 +26,14 @@ export function defaultOverlayDirs(): string[] {
 }
 
 /**
+ * @param engines one or more engines; with several, every overlay is built with each and the
+ *   outputs are compared (`engine-mismatch`).
  * @param options.root repository root; relative `dirs` resolve against `options.cwd` (default root).
  * @param options.dirs overlay directories (default: every stock overlay).
  * @param options.concurrency builds at once (default: available CPUs).
  * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file.
  */
-export async function verifyOverlays(engine: Engine, options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number }): Promise<VerifyResult> {
+export async function verifyOverlays(engines: Engine | readonly Engine[], options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number }): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs().map((d) => path.join(options.root, d));
   const targets = dirs.map((d) => {
@@ -39,15 +45,17 @@ export async function verifyOverlays(engine: Engine, options: { root: string; cw
     const relative = path.relative(options.root, absolute);
     return { absolute, display: relative.startsWith('..') ? absolute : relative.split(path.sep).join('/') };
   });
+  const list = Array.isArray(engines) ? engines : [engines as Engine];
+  const ctx: VerifyContext = { root: options.root, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map() };
   const reports: OverlayReport[] = new Array(targets.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), targets.length)) }, async () => {
     while (next < targets.length) {
       const index = next++;
       const target = targets[index]!;
-      reports[index] = await verifyOverlay(engine, target.absolute, target.display, expectationFor(target.absolute));
+      reports[index] = await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute));
     }
   });
   await Promise.all(workers);
-  return { ok: reports.every((r) => r.ok), engine: engine.argv, overlays: reports };
+  return { ok: reports.every((r) => r.ok), engine: list[0]!.argv, engines: list.map(engineLabel), overlays: reports };
 }

@@ -1,15 +1,60 @@
-/** `clearml-k8s verify [DIR...] [--json]`: build overlays with the real kustomize and check them. */
-import { formatJson, formatReport, resolveEngine, verifyOverlays } from '@clearml-k8s/verifier';
+/** `clearml-k8s verify [DIR...] [--engine CMD]... [--matrix] [--json]`: build overlays with the real kustomize and check them. */
+import { appendFileSync } from 'node:fs';
+import which from 'which';
+import { discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type Engine } from '@clearml-k8s/verifier';
 import { EXIT, type CommandIo } from '../io.ts';
 
+export interface VerifyOptions {
+  dirs: string[];
+  json: boolean;
+  /** Engine commands from `--engine` (each e.g. `kubectl.1.27 kustomize` or a kustomize binary). */
+  engines: string[];
+  /** Use the oldest and newest versioned kubectl builds found. */
+  matrix: boolean;
+}
+
 /**
- * Verifies `dirs` (default: every stock overlay) and prints the table or JSON.
+ * The engines to build with: `--engine` commands, else with `--matrix` the oldest and newest
+ * versioned kubectl builds (a note on stderr says which were found), else `$KUSTOMIZE` /
+ * kustomize / kubectl kustomize.
+ * @throws VerifierError `KUSTOMIZE_NOT_FOUND` when an `--engine` command is not executable.
+ */
+export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'matrix'>, io: CommandIo): Promise<Engine[]> {
+  if (options.engines.length) {
+    return Promise.all(
+      options.engines.map(async (command) => {
+        const engine = { ...engineFromCommand(command, '--engine'), label: command.trim() };
+        if (!(await which(engine.argv[0]!, { nothrow: true, path: io.env.PATH ?? '' }))) {
+          throw new VerifierError('KUSTOMIZE_NOT_FOUND', `--engine "${command}": "${engine.argv[0]}" is not an executable on PATH; expected a kustomize binary or a command such as "kubectl.1.27 kustomize"; fix the command or put the binary on PATH`, '--engine');
+        }
+        return engine;
+      }),
+    );
+  }
+  if (options.matrix) {
+    const found = await discoverVersionedEngines(io.env);
+    if (found.length === 0) {
+      const engine = await resolveEngine(io.env);
+      io.stderr.write(`verify --matrix: no versioned kubectl builds (kubectl.1.27 …) found on PATH or beside kubectl; building with ${engineLabel(engine)} only\n`);
+      return [engine];
+    }
+    const chosen = found.length === 1 ? [found[0]!] : [found[0]!, found[found.length - 1]!];
+    io.stderr.write(`verify --matrix: found ${found.map((f) => f.engine.label).join(', ')}; building with ${chosen.length === 1 ? 'the only one' : `the oldest (${chosen[0]!.engine.label}) and the newest (${chosen[1]!.engine.label})`}\n`);
+    return chosen.map((c) => c.engine);
+  }
+  return [await resolveEngine(io.env)];
+}
+
+/**
+ * Verifies `dirs` (default: every stock overlay) and prints the table or JSON; appends a Markdown
+ * summary to `$GITHUB_STEP_SUMMARY` when it is set.
  * @returns 0 without findings, 1 with findings.
  * @throws VerifierError `KUSTOMIZE_NOT_FOUND` / `OVERLAY_NOT_FOUND` (the CLI maps them to exit 2).
  */
-export async function verifyCommand(root: string, options: { dirs: string[]; json: boolean }, io: CommandIo): Promise<number> {
-  const engine = await resolveEngine(io.env);
-  const result = await verifyOverlays(engine, { root, cwd: io.cwd, dirs: options.dirs });
+export async function verifyCommand(root: string, options: VerifyOptions, io: CommandIo): Promise<number> {
+  const engines = await selectEngines(options, io);
+  const result = await verifyOverlays(engines, { root, cwd: io.cwd, dirs: options.dirs });
   io.stdout.write(options.json ? formatJson(result) : formatReport(result));
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(result));
   return result.ok ? EXIT.ok : EXIT.findings;
 }

@@ -11,6 +11,9 @@ export const currentVersionProfile: Profile = {
   summary: 'Every image pinned to the release catalog, pulled only when missing (IfNotPresent). The recommended overlay.',
   source: 'packages/overlay-composer/src/profiles/current-version.ts',
   exposure: { kind: 'nodePort' },
+  podSecurity: 'privileged',
+  imagePolicy: 'pinned',
+  prerequisites: [],
   apply: (parent) =>
     mapDeploymentContainers(parent, (c) => {
       c.imagePullPolicy = 'IfNotPresent';

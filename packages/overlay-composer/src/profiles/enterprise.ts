@@ -62,6 +62,12 @@ export const enterpriseProfile: Profile = {
   summary: `Ingress api./app./files.${ENTERPRISE_BASE_DOMAIN}, ClusterIP Services, credentials from the Secret ${ENTERPRISE_CREDENTIALS_SECRET}.`,
   source: 'packages/overlay-composer/src/profiles/enterprise.ts',
   exposure: { kind: 'ingress', baseDomain: ENTERPRISE_BASE_DOMAIN },
+  podSecurity: 'privileged',
+  imagePolicy: 'pinned',
+  prerequisites: [
+    { kind: 'Secret', name: ENTERPRISE_CREDENTIALS_SECRET, documentedIn: 'README.md#enterprise-credentials' },
+    { kind: 'Secret', name: ENTERPRISE_TLS_SECRET, documentedIn: 'README.md#enterprise-tls' },
+  ],
   apply: (parent) => {
     const filesUrl = `https://files.${ENTERPRISE_BASE_DOMAIN}`;
     let objects = [...parent];

@@ -13,6 +13,9 @@ export const latestProfile: Profile = {
   summary: 'ClearML images on `latest`, imagePullPolicy Always. Not recommended: a restart may upgrade the server.',
   source: 'packages/overlay-composer/src/profiles/latest.ts',
   exposure: { kind: 'nodePort' },
+  podSecurity: 'privileged',
+  imagePolicy: 'latest',
+  prerequisites: [],
   apply: (parent) =>
     mapDeploymentContainers(parent, (c) => {
       const { name } = parseImageReference(c.image);

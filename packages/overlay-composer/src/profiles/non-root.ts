@@ -80,6 +80,9 @@ export const nonRootProfile: Profile = {
   summary: 'Pod Security "restricted" enforced: non-root, no privilege escalation, PVCs instead of hostPath.',
   source: 'packages/overlay-composer/src/profiles/non-root.ts',
   exposure: { kind: 'nodePort' },
+  podSecurity: 'restricted',
+  imagePolicy: 'pinned',
+  prerequisites: [],
   apply: (parent) => {
     let objects = mapObjects(parent, { kind: 'Namespace', name: NAMESPACE }, (ns) => {
       ns.metadata.labels = {

@@ -4,7 +4,7 @@
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt (hosts api./app./files.<BASE_DOMAIN>)
  */
 import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
-import type { Finding } from '../finding.ts';
+import type { CheckFinding } from '../finding.ts';
 import { checkServiceRoute } from './node-ports.ts';
 
 /** Every `host → Service:port` rule in the build's Ingresses. */
@@ -20,8 +20,8 @@ export function observedHosts(objects: readonly ManifestObject[]): string[] {
  * @param objects parsed build output.
  * @param baseDomain e.g. `clearml.example.com`.
  */
-export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain: string): Finding[] {
-  const findings: Finding[] = [];
+export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain: string): CheckFinding[] {
+  const findings: CheckFinding[] = [];
   const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
@@ -32,7 +32,7 @@ export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain
       ),
     );
     if (routes.length === 0) {
-      findings.push({ check: 'ingress-hosts', resource: `Ingress/clearml/${component.name}`, path: '/spec/rules', message: `no Ingress rule for host ${host}; expected ${host} → ${component.name}:${component.servicePort}; add the rule` });
+      findings.push({ check: 'ingress-hosts', resource: `Ingress/clearml/${component.name}`, path: '/spec/rules', message: `no Ingress rule for host ${host}; expected ${host} → ${component.name}:${component.servicePort}`, hint: 'add the rule to the Ingress' });
       continue;
     }
     for (const route of routes) {
@@ -43,7 +43,8 @@ export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain
           check: 'ingress-hosts',
           resource: objectId(route.ing),
           path: route.path,
-          message: `host ${host} path ${route.urlPath}: expected Service ${component.name} port ${component.servicePort}, received ${JSON.stringify(route.backend ?? null)}${service ? '' : ' (no such Service)'}; point the backend at ${component.name}:${component.servicePort}`,
+          message: `host ${host} path ${route.urlPath}: expected Service ${component.name} port ${component.servicePort}, received ${JSON.stringify(route.backend ?? null)}${service ? '' : ' (no such Service)'}`,
+          hint: `point the backend at ${component.name}:${component.servicePort}`,
         });
         continue;
       }

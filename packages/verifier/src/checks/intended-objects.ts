@@ -6,7 +6,7 @@
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { diffDocuments, valueAt } from '@clearml-k8s/overlay-composer';
-import type { Finding } from '../finding.ts';
+import type { CheckFinding } from '../finding.ts';
 
 /** At most this many differing fields are reported per object. */
 const MAX_FIELDS_PER_OBJECT = 20;
@@ -20,15 +20,15 @@ function show(value: unknown): string {
  * @param rendered parsed build output.
  * @param intended the composer's objects for this overlay.
  */
-export function checkIntendedObjects(rendered: readonly ManifestObject[], intended: readonly ManifestObject[]): Finding[] {
-  const findings: Finding[] = [];
+export function checkIntendedObjects(rendered: readonly ManifestObject[], intended: readonly ManifestObject[]): CheckFinding[] {
+  const findings: CheckFinding[] = [];
   const renderedById = new Map(rendered.map((o) => [objectId(o), o]));
   const intendedIds = new Set(intended.map(objectId));
   for (const want of intended) {
     const id = objectId(want);
     const got = renderedById.get(id);
     if (!got) {
-      findings.push({ check: 'intended-objects', resource: id, path: '', message: `the composer intends ${id} but the build has no such object; run \`clearml-k8s compose\` and check the kustomization's resources` });
+      findings.push({ check: 'intended-objects', resource: id, path: '', message: `the composer intends ${id} but the build has no such object`, hint: "run `clearml-k8s compose` and check the kustomization's resources" });
       continue;
     }
     const operations = diffDocuments(want, got);
@@ -39,13 +39,14 @@ export function checkIntendedObjects(rendered: readonly ManifestObject[], intend
         check: 'intended-objects',
         resource: id,
         path: op.path,
-        message: `expected ${show(expected)}, received ${show(received)}; the overlay no longer renders what the composer intends: run \`clearml-k8s compose\` (or fix the hand edit)`,
+        message: `expected ${show(expected)}, received ${show(received)}: the overlay no longer renders what the composer intends`,
+        hint: 'run `clearml-k8s compose` (or undo the hand edit)',
       });
     }
   }
   for (const got of rendered) {
     if (!intendedIds.has(objectId(got))) {
-      findings.push({ check: 'intended-objects', resource: objectId(got), path: '', message: `the build renders ${objectId(got)}, which the composer does not intend; remove it or add it to the profile` });
+      findings.push({ check: 'intended-objects', resource: objectId(got), path: '', message: `the build renders ${objectId(got)}, which the composer does not intend`, hint: 'remove it, or add it to the profile and recompose' });
     }
   }
   return findings;

@@ -6,7 +6,7 @@
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt ("Port Mapping")
  */
 import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
-import type { Finding } from '../finding.ts';
+import type { CheckFinding } from '../finding.ts';
 import { podTemplates, resolveTargetPort, selectorMatches } from '../pod-templates.ts';
 
 /** What the Services should do with the endpoints: NodePorts given per host label, or none. */
@@ -30,25 +30,23 @@ export function observedNodePorts(objects: readonly ManifestObject[]): Record<st
 
 /**
  * Checks that a Service port reaches the expected container and port; shared with `ingress-hosts`.
- * @returns findings on the Service (`/spec/selector` or `/spec/ports/i/targetPort`).
+ * @returns findings on `/spec/ports/i/targetPort` when it reaches another container or port.
  */
-export function checkServiceRoute(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: Finding['check']): Finding[] {
+export function checkServiceRoute(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: CheckFinding['check']): CheckFinding[] {
   const id = objectId(service);
   const templates = podTemplates(objects).filter((t) => selectorMatches(service.spec?.selector, t.labels));
-  if (templates.length === 0) {
-    return [{ check, resource: id, path: '/spec/selector', message: `selector ${JSON.stringify(service.spec?.selector ?? {})} matches no pod template; expected the pods of ${component.name}; set the selector to that Deployment's pod labels` }];
-  }
+  // No template, or a targetPort that resolves to nothing: `service-selector` and `target-port` report those.
   const targetPort = service.spec.ports[portIndex].targetPort ?? service.spec.ports[portIndex].port;
-  const findings: Finding[] = [];
+  const findings: CheckFinding[] = [];
   for (const template of templates) {
     const resolved = resolveTargetPort(template, targetPort);
-    const expected = `container ${component.container} port ${component.containerPort}`;
-    if (!resolved || resolved.container !== component.container || resolved.containerPort !== component.containerPort) {
+    if (resolved && (resolved.container !== component.container || resolved.containerPort !== component.containerPort)) {
       findings.push({
         check,
         resource: id,
         path: `/spec/ports/${portIndex}/targetPort`,
-        message: `targetPort ${JSON.stringify(targetPort)} in ${objectId(template.owner)}: expected ${expected}, received ${resolved ? `container ${resolved.container} port ${resolved.containerPort}` : 'no matching container port'}; target the named port "${component.portName}"`,
+        message: `targetPort ${JSON.stringify(targetPort)} in ${objectId(template.owner)}: expected container ${component.container} port ${component.containerPort}, received container ${resolved.container} port ${resolved.containerPort}`,
+        hint: `target the named port "${component.portName}"`,
       });
     }
   }
@@ -60,35 +58,35 @@ export function checkServiceRoute(objects: readonly ManifestObject[], service: a
  * @param objects the parsed `kustomize build` output.
  * @param expectation NodePorts per endpoint, or `none` for Ingress overlays.
  */
-export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation): Finding[] {
-  const findings: Finding[] = [];
+export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation): CheckFinding[] {
+  const findings: CheckFinding[] = [];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === component.name) as any;
     const id = service ? objectId(service) : `Service/clearml/${component.name}`;
     if (!service) {
-      findings.push({ check: 'node-ports', resource: id, path: '', message: `no Service ${component.name} in the build; expected one for the ${endpoint.hostLabel} endpoint; restore it in the base` });
+      findings.push({ check: 'node-ports', resource: id, path: '', message: `no Service ${component.name} in the build; expected one for the ${endpoint.hostLabel} endpoint`, hint: 'restore the Service in the base' });
       continue;
     }
     if (expectation.kind === 'none') {
       if (service.spec?.type === 'NodePort' || service.spec?.type === 'LoadBalancer') {
-        findings.push({ check: 'node-ports', resource: id, path: '/spec/type', message: `expected ClusterIP behind the Ingress, received ${service.spec.type}; patch /spec/type to ClusterIP and remove nodePort` });
+        findings.push({ check: 'node-ports', resource: id, path: '/spec/type', message: `expected ClusterIP behind the Ingress, received ${service.spec.type}`, hint: 'patch /spec/type to ClusterIP and remove nodePort' });
       }
       continue;
     }
     const expectedNodePort = expectation.nodePorts[endpoint.hostLabel];
     if (service.spec?.type !== 'NodePort') {
-      findings.push({ check: 'node-ports', resource: id, path: '/spec/type', message: `expected NodePort, received ${service.spec?.type ?? 'ClusterIP (unset)'}; set /spec/type to NodePort` });
+      findings.push({ check: 'node-ports', resource: id, path: '/spec/type', message: `expected NodePort, received ${service.spec?.type ?? 'ClusterIP (unset)'}`, hint: 'set /spec/type to NodePort' });
       continue;
     }
     const ports: any[] = service.spec.ports ?? [];
     const index = ports.findIndex((p) => p.port === component.servicePort);
     if (index < 0) {
-      findings.push({ check: 'node-ports', resource: id, path: '/spec/ports', message: `expected a port ${component.servicePort}, received ports ${JSON.stringify(ports.map((p) => p.port))}; restore port ${component.servicePort}` });
+      findings.push({ check: 'node-ports', resource: id, path: '/spec/ports', message: `expected a port ${component.servicePort}, received ports ${JSON.stringify(ports.map((p) => p.port))}`, hint: `restore port ${component.servicePort}` });
       continue;
     }
     if (ports[index].nodePort !== expectedNodePort) {
-      findings.push({ check: 'node-ports', resource: id, path: `/spec/ports/${index}/nodePort`, message: `expected nodePort ${expectedNodePort} (${endpoint.hostLabel}), received ${ports[index].nodePort ?? 'none'}; set it back to ${expectedNodePort}` });
+      findings.push({ check: 'node-ports', resource: id, path: `/spec/ports/${index}/nodePort`, message: `expected nodePort ${expectedNodePort} (${endpoint.hostLabel}), received ${ports[index].nodePort ?? 'none'}`, hint: `set it back to ${expectedNodePort}, or declare the site's NodePorts` });
     }
     findings.push(...checkServiceRoute(objects, service, index, component, 'node-ports'));
   }

@@ -1,0 +1,78 @@
+/**
+ * Check `profile`: what a profile promises holds in the build, independently of the composer (so a
+ * wrong profile function is caught even when the overlay renders exactly what it intends).
+ * - every overlay with a declared Pod Security level: its namespaces carry that enforce label;
+ * - Ingress exposure: TLS covers each public host, the files host allows unlimited upload size
+ *   (`nginx.ingress.kubernetes.io/proxy-body-size: "0"`), the apiserver sets the cookie domain
+ *   `.<base domain>` and the fileserver accepts the apiserver's session cookie name;
+ * - `latest` image policy: ClearML's own images pull `Always` (a moving tag is otherwise never
+ *   refreshed on a node).
+ * @see ../../../../../shared/reference/clearml-on-kubernetes.md
+ */
+import { objectId, PUBLIC_ENDPOINTS, RELEASE_CATALOG, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
+import type { CheckFinding } from '../finding.ts';
+import { podTemplates } from '../pod-templates.ts';
+
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+const BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
+
+/** What the overlay's profile promises. */
+export interface ProfilePromises {
+  podSecurity: PodSecurityLevel | null;
+  exposure: Exposure | null;
+  imagePolicy: 'pinned' | 'latest';
+}
+
+function envOf(objects: readonly ManifestObject[], deployment: string): { env: Map<string, string>; path: string; owner: ManifestObject } | null {
+  const owner = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === deployment) as any;
+  const containers: any[] = owner?.spec?.template?.spec?.containers ?? [];
+  const index = containers.findIndex((c) => c.name === (Object.values(STACK).find((s) => s.name === deployment)?.container ?? ''));
+  if (!owner || index < 0) return null;
+  return { owner, path: `/spec/template/spec/containers/${index}/env`, env: new Map((containers[index].env ?? []).filter((e: any) => typeof e.value === 'string').map((e: any) => [e.name, e.value])) };
+}
+
+/** Runs the `profile` check. */
+export function checkProfile(objects: readonly ManifestObject[], promises: ProfilePromises): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  const push = (resource: string, path: string, message: string, hint: string) => findings.push({ check: 'profile', resource, path, message, hint });
+  if (promises.podSecurity) {
+    for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+      const level = ns.metadata.labels?.[ENFORCE_LABEL];
+      if (level !== promises.podSecurity) push(objectId(ns), `/metadata/labels/${ENFORCE_LABEL.replace('/', '~1')}`, `expected Pod Security enforce level ${promises.podSecurity}, received ${level ?? 'none (the cluster default)'}`, `label the namespace ${ENFORCE_LABEL}=${promises.podSecurity}`);
+    }
+  }
+  if (promises.exposure?.kind === 'ingress') {
+    const domain = promises.exposure.baseDomain;
+    const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
+    for (const endpoint of PUBLIC_ENDPOINTS) {
+      const host = `${endpoint.hostLabel}.${domain}`;
+      const ingress = ingresses.find((i) => (i.spec?.rules ?? []).some((r: any) => r.host === host));
+      if (!ingress) continue; // ingress-hosts reports the missing rule
+      if (!(ingress.spec?.tls ?? []).some((t: any) => (t.hosts ?? []).includes(host))) push(objectId(ingress), '/spec/tls', `host ${host} is served without TLS; expected a spec.tls entry listing it`, 'add the host to spec.tls with the TLS Secret');
+      if (endpoint.hostLabel === 'files' && ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] !== FILES_PROXY_BODY_SIZE) {
+        push(objectId(ingress), `/metadata/annotations/${BODY_SIZE_ANNOTATION.replace('/', '~1')}`, `expected ${BODY_SIZE_ANNOTATION}: "${FILES_PROXY_BODY_SIZE}" on the files host, received ${JSON.stringify(ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] ?? null)}; ingress-nginx caps uploads at 1m by default, so artifact uploads fail with 413`, `set the annotation to "${FILES_PROXY_BODY_SIZE}"`);
+      }
+    }
+    const api = envOf(objects, STACK.apiserver.name);
+    if (api) {
+      const domainValue = api.env.get('CLEARML__apiserver__auth__cookies__domain');
+      if (domainValue !== `.${domain}`) push(objectId(api.owner), api.path, `expected CLEARML__apiserver__auth__cookies__domain=".${domain}", received ${JSON.stringify(domainValue ?? null)}; without it the login cookie is not sent to api./files.`, `set the env var to ".${domain}"`);
+      const cookieName = api.env.get('CLEARML__apiserver__auth__session_auth_cookie_name');
+      const files = envOf(objects, STACK.fileserver.name);
+      const accepted = files?.env.get('CLEARML__fileserver__auth__cookie_names');
+      if (cookieName && files && !(accepted ?? '').includes(`"${cookieName}"`)) push(objectId(files.owner), files.path, `the apiserver names its session cookie "${cookieName}" but the fileserver accepts ${accepted ?? 'its default names'}`, `set CLEARML__fileserver__auth__cookie_names to ["${cookieName}"]`);
+    }
+  }
+  if (promises.imagePolicy === 'latest') {
+    const floating = Object.values(RELEASE_CATALOG.images).filter((i) => i.latestTag).map((i) => i.repository as string);
+    for (const t of podTemplates(objects)) {
+      (t.spec.containers ?? []).forEach((c: any, i: number) => {
+        if (floating.includes(parseImageReference(String(c.image)).name) && c.imagePullPolicy !== 'Always') {
+          push(objectId(t.owner), `${t.path}/spec/containers/${i}/imagePullPolicy`, `container ${c.name} follows ${c.image} but pulls ${c.imagePullPolicy ?? 'IfNotPresent (default for a non-latest tag)'}; nodes keep a stale image`, 'set imagePullPolicy: Always in the latest overlay');
+        }
+      });
+    }
+  }
+  return findings;
+}
