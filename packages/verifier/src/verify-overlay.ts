@@ -164,7 +164,9 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     return build;
   };
   const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => renderOverlay(e, absoluteDir))), Promise.all(parentDirs.map(buildParent))]);
-  const primary = renders[0]!;
+  // Checks run on the first engine's build, or on the first that succeeded when only some did
+  // (then `engine-mismatch` is the finding, not `build`).
+  const primary = renders.find((r) => r.exitCode === 0) ?? renders[0]!;
   const objects = primary.objects;
   const findings: CheckFinding[] = [];
 
@@ -181,8 +183,8 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     (Array.isArray(k.content.images) ? k.content.images : []).forEach((entry: any, index: number) => overrides.push({ file, index, entry: entry ?? {} }));
   }
   findings.push(...checkBuild(primary, displayDir, reportedDeprecations));
-  renders.slice(1).forEach((r, i) => {
-    if (r.exitCode === 0 && primary.exitCode === 0) findings.push(...checkBuild(r, displayDir, reportedDeprecations).map((f) => ({ ...f, message: `${engineLabel(ctx.engines[i + 1]!)}: ${f.message}` })));
+  renders.forEach((r, i) => {
+    if (r !== primary && r.exitCode === 0) findings.push(...checkBuild(r, displayDir, reportedDeprecations).map((f) => ({ ...f, message: `${engineLabel(ctx.engines[i]!)}: ${f.message}` })));
   });
   findings.push(...compareEngines(ctx.engines, renders, displayDir));
 

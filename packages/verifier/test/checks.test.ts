@@ -4,7 +4,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { composeTree } from '@clearml-k8s/overlay-composer';
-import { checkIngressHosts, checkIntendedObjects, checkNodePorts, defaultNodePorts } from '../src/index.ts';
+import {
+  analysePatches,
+  checkBuild,
+  checkEnvReferences,
+  checkImages,
+  checkIngressHosts,
+  checkIntendedObjects,
+  checkNodePorts,
+  checkObjectReferences,
+  checkPodSecurity,
+  checkProfile,
+  checkServices,
+  defaultNodePorts,
+  parseLabelSelector,
+  sourceOf,
+  targetMatches,
+} from '../src/index.ts';
 
 const tree = composeTree();
 const intended = (name: string) => structuredClone(tree.overlays.find((o) => o.profile.name === name)!.intended) as any[];
@@ -24,11 +40,143 @@ test('node-ports: a wrong nodePort names Service and path', () => {
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [['node-ports', 'Service/clearml/clearml-fileserver', '/spec/ports/0/nodePort']]);
 });
 
-test('node-ports: a selector that matches no pod is reported on /spec/selector', () => {
+test('services: every stock overlay passes the five Service checks', () => {
+  for (const o of tree.overlays) assert.deepEqual(checkServices(o.intended), [], o.profile.name);
+});
+
+test('service-selector: a selector that matches no pod is reported on /spec/selector only', () => {
   const objects = intended('current_version');
   find(objects, 'Service', 'clearml-apiserver').spec.selector = { 'app.kubernetes.io/name': 'apiserver' };
-  const findings = checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() });
-  assert.deepEqual(findings.map((f) => [f.resource, f.path]), [['Service/clearml/clearml-apiserver', '/spec/selector']]);
+  assert.deepEqual(checkServices(objects).map((f) => [f.check, f.resource, f.path]), [['service-selector', 'Service/clearml/clearml-apiserver', '/spec/selector']]);
+  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }), [], 'node-ports leaves it to service-selector');
+});
+
+test('selector-clash: async-delete pods carrying the apiserver labels (the upstream clash)', () => {
+  const objects = intended('current_version');
+  const api = find(objects, 'Deployment', 'clearml-apiserver');
+  const asyncDelete = find(objects, 'Deployment', 'clearml-async-delete');
+  asyncDelete.spec.template.metadata.labels = { ...api.spec.template.metadata.labels };
+  asyncDelete.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 8008 }];
+  const findings = checkServices(objects);
+  assert.deepEqual(findings.map((f) => [f.check, f.resource]), [['selector-clash', 'Service/clearml/clearml-apiserver']]);
+  assert.match(findings[0]!.message, /Deployment\/clearml\/clearml-apiserver, Deployment\/clearml\/clearml-async-delete/);
+});
+
+test('target-port, node-port-range, node-port-unique: each names its port', () => {
+  const objects = intended('current_version');
+  find(objects, 'Service', 'clearml-redis').spec.ports[0].targetPort = 'redis-typo';
+  find(objects, 'Service', 'clearml-fileserver').spec.ports[0].nodePort = 30080;
+  const mongo = find(objects, 'Service', 'clearml-mongodb');
+  mongo.spec.type = 'NodePort';
+  mongo.spec.ports[0].nodePort = 27017;
+  // The Service later in the build is the one reported for a reused nodePort.
+  const second = objects.filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.nodePort === 30080))[1].metadata.name;
+  assert.deepEqual(checkServices(objects).map((f) => [f.check, f.resource, f.path]).sort(), [
+    ['node-port-range', 'Service/clearml/clearml-mongodb', '/spec/ports/0/nodePort'],
+    ['node-port-unique', `Service/clearml/${second}`, '/spec/ports/0/nodePort'],
+    ['target-port', 'Service/clearml/clearml-redis', '/spec/ports/0/targetPort'],
+  ]);
+});
+
+test('env-reference: hosts and ports in env resolve; public URLs are left alone', () => {
+  assert.deepEqual(checkEnvReferences(intended('enterprise')), []);
+  const objects = intended('current_version');
+  const web = find(objects, 'Deployment', 'clearml-webserver').spec.template.spec.containers[0];
+  const i = web.env.findIndex((e: any) => e.name === 'NGINX_APISERVER_ADDRESS');
+  web.env[i].value = 'http://clearml-api:8008';
+  web.env.push({ name: 'CLEARML_WEB_HOST', value: 'https://app.clearml.example.com' });
+  const findings = checkEnvReferences(objects);
+  assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [['env-reference', 'Deployment/clearml/clearml-webserver', `/spec/template/spec/containers/0/env/${i}/value`]]);
+  assert.match(findings[0]!.message, /expected Service clearml\/clearml-api with port 8008/);
+});
+
+test('object-reference: missing Secret is a finding unless declared; optional references are not', () => {
+  const objects = intended('enterprise');
+  const secretFindings = checkObjectReferences(objects, []);
+  assert.ok(secretFindings.length > 0);
+  assert.ok(secretFindings.every((f) => f.check === 'object-reference' && /clearml-internal-credentials|clearml-tls/.test(f.message)));
+  const declared = tree.overlays.find((o) => o.profile.name === 'enterprise')!.profile.prerequisites;
+  assert.deepEqual(checkObjectReferences(objects, declared), []);
+  const api = find(objects, 'Deployment', 'clearml-apiserver').spec.template.spec;
+  api.containers[0].envFrom = [{ configMapRef: { name: 'optional-extra', optional: true } }, { secretRef: { name: 'site-secret' } }];
+  assert.deepEqual(checkObjectReferences(objects, declared).map((f) => f.path), ['/spec/template/spec/containers/0/envFrom/1/secretRef/name']);
+});
+
+test('images: latest, untagged and Always in a pinned overlay; catalog tag; unused images entry', () => {
+  assert.deepEqual(checkImages(intended('current_version'), 'pinned', []), []);
+  assert.deepEqual(checkImages(intended('latest'), 'latest', [{ file: 'overlays/latest/kustomization.yaml', index: 0, entry: { name: 'clearml/server', newTag: 'latest' } }]), []);
+  assert.deepEqual(checkImages(intended('latest'), 'pinned', []).map((f) => f.check).sort()[0], 'image-catalog');
+  const objects = intended('current_version');
+  find(objects, 'Deployment', 'clearml-redis').spec.template.spec.containers[0].image = 'redis';
+  find(objects, 'Deployment', 'clearml-mongodb').spec.template.spec.containers[0].imagePullPolicy = 'Always';
+  const findings = checkImages(objects, 'pinned', [{ file: 'k.yaml', index: 2, entry: { name: 'mongo', newTag: '8.0.0' } }]);
+  assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]).sort(), [
+    ['image-catalog', 'Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/image'],
+    ['image-override', 'k.yaml', '/images/2'],
+    ['image-tag', 'Deployment/clearml/clearml-mongodb', '/spec/template/spec/containers/0/imagePullPolicy'],
+    ['image-tag', 'Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/image'],
+  ]);
+});
+
+test('pod-security: the namespace label decides the level; hostPath fails baseline', () => {
+  assert.deepEqual(checkPodSecurity(intended('current_version'), null), [], 'privileged namespace admits the classic stack');
+  assert.deepEqual(checkPodSecurity(intended('non-root'), 'restricted'), []);
+  const findings = checkPodSecurity(intended('current_version'), 'baseline');
+  assert.ok(findings.some((f) => f.resource === 'Deployment/clearml/clearml-elastic' && /\/spec\/template\/spec\/initContainers\/\d+\/securityContext\/privileged$/.test(f.path)));
+  assert.ok(findings.some((f) => /\/spec\/template\/spec\/volumes\/\d+\/hostPath$/.test(f.path)));
+  assert.ok(findings.every((f) => f.check === 'pod-security' && f.message.startsWith('baseline')));
+});
+
+test('profile: enterprise promises hold and each broken promise is named', () => {
+  const promises = { podSecurity: 'privileged' as const, exposure: { kind: 'ingress' as const, baseDomain: 'clearml.example.com' }, imagePolicy: 'pinned' as const };
+  assert.deepEqual(checkProfile(intended('enterprise'), promises), []);
+  const objects = intended('enterprise');
+  find(objects, 'Namespace', 'clearml').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
+  find(objects, 'Ingress', 'clearml-webserver').spec.tls = [];
+  const api = find(objects, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0];
+  api.env = api.env.filter((e: any) => e.name !== 'CLEARML__apiserver__auth__cookies__domain');
+  assert.deepEqual(checkProfile(objects, promises).map((f) => [f.resource, f.path]), [
+    ['Namespace/clearml', '/metadata/labels/pod-security.kubernetes.io~1enforce'],
+    ['Ingress/clearml/clearml-webserver', '/spec/tls'],
+    ['Deployment/clearml/clearml-apiserver', '/spec/template/spec/containers/0/env'],
+  ]);
+  const latest = intended('latest');
+  find(latest, 'Deployment', 'clearml-webserver').spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
+  assert.deepEqual(checkProfile(latest, { podSecurity: 'privileged', exposure: null, imagePolicy: 'latest' }).map((f) => f.path), ['/spec/template/spec/containers/0/imagePullPolicy']);
+});
+
+test('patch analysis: dangling target, replace that creates, and the op that wrote a field', () => {
+  const parents = intended('current_version');
+  const patches = [
+    { index: 0, target: { kind: 'Deployment', name: 'clearml-web.*' }, operations: [{ op: 'replace', path: '/spec/replicas', value: 2 }, { op: 'replace', path: '/spec/paused', value: false }], error: null },
+    { index: 1, target: { kind: 'Service', name: 'clearml-api' }, operations: [{ op: 'remove', path: '/spec/type' }], error: null },
+    { index: 2, target: { kind: 'Deployment', labelSelector: 'app.kubernetes.io/name in (clearml-apiserver)' }, operations: [{ op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'X', value: '1' } }], error: null },
+  ];
+  const { findings, writes } = analysePatches('k.yaml', patches, parents, parents);
+  assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path, f.source?.index, f.source?.operation]), [
+    ['patch-replace-creates', 'Deployment/clearml/clearml-webserver', '/spec/paused', 0, 1],
+    ['patch-target', 'k.yaml', '/patches/1/target', 1, undefined],
+  ]);
+  const appended = find(parents, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].env.length;
+  assert.deepEqual(sourceOf(writes, 'Deployment/clearml/clearml-apiserver', `/spec/template/spec/containers/0/env/${appended}/value`), { file: 'k.yaml', field: 'patches', index: 2, operation: 0 });
+  assert.equal(sourceOf(writes, 'Deployment/clearml/clearml-apiserver', '/spec/replicas'), undefined);
+});
+
+test('label selectors and targets follow kustomize: anchored names, set-based selectors', () => {
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'clearml-apiserver', namespace: 'clearml', labels: { tier: 'api', env: 'prod' } } };
+  assert.equal(targetMatches({ kind: 'Service', name: 'clearml-api' }, svc), false);
+  assert.equal(targetMatches({ kind: 'Service', name: 'clearml-api.*' }, svc), true);
+  assert.equal(targetMatches({ version: 'v1', labelSelector: 'tier=api,env notin (dev),!canary' }, svc), true);
+  assert.equal(targetMatches({ group: 'apps', kind: 'Service' }, svc), false);
+  assert.deepEqual(parseLabelSelector('a in (x, y),b'), [{ key: 'a', op: 'in', values: ['x', 'y'] }, { key: 'b', op: 'exists', values: [] }]);
+  assert.throws(() => parseLabelSelector('a ~ b'), /cannot parse label selector term "a ~ b"/);
+});
+
+test('build: deprecation warnings already reported by deprecated-field are not repeated', () => {
+  const render = { exitCode: 0, objects: [], stderr: "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\n", parseError: null, durationMs: 1 };
+  assert.deepEqual(checkBuild(render, 'o', new Set(['commonLabels'])), []);
+  assert.deepEqual(checkBuild(render, 'o').map((f) => f.check), ['build-stderr']);
+  assert.deepEqual(checkBuild({ ...render, exitCode: 1 }, 'o').map((f) => f.check), ['build']);
 });
 
 test('node-ports: a NodePort left on an Ingress overlay is reported on /spec/type', () => {

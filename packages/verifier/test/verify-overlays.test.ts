@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { renderOverlay, resolveEngine, verifyOverlays, type Engine } from '../src/index.ts';
+import { CHECK_IDS, discoverVersionedEngines, renderOverlay, resolveEngine, verifyOverlays, type Engine } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let engine: Engine | null = null;
@@ -17,6 +17,9 @@ try {
   engine = null;
 }
 const skip = engine ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
+// The oldest and newest versioned kubectl builds, when there are two: every fixture is built with both.
+const versioned = await discoverVersionedEngines();
+const matrix: Engine[] = versioned.length >= 2 ? [versioned[0]!.engine, versioned[versioned.length - 1]!.engine] : [];
 
 test('the four stock overlays pass every check', { skip }, async () => {
   const result = await verifyOverlays(engine!, { root: ROOT });
@@ -33,30 +36,67 @@ test('the four stock overlays pass every check', { skip }, async () => {
   assert.deepEqual(byDir['overlays/enterprise']!.nodePorts, {});
 });
 
-/** Broken fixtures: directory → the one check id that must fire (and nothing else). */
+test('the four stock overlays pass with the oldest and newest engines, with identical output', { skip: skip || (matrix.length < 2 && 'fewer than two versioned kubectl builds (kubectl.1.27 …) found') }, async () => {
+  const result = await verifyOverlays(matrix, { root: ROOT });
+  assert.equal(result.engines.length, 2);
+  assert.deepEqual(result.overlays.flatMap((o) => o.findings), []);
+});
+
+/** Broken fixtures: overlay directory → the one check id that must fire (and nothing else). */
 const BROKEN: Record<string, string> = {
   'fixtures/broken/build': 'build',
-  'fixtures/broken/build-stderr': 'build-stderr',
-  'fixtures/broken/node-ports': 'node-ports',
-  'fixtures/broken/node-ports-target': 'node-ports',
+  'fixtures/broken/build-stderr/overlay': 'build-stderr',
+  'fixtures/broken/deprecated-field': 'deprecated-field',
+  'fixtures/broken/engine-mismatch': 'engine-mismatch',
+  'fixtures/broken/env-reference': 'env-reference',
+  'fixtures/broken/image-catalog': 'image-catalog',
+  'fixtures/broken/image-override': 'image-override',
+  'fixtures/broken/image-tag': 'image-tag',
   'fixtures/broken/ingress-hosts': 'ingress-hosts',
   'fixtures/broken/intended-objects/current_version': 'intended-objects',
+  'fixtures/broken/node-port-range': 'node-port-range',
+  'fixtures/broken/node-port-unique': 'node-port-unique',
+  'fixtures/broken/node-ports': 'node-ports',
+  'fixtures/broken/object-reference': 'object-reference',
+  'fixtures/broken/patch-replace-creates': 'patch-replace-creates',
+  'fixtures/broken/patch-target': 'patch-target',
+  'fixtures/broken/pod-security': 'pod-security',
+  'fixtures/broken/profile': 'profile',
+  'fixtures/broken/schema': 'schema',
+  'fixtures/broken/selector-clash': 'selector-clash',
+  'fixtures/broken/service-selector': 'service-selector',
+  'fixtures/broken/target-port': 'target-port',
 };
 
-test('every broken fixture is listed here', () => {
+test('every broken fixture is listed here, and every check id has one', () => {
   const onDisk = readdirSync(path.join(ROOT, 'fixtures/broken')).map((d) => `fixtures/broken/${d}`);
   assert.deepEqual(onDisk.sort(), Object.keys(BROKEN).map((d) => d.split('/').slice(0, 3).join('/')).sort());
+  assert.deepEqual([...new Set(Object.values(BROKEN))].sort(), [...CHECK_IDS].sort());
+  assert.ok(Object.keys(BROKEN).length >= 20);
 });
 
 test('each broken overlay is caught by exactly its check', { skip }, async () => {
-  const result = await verifyOverlays(engine!, { root: ROOT, dirs: Object.keys(BROKEN) });
+  // engine-mismatch needs two engines; without them it is left out (and says so).
+  const engines = matrix.length >= 2 ? matrix : [engine!];
+  const dirs = Object.keys(BROKEN).filter((d) => engines.length > 1 || BROKEN[d] !== 'engine-mismatch');
+  const result = await verifyOverlays(engines, { root: ROOT, dirs });
   assert.equal(result.ok, false);
+  assert.equal(result.overlays.length, dirs.length);
   for (const report of result.overlays) {
     assert.ok(report.findings.length > 0, `${report.dir}: no finding`);
     assert.deepEqual([...new Set(report.findings.map((f) => f.check))], [BROKEN[report.dir]], report.dir);
+    for (const f of report.findings) {
+      assert.equal(f.overlay, report.dir);
+      assert.ok(f.message && f.hint, `${report.dir}: message and hint`);
+    }
   }
-  const nodePorts = result.overlays.find((o) => o.dir === 'fixtures/broken/node-ports')!.findings;
-  assert.deepEqual(nodePorts.map((f) => [f.resource, f.path]), [['Service/clearml/clearml-apiserver', '/spec/ports/0/nodePort']]);
+  const findingsOf = (dir: string) => result.overlays.find((o) => o.dir === dir)!.findings;
+  assert.deepEqual(findingsOf('fixtures/broken/node-ports').map((f) => [f.resource, f.path, f.source]), [
+    ['Service/clearml/clearml-apiserver', '/spec/ports/0/nodePort', { file: 'fixtures/broken/node-ports/kustomization.yaml', field: 'patches', index: 0, operation: 1 }],
+  ]);
+  assert.deepEqual(findingsOf('fixtures/broken/schema').map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/resources/limit']]);
+  assert.match(findingsOf('fixtures/broken/schema')[0]!.message, /did you mean "limits"/);
+  assert.deepEqual(findingsOf('fixtures/broken/image-override').map((f) => f.source), [{ file: 'fixtures/broken/image-override/kustomization.yaml', field: 'images', index: 0 }]);
 });
 
 test('golden composer cases render their desired objects with the real engine', { skip }, async () => {

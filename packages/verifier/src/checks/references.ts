@@ -30,14 +30,17 @@ const HOST_ENV = [/_SERVICE_HOST$/, /^NGINX_\w+_ADDRESS$/, /^CLEARML__hosts__/, 
 interface HostTarget {
   host: string;
   port: number | null;
+  /** The env var the port came from, when not the same one (`*_SERVICE_PORT`). */
+  portVar?: string;
 }
 
 /** Hosts (and ports when stated) named by one env value. */
 function hostTargets(name: string, value: string, siblings: Map<string, string>): HostTarget[] {
   const trimmed = value.trim();
   if (/_SERVICE_HOST$/.test(name)) {
-    const port = Number(siblings.get(name.replace(/_SERVICE_HOST$/, '_SERVICE_PORT')));
-    return [{ host: trimmed, port: Number.isInteger(port) && port > 0 ? port : null }];
+    const portVar = name.replace(/_SERVICE_HOST$/, '_SERVICE_PORT');
+    const port = Number(siblings.get(portVar));
+    return Number.isInteger(port) && port > 0 ? [{ host: trimmed, port, portVar }] : [{ host: trimmed, port: null }];
   }
   if (/^[[{]/.test(trimmed)) {
     try {
@@ -97,11 +100,13 @@ export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFin
             const service = services.get(`${ref.namespace}/${ref.name}`);
             const ports: any[] = service?.spec?.ports ?? [];
             if (service && (target.port === null || ports.some((p) => p.port === target.port))) continue;
+            const portIndex = service && target.portVar ? env.findIndex((v) => v.name === target.portVar) : -1;
+            const culprit = portIndex >= 0 ? env[portIndex] : variable;
             findings.push({
               check: 'env-reference',
               resource: objectId(template.owner),
-              path: `${template.path}/spec/${listName}/${c}/env/${e}/value`,
-              message: `${variable.name}=${JSON.stringify(variable.value)} in container ${container.name}: expected Service ${ref.namespace}/${ref.name}${target.port ? ` with port ${target.port}` : ''} in the build, received ${service ? `ports [${ports.map((p) => p.port).join(', ')}]` : 'no such Service'}`,
+              path: `${template.path}/spec/${listName}/${c}/env/${portIndex >= 0 ? portIndex : e}/value`,
+              message: `${culprit.name}=${JSON.stringify(culprit.value)} in container ${container.name}: expected Service ${ref.namespace}/${ref.name}${target.port ? ` with port ${target.port}` : ''} in the build, received ${service ? `ports [${ports.map((p) => p.port).join(', ')}]` : 'no such Service'}`,
               hint: service ? `point the value at one of the Service's ports, or add port ${target.port} to it` : `use the name of a Service in the build (${[...services.keys()].filter((k) => k.startsWith(`${ref.namespace}/`)).map((k) => k.split('/')[1]).join(', ') || 'none in that namespace'})`,
             });
           }
