@@ -123,3 +123,82 @@ for (const binary of versioned) {
     assert.equal(JSON.parse(stdout).overlays.length, 4);
   });
 }
+
+const oldestNewest = versioned.filter((b) => existsSync(b));
+const matrixSkip = skip || (oldestNewest.length < 2 && 'kubectl.1.27 and kubectl.1.33 not installed beside kubectl');
+
+test('verify --engine twice builds every overlay with both and finds the outputs identical', { skip: matrixSkip }, () => {
+  const { code, stdout } = run(['verify', '--json', ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
+  assert.equal(code, 0, stdout);
+  const report = JSON.parse(stdout);
+  assert.deepEqual(report.engines, oldestNewest.map((b) => `${b} kustomize`));
+  assert.deepEqual(report.overlays.flatMap((o: any) => o.findings), []);
+});
+
+test('verify --matrix says which engines it found and catches an overlay only newer kustomize builds', { skip: matrixSkip }, () => {
+  const good = run(['verify', '--matrix']);
+  assert.equal(good.code, 0, good.stdout);
+  assert.match(good.stderr, /found kubectl\.1\.27 kustomize, .*kubectl\.1\.33 kustomize; building with the oldest \(kubectl\.1\.27 kustomize\) and the newest \(kubectl\.1\.33 kustomize\)/);
+  const broken = run(['verify', '--matrix', '--json', 'fixtures/broken/engine-mismatch']);
+  assert.equal(broken.code, 1);
+  const findings = JSON.parse(broken.stdout).overlays[0].findings;
+  assert.deepEqual([...new Set(findings.map((f: any) => f.check))], ['engine-mismatch']);
+  assert.match(findings[0].message, /builds with kubectl\.1\.33 kustomize but fails with kubectl\.1\.27 kustomize/);
+});
+
+test('verify --engine with a command that does not exist exits 2', () => {
+  const { code, stderr } = run(['verify', '--engine', 'kubectl.0.1 kustomize']);
+  assert.equal(code, 2);
+  assert.match(stderr, /KUSTOMIZE_NOT_FOUND: --engine "kubectl\.0\.1 kustomize"/);
+});
+
+test('findings print their fix and the patch that set the field; $GITHUB_STEP_SUMMARY gets Markdown', { skip }, (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-summary-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const summary = path.join(dir, 'summary.md');
+  writeFileSync(summary, '# earlier step\n');
+  const { code, stdout } = run(['verify', 'fixtures/broken/pod-security', 'overlays/current_version'], { env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+  assert.equal(code, 1);
+  assert.match(stdout, /fixtures\/broken\/pod-security \[pod-security\] Deployment\/clearml\/clearml-webserver \/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation: restricted/);
+  assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml patches\[0\] op 1\n/);
+  const markdown = readFileSync(summary, 'utf8');
+  assert.ok(markdown.startsWith('# earlier step\n### clearml-k8s verify: 1 of 2 overlays fail'), markdown);
+  assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \|/);
+  assert.match(markdown, /\| fixtures\/broken\/pod-security \| `pod-security` \| Deployment\/clearml\/clearml-webserver \| `\/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation` \|/);
+});
+
+// Pod Security conformance through the real CLI: upstream's fixtures, classified as upstream says.
+const CONFORMANCE = path.resolve(ROOT, '../shared/conformance/pod-security');
+const conformanceSkip = existsSync(CONFORMANCE) ? false : `upstream fixtures not found at ../shared/conformance/pod-security (clone the project beside ../shared)`;
+for (const level of ['baseline', 'restricted']) {
+  test(`check --level ${level}: upstream pass fixtures exit 0, every fail fixture has a violation`, { skip: conformanceSkip }, () => {
+    const pass = run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/pass')]);
+    assert.equal(pass.code, 0, pass.stdout);
+    assert.ok(JSON.parse(pass.stdout).files.length > 0);
+    const fail = run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/fail')]);
+    assert.equal(fail.code, 1);
+    const report = JSON.parse(fail.stdout);
+    const flagged = new Set(report.findings.map((f: any) => f.file));
+    assert.deepEqual(report.files.filter((f: string) => !flagged.has(f)), [], 'fail fixtures without a violation');
+  });
+}
+
+test('check: bad level, missing path and invalid YAML exit 2 with where and what', (t) => {
+  assert.equal(run(['check', '--level', 'strict', 'base']).code, 2);
+  assert.match(run(['check', '--level', 'strict', 'base']).stderr, /--level: expected one of privileged, baseline, restricted, received "strict"/);
+  assert.match(run(['check', 'no/such.yaml']).stderr, /MANIFEST_NOT_FOUND: no\/such\.yaml/);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'bad.yaml'), 'kind: Pod\nmetadata:\n  name: [unclosed\n');
+  const bad = run(['check', path.join(dir, 'bad.yaml')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /YAML_INVALID/);
+  assert.match(bad.stderr, /bad\.yaml:\d+:\d+/);
+});
+
+test('check on the committed base: baseline finds the privileged init container and hostPath volumes', () => {
+  const { code, stdout } = run(['check', 'base']);
+  assert.equal(code, 1);
+  assert.match(stdout, /base\/elasticsearch\.yaml: Deployment\/clearml\/clearml-elastic \/spec\/template\/spec\/initContainers\/\d\/securityContext\/privileged \[baseline privileged\]/);
+  assert.match(stdout, /\[baseline hostPathVolumes\]/);
+});

@@ -20,6 +20,7 @@ import {
   parseLabelSelector,
   sourceOf,
   targetMatches,
+  type PatchEntry,
 } from '../src/index.ts';
 
 const tree = composeTree();
@@ -147,7 +148,7 @@ test('profile: enterprise promises hold and each broken promise is named', () =>
 
 test('patch analysis: dangling target, replace that creates, and the op that wrote a field', () => {
   const parents = intended('current_version');
-  const patches = [
+  const patches: PatchEntry[] = [
     { index: 0, target: { kind: 'Deployment', name: 'clearml-web.*' }, operations: [{ op: 'replace', path: '/spec/replicas', value: 2 }, { op: 'replace', path: '/spec/paused', value: false }], error: null },
     { index: 1, target: { kind: 'Service', name: 'clearml-api' }, operations: [{ op: 'remove', path: '/spec/type' }], error: null },
     { index: 2, target: { kind: 'Deployment', labelSelector: 'app.kubernetes.io/name in (clearml-apiserver)' }, operations: [{ op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'X', value: '1' } }], error: null },
