@@ -109,3 +109,9 @@ test('golden composer cases render their desired objects with the real engine', 
     assert.deepEqual(sortObjects(render.objects), sortObjects(desired), name);
   }
 });
+
+test('the README documents every check id, in the order of the registry', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| /gm)].map((m) => m[1]).filter((id) => (CHECK_IDS as string[]).includes(id!));
+  assert.deepEqual(documented, CHECK_IDS);
+});
