@@ -90,3 +90,25 @@ function throwFirstError(errors: readonly YAMLError[], lineCounter: LineCounter,
   const pos = lineCounter.linePos(error.pos[0]);
   throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
 }
+
+/**
+ * Parses a single-document YAML file and keeps the positions of its nodes, for messages that name
+ * a line.
+ * @returns the value and `lineOf(pointer)`: the 1-based line where the node at a JSON pointer
+ *   (RFC 6901) starts, or `null` when there is no such node.
+ * @throws YamlError (`YAML_INVALID`) as `parseManifest`.
+ */
+export function parseManifestWithLines(text: string, file: string): { value: unknown; lineOf(pointer: string): number | null } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  throwFirstError(doc.errors, lineCounter, file);
+  return {
+    value: doc.toJS(),
+    lineOf(pointer) {
+      const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const node = keys.length ? doc.getIn(keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) : doc.contents;
+      const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+      return offset === undefined ? null : lineCounter.linePos(offset).line;
+    },
+  };
+}

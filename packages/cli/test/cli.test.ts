@@ -160,7 +160,7 @@ test('findings print their fix and the patch that set the field; $GITHUB_STEP_SU
   const { code, stdout } = run(['verify', 'fixtures/broken/pod-security', 'overlays/current_version'], { env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
   assert.equal(code, 1);
   assert.match(stdout, /fixtures\/broken\/pod-security \[pod-security\] Deployment\/clearml\/clearml-webserver \/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation: restricted/);
-  assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml patches\[0\] op 1\n/);
+  assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml:8 patches\[0\] op 1\n/);
   const markdown = readFileSync(summary, 'utf8');
   assert.ok(markdown.startsWith('# earlier step\n### clearml-k8s verify: 1 of 2 overlays fail'), markdown);
   assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \|/);

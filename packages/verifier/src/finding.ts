@@ -44,6 +44,8 @@ export interface FindingSource {
   index: number;
   /** Index of the JSON 6902 operation inside the patch (0-based), when it is one. */
   operation?: number;
+  /** 1-based line of the list entry in `file`, when known. */
+  line?: number;
 }
 
 /** What a check returns: a finding before it is tied to an overlay. */

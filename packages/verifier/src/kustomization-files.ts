@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseManifest, parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifestWithLines, parseManifests } from '@clearml-k8s/base-manifests/yaml';
 
 /** File names kustomize accepts, in its order of preference. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -32,6 +32,8 @@ export interface KustomizationFile {
   file: string;
   /** The parsed document (a plain object). */
   content: Record<string, any>;
+  /** 1-based line where the node at a JSON pointer starts, or null. */
+  lineOf(pointer: string): number | null;
 }
 
 /** `patches[i]` of a kustomization, read and classified. */
@@ -50,8 +52,8 @@ export function readKustomization(dir: string): KustomizationFile | null {
     const file = path.join(dir, name);
     if (!existsSync(file)) continue;
     try {
-      const content = parseManifest(readFileSync(file, 'utf8'), file);
-      return content && typeof content === 'object' && !Array.isArray(content) ? { dir, file, content: content as Record<string, any> } : null;
+      const { value, lineOf } = parseManifestWithLines(readFileSync(file, 'utf8'), file);
+      return value && typeof value === 'object' && !Array.isArray(value) ? { dir, file, content: value as Record<string, any>, lineOf } : null;
     } catch {
       return null;
     }

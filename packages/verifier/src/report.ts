@@ -7,9 +7,9 @@ import type { Finding, FindingSource } from './finding.ts';
 import type { OverlayReport } from './verify-overlay.ts';
 import type { VerifyResult } from './verify-overlays.ts';
 
-/** `overlays/x/kustomization.yaml patches[3] op 2`: where a field was set. */
+/** `overlays/x/kustomization.yaml:12 patches[3] op 2`: where a field was set. */
 export function formatSource(source: FindingSource): string {
-  return `${source.file} ${source.field}[${source.index}]${source.operation !== undefined ? ` op ${source.operation}` : ''}`;
+  return `${source.file}${source.line ? `:${source.line}` : ''} ${source.field}[${source.index}]${source.operation !== undefined ? ` op ${source.operation}` : ''}`;
 }
 
 function exposureOf(o: OverlayReport): string {

@@ -114,8 +114,13 @@ function show(value: unknown): string {
   return text === undefined ? 'nothing' : text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-/** `engine-mismatch`: each further engine's build compared with the first, object by object. */
-function compareEngines(engines: readonly Engine[], renders: readonly RenderResult[], overlay: string): CheckFinding[] {
+/**
+ * Check `engine-mismatch`: each further engine's build compared with the first, objects paired by
+ * `Kind/namespace/name` (output order is not compared), at most 10 differing fields per object.
+ * @param renders one per engine, same order as `engines`.
+ * @param overlay the overlay as named in the report.
+ */
+export function compareEngines(engines: readonly Engine[], renders: readonly RenderResult[], overlay: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const [first, ...others] = renders;
   const name = (i: number) => engineLabel(engines[i]!);
@@ -211,8 +216,11 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy }));
     if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));
   }
+  const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));
   const traced: Finding[] = findings.map((f) => {
-    const source = f.source ?? sourceOf(writes, f.resource, f.path);
+    const found = f.source ?? sourceOf(writes, f.resource, f.path);
+    const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
+    const source = found && line ? { ...found, line } : found;
     return { overlay: displayDir, ...f, ...(source ? { source } : {}) };
   });
   return {

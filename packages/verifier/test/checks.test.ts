@@ -2,7 +2,7 @@
 // and fails, with the expected check id, resource and path, on a single defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { composeTree } from '@clearml-k8s/overlay-composer';
 import {
   analysePatches,
@@ -16,6 +16,7 @@ import {
   checkPodSecurity,
   checkProfile,
   checkServices,
+  compareEngines,
   defaultNodePorts,
   parseLabelSelector,
   sourceOf,
@@ -211,4 +212,21 @@ test('intended-objects: changed field, missing object and extra object are each 
     ['Deployment/clearml/clearml-redis', '/spec/replicas'],
     ['Service/clearml/clearml-redis', ''],
   ]);
+});
+
+test('engine-mismatch: a field rendered differently, an object only one engine renders, a build only one passes', () => {
+  const engines = [{ argv: ['old', 'kustomize'], origin: 't', label: 'old' }, { argv: ['new', 'kustomize'], origin: 't', label: 'new' }];
+  const objects = intended('current_version');
+  const changed = structuredClone(objects);
+  find(changed, 'Service', 'clearml-redis').spec.ports[0].port = 6380;
+  changed.pop();
+  const render = (o: any[], exitCode = 0) => ({ exitCode, objects: o, stderr: exitCode ? 'error: boom' : '', parseError: null, durationMs: 1 });
+  assert.deepEqual(compareEngines(engines, [render(objects), render(structuredClone(objects).reverse())], 'o'), [], 'order alone is not a mismatch');
+  const findings = compareEngines(engines, [render(objects), render(changed)], 'o');
+  assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [
+    ['engine-mismatch', 'Service/clearml/clearml-redis', '/spec/ports/0/port'],
+    ['engine-mismatch', objectId(objects[objects.length - 1]), ''],
+  ]);
+  assert.match(findings[0]!.message, /^old renders 6379, new renders 6380$/);
+  assert.match(compareEngines(engines, [render([], 1), render(objects)], 'o')[0]!.message, /^builds with new but fails with old: error: boom/);
 });

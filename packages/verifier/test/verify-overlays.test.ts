@@ -92,11 +92,11 @@ test('each broken overlay is caught by exactly its check', { skip }, async () =>
   }
   const findingsOf = (dir: string) => result.overlays.find((o) => o.dir === dir)!.findings;
   assert.deepEqual(findingsOf('fixtures/broken/node-ports').map((f) => [f.resource, f.path, f.source]), [
-    ['Service/clearml/clearml-apiserver', '/spec/ports/0/nodePort', { file: 'fixtures/broken/node-ports/kustomization.yaml', field: 'patches', index: 0, operation: 1 }],
+    ['Service/clearml/clearml-apiserver', '/spec/ports/0/nodePort', { file: 'fixtures/broken/node-ports/kustomization.yaml', field: 'patches', index: 0, operation: 1, line: 7 }],
   ]);
   assert.deepEqual(findingsOf('fixtures/broken/schema').map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/resources/limit']]);
   assert.match(findingsOf('fixtures/broken/schema')[0]!.message, /did you mean "limits"/);
-  assert.deepEqual(findingsOf('fixtures/broken/image-override').map((f) => f.source), [{ file: 'fixtures/broken/image-override/kustomization.yaml', field: 'images', index: 0 }]);
+  assert.deepEqual(findingsOf('fixtures/broken/image-override').map((f) => f.source), [{ file: 'fixtures/broken/image-override/kustomization.yaml', field: 'images', index: 0, line: 8 }]);
 });
 
 test('golden composer cases render their desired objects with the real engine', { skip }, async () => {
