@@ -48,9 +48,9 @@ function manifestFiles(target: string, cwd: string): string[] {
     throw new VerifierError('MANIFEST_NOT_FOUND', `${target}: no such file or directory; expected a YAML/JSON manifest or a directory of them`, target);
   }
   if (stat.isFile()) return [target];
-  return readdirSync(absolute, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && MANIFEST_FILE.test(e.name))
-    .map((e) => path.join(target, path.relative(absolute, path.join(e.parentPath, e.name))))
+  return readdirSync(absolute, { recursive: true, encoding: 'utf8' })
+    .filter((relative) => MANIFEST_FILE.test(relative) && statSync(path.join(absolute, relative)).isFile())
+    .map((relative) => path.join(target, relative))
     .sort();
 }
 
