@@ -20,7 +20,10 @@ export interface KustomizePatchTarget {
   namespace?: string;
 }
 
-/** `patches[]` entry with an inline patch (an RFC 6902 op list as YAML). */
+/**
+ * `patches[]` entry with an inline patch: an RFC 6902 op list as YAML, or a strategic-merge
+ * `$patch: delete` document that removes the target object.
+ */
 export interface KustomizePatch {
   target: KustomizePatchTarget;
   patch: string;
@@ -29,16 +32,19 @@ export interface KustomizePatch {
 export interface Kustomization {
   apiVersion: 'kustomize.config.k8s.io/v1beta1';
   kind: 'Kustomization';
+  /** Sets the namespace of every namespaced object and renames the Namespace object. */
+  namespace?: string;
   resources: string[];
   images?: KustomizeImage[];
   patches?: KustomizePatch[];
 }
 
 /** A Kustomization with its fixed header fields, omitting empty lists. */
-export function kustomization(fields: { resources: string[]; images?: KustomizeImage[]; patches?: KustomizePatch[] }): Kustomization {
+export function kustomization(fields: { namespace?: string; resources: string[]; images?: KustomizeImage[]; patches?: KustomizePatch[] }): Kustomization {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
+    ...(fields.namespace ? { namespace: fields.namespace } : {}),
     resources: fields.resources,
     ...(fields.images?.length ? { images: fields.images } : {}),
     ...(fields.patches?.length ? { patches: fields.patches } : {}),

@@ -4,7 +4,7 @@
  * output is byte-stable.
  * @see https://eemeli.org/yaml/#options
  */
-import { Document, LineCounter, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
 
 /**
  * Pinned stringify options: no line folding (`lineWidth: 0`), no anchors for repeated objects
@@ -109,6 +109,51 @@ export function parseManifestWithLines(text: string, file: string): { value: unk
       const node = keys.length ? doc.getIn(keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) : doc.contents;
       const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
       return offset === undefined ? null : lineCounter.linePos(offset).line;
+    },
+  };
+}
+
+/**
+ * Parses a single-document YAML file and keeps the line and column of its nodes, for messages that
+ * point at a field.
+ * @returns the value and `positionOf(pointer, part)`: the 1-based `{line, column}` where the node
+ *   at a JSON pointer (RFC 6901) starts, or `null` when there is no such node. `part: 'key'` gives
+ *   the position of the mapping key naming the node instead (the node itself when it is a sequence
+ *   item or the document). Keys match by their string form (`30008:` is found by `/30008`).
+ * @throws YamlError (`YAML_INVALID`) as `parseManifest`.
+ */
+export function parseManifestWithPositions(text: string, file: string): {
+  value: unknown;
+  positionOf(pointer: string, part?: 'key' | 'value'): { line: number; column: number } | null;
+} {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  throwFirstError(doc.errors, lineCounter, file);
+  type Ranged = { range?: [number, number, number] | null } | null | undefined;
+  const at = (node: Ranged) => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return null;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  return {
+    value: doc.toJS(),
+    positionOf(pointer, part = 'value') {
+      const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let node: unknown = doc.contents;
+      let keyNode: unknown = null;
+      for (const key of keys) {
+        keyNode = null;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
+          if (!pair) return null;
+          [keyNode, node] = [pair.key, pair.value];
+        } else if (isSeq(node) && /^\d+$/.test(key)) {
+          node = node.items[Number(key)];
+        } else return null;
+        if (node === undefined) return null;
+      }
+      return (part === 'key' && at(keyNode as Ranged)) || at(node as Ranged) || at(keyNode as Ranged);
     },
   };
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check.ts';
 import { credentialsCommand } from './commands/credentials.ts';
 import { composeCommand } from './commands/compose.ts';
+import { siteAddCommand } from './commands/site.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { EXIT, type CommandIo } from './io.ts';
 import { findRepoRoot } from './repo-root.ts';
@@ -19,6 +20,11 @@ Commands:
                            every overlay is built with each and the outputs must be identical
       [--matrix]           use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl)
       [--json]             JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended
+  site add NAME            write overlays/sites/NAME/site.yaml and compose the site (nothing written on error)
+      [--profile P]        current_version (default), latest, enterprise, non-root
+      [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
+      [--storage hostPath|pvc] [--storage-class C] [--registry HOST[/PATH]]
+      [--generate-credentials]  random internal credentials into the git-ignored credentials.env
   check FILE|DIR...        Pod Security for raw manifests (every pod template, no kustomize)
       [--level L]          baseline (default) or restricted
       [--json]
@@ -40,6 +46,15 @@ const OPTIONS = {
   engine: { type: 'string', multiple: true },
   matrix: { type: 'boolean' },
   level: { type: 'string' },
+  profile: { type: 'string' },
+  namespace: { type: 'string' },
+  domain: { type: 'string' },
+  expose: { type: 'string' },
+  'node-port': { type: 'string', multiple: true },
+  storage: { type: 'string' },
+  'storage-class': { type: 'string' },
+  registry: { type: 'string' },
+  'generate-credentials': { type: 'boolean' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -68,14 +83,15 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], credentials: [] };
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], credentials: [] };
   if (!(command in allowed)) {
     io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const misplaced = (['check', 'json', 'engine', 'matrix', 'level'] as const).filter((o) => values[o] !== undefined && !allowed[command]!.includes(o));
-  if (misplaced.length || (!['verify', 'check'].includes(command) && rest.length)) {
-    io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : `argument "${rest[0]}"`}\n\n${USAGE}`);
+  const misplaced = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).filter((o) => !['root', 'help'].includes(o) && values[o] !== undefined && !allowed[command]!.includes(o));
+  if (misplaced.length || (!['verify', 'check', 'site'].includes(command) && rest.length) || (command === 'site' && (rest[0] !== 'add' || rest.length > 2))) {
+    const stray = command === 'site' && rest[0] === 'add' ? rest[2] : rest[0];
+    io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : stray === undefined ? 'command: expected `site add NAME`' : `argument "${stray}"`}\n\n${USAGE}`);
     return EXIT.usage;
   }
   if (command === 'credentials') return credentialsCommand(io);
@@ -95,6 +111,19 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   try {
     if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
+    if (command === 'site') {
+      return await siteAddCommand(root, rest[1], {
+        profile: values.profile,
+        namespace: values.namespace,
+        domain: values.domain,
+        expose: values.expose,
+        nodePorts: values['node-port'] ?? [],
+        storage: values.storage,
+        storageClass: values['storage-class'],
+        registry: values.registry,
+        generateCredentials: values['generate-credentials'] ?? false,
+      }, io);
+    }
     return await verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false }, io);
   } catch (error) {
     if (isCodedError(error)) {

@@ -49,7 +49,7 @@ export function resourceFileName(kind: string): string {
  * @param input.desiredObjects what this overlay must render.
  * @param input.source the source named in the generated header.
  * @throws ComposerError `COMPOSE_OBJECT_REMOVED` when a parent object is missing from the desired
- *   objects (JSON patches cannot delete objects); `COMPOSE_NOT_EQUIVALENT` when the emitted
+ *   objects (JSON patches cannot delete objects) and `allowRemoval` is not set; `COMPOSE_NOT_EQUIVALENT` when the emitted
  *   kustomization would not reproduce the desired objects (a composer bug).
  * @see https://www.rfc-editor.org/rfc/rfc6902
  */
@@ -59,12 +59,21 @@ export function composeOverlay(input: {
   parentObjects: readonly ManifestObject[];
   desiredObjects: readonly ManifestObject[];
   source: string;
+  /** Parent objects missing from `desiredObjects` are deleted with `$patch: delete` instead of refused. */
+  allowRemoval?: boolean;
+  /** Moves every object into this namespace with the kustomization's `namespace:` (applied last). */
+  namespace?: string;
 }): ComposedOverlay {
   const desiredById = new Map(input.desiredObjects.map((o) => [objectId(o), o]));
   const parentIds = new Set(input.parentObjects.map(objectId));
   const changes = new Map<string, { object: ManifestObject; operations: PatchOperation[] }>();
+  const deletions: KustomizePatch[] = [];
   for (const parent of input.parentObjects) {
     const desired = desiredById.get(objectId(parent));
+    if (!desired && input.allowRemoval) {
+      deletions.push({ target: { kind: parent.kind, name: parent.metadata.name }, patch: stringifyValue({ $patch: 'delete', apiVersion: parent.apiVersion, kind: parent.kind, metadata: { name: parent.metadata.name } }) });
+      continue;
+    }
     if (!desired) {
       throw new ComposerError(
         'COMPOSE_OBJECT_REMOVED',
@@ -77,7 +86,7 @@ export function composeOverlay(input: {
   const { images, operationsById } = extractImageOverrides(input.parentObjects, changes);
 
   const patches: KustomizePatch[] = [];
-  for (const parent of input.parentObjects) {
+  for (const parent of input.parentObjects.filter((o) => changes.has(objectId(o)))) {
     const operations = operationsById.get(objectId(parent)) ?? [];
     if (operations.length === 0) continue;
     patches.push({
@@ -97,11 +106,12 @@ export function composeOverlay(input: {
   resourceFiles.sort((a, b) => a.file.localeCompare(b.file));
 
   const kustomization = makeKustomization({
+    ...(input.namespace ? { namespace: input.namespace } : {}),
     resources: [path.posix.relative(input.dir, input.parentDir), ...resourceFiles.map((f) => f.file)],
     images,
-    patches,
+    patches: [...deletions, ...patches],
   });
-  const intended = sortObjects(input.desiredObjects);
+  const intended = sortObjects(input.namespace ? input.desiredObjects.map((o) => withNamespace(o, input.namespace!)) : input.desiredObjects);
   const simulated = sortObjects(simulateOverlay(input.parentObjects, kustomization, added));
   if (!isDeepStrictEqual(simulated, intended)) {
     throw new ComposerError(
@@ -131,9 +141,25 @@ export function simulateOverlay(
 ): ManifestObject[] {
   let objects = applyImageOverrides(parentObjects, kustomization.images ?? []);
   for (const patch of kustomization.patches ?? []) {
-    const operations = parseManifest(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`) as PatchOperation[];
+    const parsed = parseManifest(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`);
     const pattern = new RegExp(`^(?:${patch.target.name})$`);
-    objects = objects.map((o) => (o.kind === patch.target.kind && pattern.test(o.metadata.name) ? applyOperations(o, operations) : o));
+    const selected = (o: ManifestObject) => o.kind === patch.target.kind && pattern.test(o.metadata.name);
+    if (!Array.isArray(parsed) && (parsed as { $patch?: string })?.$patch === 'delete') objects = objects.filter((o) => !selected(o));
+    else objects = objects.map((o) => (selected(o) ? applyOperations(o, parsed as PatchOperation[]) : o));
   }
-  return [...objects, ...addedObjects.map((o) => structuredClone(o))];
+  const all = [...objects, ...addedObjects.map((o) => structuredClone(o))];
+  return kustomization.namespace ? all.map((o) => withNamespace(o, kustomization.namespace!)) : all;
+}
+
+/** Cluster-scoped kinds this project renders (kustomize leaves their namespace unset). */
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'IngressClass', 'PriorityClass']);
+
+/**
+ * What kustomize's `namespace:` does to one object: namespaced objects move into `namespace`, the
+ * Namespace object is renamed, other cluster-scoped objects are left alone.
+ */
+export function withNamespace(object: ManifestObject, namespace: string): ManifestObject {
+  if (object.kind === 'Namespace') return { ...object, metadata: { ...object.metadata, name: namespace } };
+  if (CLUSTER_SCOPED.has(object.kind)) return object;
+  return { ...object, metadata: { ...object.metadata, namespace } };
 }

@@ -47,13 +47,22 @@ function randomString(alphabet: string, length: number): string {
 }
 
 /**
+ * Fresh random values for every credential key (crypto `randomInt`): access keys 30 characters of
+ * `[A-Z0-9]`, secrets 60 of `[A-Za-z0-9]`.
+ * @returns Secret key → value, in `CREDENTIAL_KEYS` order.
+ */
+export function generateCredentialValues(): Record<string, string> {
+  return Object.fromEntries(CREDENTIAL_KEYS.map((c) => [c.key, c.shape === 'key' ? randomString(KEY_ALPHABET, 30) : randomString(SECRET_ALPHABET, 60)]));
+}
+
+/**
  * A Namespace and the credentials Secret with fresh random values (crypto `randomInt`): access
  * keys 30 characters of `[A-Z0-9]`, secrets 60 of `[A-Za-z0-9]` (ClearML docs: keys ~30, secrets 50–60).
  * Meant to be piped into `kubectl create -f -` and never written to disk.
  * @returns two plain objects: `Namespace/clearml`, `Secret/clearml/clearml-internal-credentials`.
  */
 export function generateCredentialsSecret(): [object, object] {
-  const stringData = Object.fromEntries(CREDENTIAL_KEYS.map((c) => [c.key, c.shape === 'key' ? randomString(KEY_ALPHABET, 30) : randomString(SECRET_ALPHABET, 60)]));
+  const stringData = generateCredentialValues();
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
     {

@@ -1,4 +1,5 @@
 export * from './compose-overlay.ts';
+export * from './compose-repository.ts';
 export * from './compose-tree.ts';
 export * from './composer-error.ts';
 export * from './enterprise-credentials.ts';
@@ -7,6 +8,22 @@ export * from './index-guards.ts';
 export * from './json-patch.ts';
 export * from './profile.ts';
 export * from './profiles/index.ts';
-export { ENTERPRISE_BASE_DOMAIN, ENTERPRISE_TLS_SECRET, FILES_PROXY_BODY_SIZE, SESSION_COOKIE_NAME } from './profiles/enterprise.ts';
-export { NON_ROOT_UIDS, PVC_SIZES, claimName } from './profiles/non-root.ts';
+export {
+  addEnv,
+  credentialEnv,
+  ENTERPRISE_BASE_DOMAIN,
+  ENTERPRISE_TLS_SECRET,
+  FILES_PROXY_BODY_SIZE,
+  ingressFor,
+  SESSION_COOKIE_NAME,
+  type EnvVar,
+  type IngressSettings,
+} from './profiles/enterprise.ts';
+export { NON_ROOT_UIDS, PVC_SIZES, claimName, persistentVolumeClaim } from './profiles/non-root.ts';
 export * from './write-tree.ts';
+export * from './site/apply-site.ts';
+export * from './site/compose-sites.ts';
+export * from './site/site-error.ts';
+export * from './site/site-schema.ts';
+export * from './site/site-spec.ts';
+export * from './site/validate-site.ts';

@@ -9,8 +9,8 @@ export type ProfileName = 'current_version' | 'latest' | 'enterprise' | 'non-roo
 
 /** How users reach the three endpoints in a profile's output. */
 export type Exposure =
-  | { kind: 'nodePort' }
-  | { kind: 'ingress'; baseDomain: string };
+  | { kind: 'nodePort'; /** Per host label; default 30008/30080/30081. */ nodePorts?: Record<'api' | 'app' | 'files', number> }
+  | { kind: 'ingress'; baseDomain: string; /** Per host label; default `api.`/`app.`/`files.` of `baseDomain`. */ hosts?: Record<'api' | 'app' | 'files', string> };
 
 /** An object the operator creates before applying the overlay; it is not in the build. */
 export interface Prerequisite {

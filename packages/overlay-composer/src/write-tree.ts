@@ -33,9 +33,10 @@ async function listFiles(root: string, dir: string): Promise<string[]> {
  * @param root repository root (absolute).
  * @param files the generated files (repository-relative paths).
  * @param ownedDirs directories whose every file must be generated (`base`, `overlays/latest`, ...).
+ * @param preserve files in owned directories that are not generated and must stay (site specs).
  * @returns changes sorted by path; empty when the tree is up to date.
  */
-export async function planTree(root: string, files: readonly GeneratedFile[], ownedDirs: readonly string[]): Promise<TreeChange[]> {
+export async function planTree(root: string, files: readonly GeneratedFile[], ownedDirs: readonly string[], preserve: (file: string) => boolean = () => false): Promise<TreeChange[]> {
   const changes: TreeChange[] = [];
   const generated = new Set(files.map((f) => f.path));
   for (const file of files) {
@@ -50,7 +51,7 @@ export async function planTree(root: string, files: readonly GeneratedFile[], ow
   }
   for (const dir of ownedDirs) {
     for (const existing of await listFiles(root, dir)) {
-      if (!generated.has(existing)) changes.push({ path: existing, change: 'delete' });
+      if (!generated.has(existing) && !preserve(existing)) changes.push({ path: existing, change: 'delete' });
     }
   }
   return changes.sort((a, b) => a.path.localeCompare(b.path));

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { composeTree, diffDocuments, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
+import { composeSiteFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
 import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
-import { checkIngressHosts, observedHosts } from './checks/ingress-hosts.ts';
+import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
 import { checkIntendedObjects } from './checks/intended-objects.ts';
 import { checkNodePorts, defaultNodePorts, observedNodePorts } from './checks/node-ports.ts';
 import { checkPodSecurity } from './checks/pod-security.ts';
@@ -38,6 +38,10 @@ export interface OverlayExpectation {
   imagePolicy: ImagePolicy;
   /** Objects the operator creates first; references to them are not findings. */
   prerequisites: readonly Prerequisite[];
+  /** Repository → tag the containers must run; default: the release catalog under `imagePolicy`. */
+  expectedImages?: Record<string, string>;
+  /** Whether Ingress hosts must have TLS (default true). */
+  tls?: boolean;
 }
 
 /** The report of one overlay. */
@@ -74,11 +78,15 @@ let composed: ReturnType<typeof composeTree> | null = null;
  * Any other directory gets the generic checks with the exposure inferred from the build (NodePorts
  * 30008/30080/30081 when the apiserver Service is a NodePort, hosts when it has Ingresses for
  * `api.`); when it builds on a stock overlay (directly or further down), it inherits that
- * profile's Pod Security level, image policy and prerequisites; otherwise images are pinned.
+ * profile's Pod Security level, image policy and prerequisites; otherwise images are pinned. A
+ * site directory (`overlays/sites/<name>` under `root`) must render what its spec composes.
+ * @throws SiteSpecError when a site's spec is invalid.
  */
-export function expectationFor(dir: string): OverlayExpectation {
+export function expectationFor(dir: string, root?: string): OverlayExpectation {
   composed ??= composeTree();
   const stock = (d: string) => composed!.overlays.find((o) => o.profile.name === path.basename(d));
+  const site = root ? siteExpectation(dir, root) : null;
+  if (site) return site;
   const overlay = stock(dir);
   if (overlay) {
     const p = overlay.profile;
@@ -100,6 +108,37 @@ export function expectationFor(dir: string): OverlayExpectation {
     if (k) queue.push(...localDirectories(k));
   }
   return { profile: null, exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [] };
+}
+
+/**
+ * The expectation of a site directory (`overlays/sites/<name>` with a `site.yaml`): its composed
+ * objects, exposure, prerequisites and images, and its profile's Pod Security level.
+ * @throws SiteSpecError when the spec is invalid.
+ */
+function siteExpectation(dir: string, root: string): OverlayExpectation | null {
+  const relative = path.relative(root, dir).split(path.sep).join('/');
+  const name = relative.startsWith(`${SITES_DIR}/`) ? relative.slice(SITES_DIR.length + 1) : '';
+  if (!name || name.includes('/')) return null;
+  const file = `${relative}/${SITE_SPEC_FILE}`;
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, file), 'utf8');
+  } catch {
+    return null;
+  }
+  composed ??= composeTree();
+  const site = composeSiteFromText(name, text, file, composed.overlays);
+  const p = site.profile;
+  return {
+    profile: null,
+    exposure: site.composition.exposure,
+    intended: site.intended,
+    podSecurity: p.podSecurity,
+    imagePolicy: p.imagePolicy,
+    prerequisites: site.composition.prerequisites,
+    expectedImages: site.composition.expectedImages,
+    tls: site.spec.ingress?.tlsSecret !== null,
+  };
 }
 
 function inferExposure(objects: readonly ManifestObject[]): Exposure | null {
@@ -204,16 +243,16 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     findings.push(...checkSchema(objects, ctx.schema));
     findings.push(...checkPodSecurity(objects, expectation.podSecurity));
     const exposure = expectation.exposure ?? inferExposure(objects);
-    if (exposure?.kind === 'nodePort') findings.push(...checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }));
+    if (exposure?.kind === 'nodePort') findings.push(...checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }));
     if (exposure?.kind === 'ingress') {
       findings.push(...checkNodePorts(objects, { kind: 'none' }));
-      findings.push(...checkIngressHosts(objects, exposure.baseDomain));
+      findings.push(...checkIngressHosts(objects, ingressHostsOf(exposure)));
     }
     findings.push(...checkServices(objects));
     findings.push(...checkEnvReferences(objects));
     findings.push(...checkObjectReferences(objects, expectation.prerequisites));
-    findings.push(...checkImages(objects, expectation.imagePolicy, overrides));
-    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy }));
+    findings.push(...checkImages(objects, expectation.imagePolicy, overrides, expectation.expectedImages));
+    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, tls: expectation.tls }));
     if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));
   }
   const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROFILES, OVERLAYS_DIR } from '@clearml-k8s/overlay-composer';
+import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR } from '@clearml-k8s/overlay-composer';
 import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
 import { loadSchemaValidator } from './schema.ts';
@@ -20,22 +20,22 @@ export interface VerifyResult {
   overlays: OverlayReport[];
 }
 
-/** Repository-relative directories of every stock overlay. */
-export function defaultOverlayDirs(): string[] {
-  return PROFILES.map((p) => `${OVERLAYS_DIR}/${p.name}`);
+/** Repository-relative directories of every stock overlay and, with `root`, every site under it. */
+export function defaultOverlayDirs(root?: string): string[] {
+  return [...PROFILES.map((p) => `${OVERLAYS_DIR}/${p.name}`), ...(root ? listSites(root).map((name) => `${SITES_DIR}/${name}`) : [])];
 }
 
 /**
  * @param engines one or more engines; with several, every overlay is built with each and the
  *   outputs are compared (`engine-mismatch`).
  * @param options.root repository root; relative `dirs` resolve against `options.cwd` (default root).
- * @param options.dirs overlay directories (default: every stock overlay).
+ * @param options.dirs overlay directories (default: every stock overlay and every site).
  * @param options.concurrency builds at once (default: available CPUs).
  * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file.
  */
 export async function verifyOverlays(engines: Engine | readonly Engine[], options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number }): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
-  const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs().map((d) => path.join(options.root, d));
+  const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
   const targets = dirs.map((d) => {
     const absolute = path.resolve(cwd, d);
     const hasKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => existsSync(path.join(absolute, f)));
@@ -53,7 +53,7 @@ export async function verifyOverlays(engines: Engine | readonly Engine[], option
     while (next < targets.length) {
       const index = next++;
       const target = targets[index]!;
-      reports[index] = await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute));
+      reports[index] = await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root));
     }
   });
   await Promise.all(workers);

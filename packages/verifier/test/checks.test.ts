@@ -18,6 +18,7 @@ import {
   checkServices,
   compareEngines,
   defaultNodePorts,
+  ingressHostsOf,
   parseLabelSelector,
   sourceOf,
   targetMatches,
@@ -31,7 +32,7 @@ const find = (objects: any[], kind: string, name: string) => objects.find((o) =>
 test('stock overlays pass node-ports, ingress-hosts and intended-objects in memory', () => {
   for (const name of ['current_version', 'latest', 'non-root']) assert.deepEqual(checkNodePorts(intended(name), { kind: 'nodePort', nodePorts: defaultNodePorts() }), [], name);
   assert.deepEqual(checkNodePorts(intended('enterprise'), { kind: 'none' }), []);
-  assert.deepEqual(checkIngressHosts(intended('enterprise'), 'clearml.example.com'), []);
+  assert.deepEqual(checkIngressHosts(intended('enterprise'), ingressHostsOf({ baseDomain: 'clearml.example.com' })), []);
   assert.deepEqual(checkIntendedObjects(intended('enterprise'), intended('enterprise')), []);
 });
 
@@ -192,7 +193,7 @@ test('ingress-hosts: a missing host and a wrong backend port are both reported',
   const objects = intended('enterprise');
   find(objects, 'Ingress', 'clearml-webserver').spec.rules[0].host = 'web.clearml.example.com';
   find(objects, 'Ingress', 'clearml-apiserver').spec.rules[0].http.paths[0].backend.service.port.number = 80;
-  const findings = checkIngressHosts(objects, 'clearml.example.com');
+  const findings = checkIngressHosts(objects, ingressHostsOf({ baseDomain: 'clearml.example.com' }));
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]).sort(), [
     ['ingress-hosts', 'Ingress/clearml/clearml-apiserver', '/spec/rules/0/http/paths/0/backend/service'],
     ['ingress-hosts', 'Ingress/clearml/clearml-webserver', '/spec/rules'],

@@ -20,31 +20,56 @@ export const SESSION_COOKIE_NAME = 'clearml_token_basic';
 /** `nginx.ingress.kubernetes.io/proxy-body-size` on the files host (0 = unlimited). */
 export const FILES_PROXY_BODY_SIZE = '0';
 
-function addEnv(deployment: any, env: object[]): void {
+/** An env var: a value or a `valueFrom`. */
+export type EnvVar = { name: string; value?: string; valueFrom?: object };
+
+/** Appends env vars to the main container of a Deployment; a var of the same name is replaced in place. */
+export function addEnv(deployment: any, env: EnvVar[]): void {
   const container = deployment.spec.template.spec.containers[0];
-  container.env = [...(container.env ?? []), ...env];
+  const list: EnvVar[] = container.env ?? [];
+  for (const variable of env) {
+    const i = list.findIndex((e) => e.name === variable.name);
+    if (i >= 0) list[i] = variable;
+    else list.push(variable);
+  }
+  container.env = list;
 }
 
-function credentialEnv(component: 'apiserver' | 'fileserver' | 'asyncDelete'): object[] {
+/** The env vars that read a component's internal credentials from `secret` (non-optional `secretKeyRef`s). */
+export function credentialEnv(component: 'apiserver' | 'fileserver' | 'asyncDelete', secret: string = ENTERPRISE_CREDENTIALS_SECRET): EnvVar[] {
   return CREDENTIAL_KEYS.filter((c) => c.components.includes(component)).map((c) => ({
     name: c.env,
-    valueFrom: { secretKeyRef: { name: ENTERPRISE_CREDENTIALS_SECRET, key: c.key } },
+    valueFrom: { secretKeyRef: { name: secret, key: c.key } },
   }));
 }
 
-function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], baseDomain: string): ManifestObject {
+/** How an endpoint's Ingress is built: its host, TLS Secret (or none), class and extra annotations. */
+export interface IngressSettings {
+  host: string;
+  tlsSecret: string | null;
+  className?: string;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * The Ingress of one public endpoint: one rule `host` → the component's Service port; the files
+ * host also gets `proxy-body-size: "0"`.
+ */
+export function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], settings: IngressSettings): ManifestObject {
   const component = STACK[endpoint.component];
-  const host = `${endpoint.hostLabel}.${baseDomain}`;
+  const host = settings.host;
+  const annotations = { ...(settings.annotations ?? {}), ...(endpoint.hostLabel === 'files' ? { 'nginx.ingress.kubernetes.io/proxy-body-size': FILES_PROXY_BODY_SIZE } : {}) };
   return toManifestObject(
     new Ingress({
       metadata: {
         name: component.name,
         namespace: NAMESPACE,
         labels: recommendedLabels(component),
-        ...(endpoint.hostLabel === 'files' ? { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': FILES_PROXY_BODY_SIZE } } : {}),
+        ...(Object.keys(annotations).length ? { annotations } : {}),
       },
       spec: {
-        tls: [{ hosts: [host], secretName: ENTERPRISE_TLS_SECRET }],
+        ...(settings.className ? { ingressClassName: settings.className } : {}),
+        ...(settings.tlsSecret ? { tls: [{ hosts: [host], secretName: settings.tlsSecret }] } : {}),
         rules: [
           {
             host,
@@ -91,6 +116,6 @@ export const enterpriseProfile: Profile = {
     objects = mapObjects(objects, { kind: 'Deployment', name: STACK.asyncDelete.name }, (d) =>
       addEnv(d, [...credentialEnv('asyncDelete'), { name: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes', value: `["${filesUrl}"]` }]),
     );
-    return [...objects, ...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, ENTERPRISE_BASE_DOMAIN))];
+    return [...objects, ...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: `${e.hostLabel}.${ENTERPRISE_BASE_DOMAIN}`, tlsSecret: ENTERPRISE_TLS_SECRET }))];
   },
 };

@@ -38,7 +38,8 @@ export function claimName(dir: NodeStorageDirectory): string {
   return `clearml-${dir.volume}`;
 }
 
-function persistentVolumeClaim(dir: NodeStorageDirectory, size: string): ManifestObject {
+/** A ReadWriteOnce claim for a node storage directory (default StorageClass). */
+export function persistentVolumeClaim(dir: NodeStorageDirectory, size: string): ManifestObject {
   return toManifestObject(
     new PersistentVolumeClaim({
       metadata: { name: claimName(dir), namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } },

@@ -105,7 +105,10 @@ export interface SiteSpec {
   credentials?: {
     /** Secret with the internal credentials (keys as `clearml-k8s credentials` writes); default for enterprise `clearml-internal-credentials`. */
     secret?: string;
-    /** Secret with key `users`: a JSON list of `{username, password, name}` fixed users; enables fixed-user login. */
+    /**
+     * Secret with key `apiserver.conf` holding `auth { fixed_users { enabled: true, pass_hashed: false,
+     * users: [ { username, password, name } ] } }`; mounted into the apiserver's config directory.
+     */
     fixedUsersSecret?: string;
   };
   /** Escape hatch: raw JSON 6902 operations on objects of the parent overlay, applied last. */

@@ -5,7 +5,7 @@
  * - `image-override`: every `images:` entry of the overlay's own kustomization files took effect,
  *   i.e. some container renders with its result (kustomize ignores entries that match nothing);
  * - `image-catalog`: containers running an image of the release catalog use the catalog's tag
- *   (the `latestTag` where the overlay follows latest).
+ *   (the `latestTag` where the overlay follows latest; a site's mirror and overrides where declared).
  */
 import { objectId, RELEASE_CATALOG, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '@clearml-k8s/overlay-composer';
@@ -38,11 +38,19 @@ function renderedContainers(objects: readonly ManifestObject[]): RenderedContain
   );
 }
 
-/** Runs `image-tag` (pinned overlays only), `image-override` and `image-catalog`. */
-export function checkImages(objects: readonly ManifestObject[], policy: ImagePolicy, overrides: readonly ImageOverride[]): CheckFinding[] {
+/** Repository → tag the release catalog pins under an image policy (`latestTag` where the overlay follows latest). */
+export function catalogImages(policy: ImagePolicy): Record<string, string> {
+  return Object.fromEntries(Object.values(RELEASE_CATALOG.images).map((e) => [e.repository, policy === 'latest' && e.latestTag ? e.latestTag : e.tag]));
+}
+
+/**
+ * Runs `image-tag` (pinned overlays only), `image-override` and `image-catalog`.
+ * @param expected repository → tag the overlay must run (default: `catalogImages(policy)`; a site
+ *   adds its mirror registry and overrides).
+ */
+export function checkImages(objects: readonly ManifestObject[], policy: ImagePolicy, overrides: readonly ImageOverride[], expected: Record<string, string> = catalogImages(policy)): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const containers = renderedContainers(objects);
-  const catalog = Object.values(RELEASE_CATALOG.images);
   for (const c of containers) {
     const ref = parseImageReference(c.image);
     const id = objectId(c.owner);
@@ -56,12 +64,9 @@ export function checkImages(objects: readonly ManifestObject[], policy: ImagePol
         findings.push({ check: 'image-tag', resource: id, path: `${c.path}/imagePullPolicy`, message: `container ${c.name} pulls Always in a pinned overlay; expected IfNotPresent`, hint: 'set imagePullPolicy: IfNotPresent (a pinned tag never changes)' });
       }
     }
-    const entry = catalog.find((e) => e.repository === ref.name);
-    if (entry && !ref.digest) {
-      const expected = policy === 'latest' && entry.latestTag ? entry.latestTag : entry.tag;
-      if (ref.tag !== expected) {
-        findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${RELEASE_CATALOG.server}) says ${ref.name}:${expected}`, hint: 'change the tag in packages/base-manifests/src/release-catalog.ts and run `clearml-k8s compose`, not in the overlay' });
-      }
+    const want = expected[ref.name];
+    if (want !== undefined && !ref.digest && ref.tag !== want) {
+      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${RELEASE_CATALOG.server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the tag in packages/base-manifests/src/release-catalog.ts (or the site spec) and run `clearml-k8s compose`, not in the overlay' });
     }
   }
   for (const o of overrides) {

@@ -1,11 +1,16 @@
 /**
- * Check `ingress-hosts`: on Ingress overlays, `api.`, `app.` and `files.` of the base domain each
- * route to the right Service and port, and that Service reaches the right container.
+ * Check `ingress-hosts`: on Ingress overlays, the three public hosts (`api.`, `app.` and `files.` of the
+ * base domain, or a site's explicit hosts) each route to the right Service and port, and that Service reaches the right container.
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt (hosts api./app./files.<BASE_DOMAIN>)
  */
 import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { checkServiceRoute } from './node-ports.ts';
+
+/** The hosts an Ingress exposure promises: explicit ones, or `api.`/`app.`/`files.` of the base domain. */
+export function ingressHostsOf(exposure: { baseDomain: string; hosts?: Record<'api' | 'app' | 'files', string> }): Record<'api' | 'app' | 'files', string> {
+  return exposure.hosts ?? { api: `api.${exposure.baseDomain}`, app: `app.${exposure.baseDomain}`, files: `files.${exposure.baseDomain}` };
+}
 
 /** Every `host → Service:port` rule in the build's Ingresses. */
 export function observedHosts(objects: readonly ManifestObject[]): string[] {
@@ -18,14 +23,14 @@ export function observedHosts(objects: readonly ManifestObject[]): string[] {
 
 /**
  * @param objects parsed build output.
- * @param baseDomain e.g. `clearml.example.com`.
+ * @param hosts the expected host per endpoint, e.g. `ingressHostsOf({kind: 'ingress', baseDomain: 'clearml.example.com'})`.
  */
-export function checkIngressHosts(objects: readonly ManifestObject[], baseDomain: string): CheckFinding[] {
+export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Record<'api' | 'app' | 'files', string>): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
-    const host = `${endpoint.hostLabel}.${baseDomain}`;
+    const host = hosts[endpoint.hostLabel];
     const routes = ingresses.flatMap((ing) =>
       (ing.spec?.rules ?? []).flatMap((rule: any, r: number) =>
         rule.host === host ? (rule.http?.paths ?? []).map((p: any, i: number) => ({ ing, path: `/spec/rules/${r}/http/paths/${i}/backend/service`, backend: p.backend?.service, urlPath: p.path })) : [],

@@ -2,17 +2,19 @@
  * Check `profile`: what a profile promises holds in the build, independently of the composer (so a
  * wrong profile function is caught even when the overlay renders exactly what it intends).
  * - every overlay with a declared Pod Security level: its namespaces carry that enforce label;
- * - Ingress exposure: TLS covers each public host, the files host allows unlimited upload size
- *   (`nginx.ingress.kubernetes.io/proxy-body-size: "0"`), the apiserver sets the cookie domain
- *   `.<base domain>` and the fileserver accepts the apiserver's session cookie name;
+ * - Ingress exposure: TLS covers each public host (unless the overlay opts out), the files host
+ *   allows unlimited upload size (`nginx.ingress.kubernetes.io/proxy-body-size: "0"`), the apiserver
+ *   sets the cookie domain `.<domain the hosts share>` and the fileserver accepts the apiserver's
+ *   session cookie name;
  * - `latest` image policy: ClearML's own images pull `Always` (a moving tag is otherwise never
  *   refreshed on a node).
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md
  */
 import { objectId, PUBLIC_ENDPOINTS, RELEASE_CATALOG, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
+import { cookieDomain, FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
+import { ingressHostsOf } from './ingress-hosts.ts';
 
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 const BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
@@ -22,6 +24,8 @@ export interface ProfilePromises {
   podSecurity: PodSecurityLevel | null;
   exposure: Exposure | null;
   imagePolicy: 'pinned' | 'latest';
+  /** Whether Ingress hosts must be served with TLS (default true; a site may opt out). */
+  tls?: boolean;
 }
 
 function envOf(objects: readonly ManifestObject[], deployment: string): { env: Map<string, string>; path: string; owner: ManifestObject } | null {
@@ -43,19 +47,21 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
     }
   }
   if (promises.exposure?.kind === 'ingress') {
-    const domain = promises.exposure.baseDomain;
+    const hosts = ingressHostsOf(promises.exposure);
+    const domain = cookieDomain(hosts);
+    const tls = promises.tls ?? true;
     const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
     for (const endpoint of PUBLIC_ENDPOINTS) {
-      const host = `${endpoint.hostLabel}.${domain}`;
+      const host = hosts[endpoint.hostLabel];
       const ingress = ingresses.find((i) => (i.spec?.rules ?? []).some((r: any) => r.host === host));
       if (!ingress) continue; // ingress-hosts reports the missing rule
-      if (!(ingress.spec?.tls ?? []).some((t: any) => (t.hosts ?? []).includes(host))) push(objectId(ingress), '/spec/tls', `host ${host} is served without TLS; expected a spec.tls entry listing it`, 'add the host to spec.tls with the TLS Secret');
+      if (tls && !(ingress.spec?.tls ?? []).some((t: any) => (t.hosts ?? []).includes(host))) push(objectId(ingress), '/spec/tls', `host ${host} is served without TLS; expected a spec.tls entry listing it`, 'add the host to spec.tls with the TLS Secret');
       if (endpoint.hostLabel === 'files' && ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] !== FILES_PROXY_BODY_SIZE) {
         push(objectId(ingress), `/metadata/annotations/${BODY_SIZE_ANNOTATION.replace('/', '~1')}`, `expected ${BODY_SIZE_ANNOTATION}: "${FILES_PROXY_BODY_SIZE}" on the files host, received ${JSON.stringify(ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] ?? null)}; ingress-nginx caps uploads at 1m by default, so artifact uploads fail with 413`, `set the annotation to "${FILES_PROXY_BODY_SIZE}"`);
       }
     }
     const api = envOf(objects, STACK.apiserver.name);
-    if (api) {
+    if (api && domain) {
       const domainValue = api.env.get('CLEARML__apiserver__auth__cookies__domain');
       if (domainValue !== `.${domain}`) push(objectId(api.owner), api.path, `expected CLEARML__apiserver__auth__cookies__domain=".${domain}", received ${JSON.stringify(domainValue ?? null)}; without it the login cookie is not sent to api./files.`, `set the env var to ".${domain}"`);
       const cookieName = api.env.get('CLEARML__apiserver__auth__session_auth_cookie_name');

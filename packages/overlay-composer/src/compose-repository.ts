@@ -1,0 +1,36 @@
+/**
+ * Everything `compose` generates in a repository: `base/`, the stock overlays, the JSON Schema of
+ * site specs, and one overlay per site spec found under `overlays/sites/`.
+ */
+import path from 'node:path';
+import type { GeneratedFile } from '@clearml-k8s/base-manifests';
+import { composeTree, generatedDirs, type ComposedProfile } from './compose-tree.ts';
+import { composeSites, SITE_USER_FILES, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
+import { siteSchemaFile } from './site/site-schema.ts';
+
+/** The generated tree of a repository. */
+export interface ComposedRepository {
+  files: GeneratedFile[];
+  overlays: ComposedProfile[];
+  sites: ComposedSite[];
+  /** Directories whose files are all generated, except those `preserve` keeps. */
+  ownedDirs: string[];
+  /** True for files in owned directories that compose must never touch (site specs, local credentials). */
+  preserve(file: string): boolean;
+}
+
+/**
+ * Composes the repository at `root` (reads the site specs; writes nothing).
+ * @throws SiteSpecError for an invalid site spec; ComposerError from the composer.
+ */
+export function composeRepository(root: string): ComposedRepository {
+  const tree = composeTree();
+  const sites = composeSites(root, tree.overlays);
+  return {
+    files: [...tree.files, siteSchemaFile(), ...sites.flatMap((s) => s.files)],
+    overlays: tree.overlays,
+    sites,
+    ownedDirs: [...generatedDirs(), ...sites.map((s) => s.dir)],
+    preserve: (file) => file.startsWith(`${SITES_DIR}/`) && (SITE_USER_FILES as readonly string[]).includes(path.posix.basename(file)),
+  };
+}

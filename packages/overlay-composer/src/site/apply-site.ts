@@ -1,0 +1,314 @@
+/**
+ * A site spec as a profile: a pure function from the objects of the stock overlay the site names
+ * to the objects the site must render, plus what the verifier should expect of it (exposure,
+ * prerequisites, images). Namespace moves are left to the kustomization's `namespace:` field.
+ * @see ./site-spec.ts for the fields.
+ */
+import {
+  imageReference,
+  NAMESPACE,
+  NODE_STORAGE,
+  NODE_STORAGE_ROOT,
+  PUBLIC_ENDPOINTS,
+  RELEASE_CATALOG,
+  STACK,
+  type CatalogImageKey,
+  type ManifestObject,
+} from '@clearml-k8s/base-manifests';
+import { parseImageReference } from '../images.ts';
+import { applyOperations } from '../json-patch.ts';
+import { mapObjects, podContainers, type Exposure, type Prerequisite, type Profile } from '../profile.ts';
+import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
+import { claimName, persistentVolumeClaim, PVC_SIZES } from '../profiles/non-root.ts';
+import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
+import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
+
+/** What a site renders and what the verifier must expect of it. */
+export interface SiteComposition {
+  /** Desired objects, still in the parent's namespace. */
+  desired: ManifestObject[];
+  /** The kustomization's `namespace:`, when the site moves the stack. */
+  namespace: string | null;
+  exposure: Exposure;
+  /** Objects the operator creates first (credentials, TLS, pull Secrets, existing claims). */
+  prerequisites: Prerequisite[];
+  /** Image repository → tag every container of that repository must run (catalog plus the site's overrides). */
+  expectedImages: Record<string, string>;
+}
+
+/** Site component key → the Deployment it tunes. */
+const DEPLOYMENTS: Record<SiteComponent, string> = {
+  apiserver: STACK.apiserver.name,
+  webserver: STACK.webserver.name,
+  fileserver: STACK.fileserver.name,
+  asyncDelete: STACK.asyncDelete.name,
+  elasticsearch: STACK.elasticsearch.name,
+  mongodb: STACK.mongo.name,
+  redis: STACK.redis.name,
+};
+
+/** Storage directories of each stored component (claims are made per directory). */
+const STORED_DIRS: Record<StoredComponent, { owner: string; dirs: (typeof NODE_STORAGE)[keyof typeof NODE_STORAGE][] }> = {
+  fileserver: { owner: STACK.fileserver.name, dirs: [NODE_STORAGE.fileserverData] },
+  elasticsearch: { owner: STACK.elasticsearch.name, dirs: [NODE_STORAGE.elasticsearchData] },
+  mongodb: { owner: STACK.mongo.name, dirs: [NODE_STORAGE.mongoDb, NODE_STORAGE.mongoConfigDb] },
+  redis: { owner: STACK.redis.name, dirs: [NODE_STORAGE.redisData] },
+};
+
+/** Which bundled database each `external` key replaces, and the env the servers read. */
+const EXTERNAL = {
+  mongodb: { component: STACK.mongo, env: 'CLEARML_MONGODB_SERVICE', defaultPort: 27017 },
+  elasticsearch: { component: STACK.elasticsearch, env: 'CLEARML_ELASTIC_SERVICE', defaultPort: 9200 },
+  redis: { component: STACK.redis, env: 'CLEARML_REDIS_SERVICE', defaultPort: 6379 },
+} as const;
+
+/**
+ * A `patches` operation that applies to the parent overlay but not after the site's own settings
+ * (e.g. it replaces a field the site removed). `pointer` is its place in the spec.
+ */
+export class SitePatchConflict extends Error {
+  constructor(readonly pointer: string, detail: string) {
+    super(detail);
+    this.name = 'SitePatchConflict';
+  }
+}
+
+/** Annotations that keep a claim when GitOps tools prune (Argo CD, Flux). */
+export const KEEP_ON_DELETE_ANNOTATIONS = {
+  'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+} as const;
+
+const isDeployment = (o: ManifestObject, name?: string) => o.kind === 'Deployment' && (name === undefined || o.metadata.name === name);
+
+/** The public hosts of an Ingress site: explicit hosts, or `api.`/`app.`/`files.` of the domain. */
+export function siteHosts(spec: SiteSpec, fallbackDomain: string): Record<EndpointLabel, string> {
+  if (spec.ingress?.hosts) return spec.ingress.hosts;
+  const domain = spec.ingress?.domain ?? fallbackDomain;
+  return { api: `api.${domain}`, app: `app.${domain}`, files: `files.${domain}` };
+}
+
+/** The longest DNS suffix (of at least two labels) the three hosts share, for the cookie domain; null if none. */
+export function cookieDomain(hosts: Record<EndpointLabel, string>): string | null {
+  const split = Object.values(hosts).map((h) => h.split('.').reverse());
+  const common: string[] = [];
+  for (let i = 0; split.every((labels) => i < labels.length - 1 && labels[i] === split[0]![i]); i++) common.push(split[0]![i]!);
+  return common.length >= 2 ? common.reverse().join('.') : null;
+}
+
+/**
+ * Applies a (validated) site spec to the objects of its parent overlay.
+ * @param profile the stock profile the site names (its exposure and prerequisites are the defaults).
+ */
+export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile): SiteComposition {
+  let objects = parentObjects.map((o) => structuredClone(o) as ManifestObject);
+  const prerequisites: Prerequisite[] = [...profile.prerequisites];
+  const require = (p: Prerequisite) => {
+    if (!prerequisites.some((q) => q.kind === p.kind && q.name === p.name)) prerequisites.push(p);
+  };
+  const edit = (match: (o: ManifestObject) => boolean, change: (o: any) => void) => {
+    objects = objects.map((o) => (match(o) ? (change(o), o) : o));
+  };
+
+  // External databases: drop the bundled workload, Service and claims; point the servers at the host.
+  for (const [key, external] of Object.entries(EXTERNAL) as [keyof typeof EXTERNAL, (typeof EXTERNAL)[keyof typeof EXTERNAL]][]) {
+    const target = spec.external?.[key];
+    if (!target) continue;
+    const claims = new Set(STORED_DIRS[key].dirs.map(claimName));
+    objects = objects.filter((o) => o.metadata.name !== external.component.name && !(o.kind === 'PersistentVolumeClaim' && claims.has(o.metadata.name)));
+    const port = target.port ?? external.defaultPort;
+    const env: EnvVar[] = [
+      { name: `${external.env}_HOST`, value: target.host },
+      { name: `${external.env}_PORT`, value: String(port) },
+    ];
+    if (key === 'elasticsearch' && (spec.external?.elasticsearch?.scheme ?? 'http') === 'https') {
+      const hosts = JSON.stringify([{ host: target.host, port, scheme: 'https' }]);
+      env.push(...['workers', 'events', 'datasets', 'logs'].map((kind) => ({ name: `CLEARML__hosts__elastic__${kind}__hosts`, value: hosts })));
+    }
+    edit((o) => isDeployment(o) && ([STACK.apiserver.name, STACK.asyncDelete.name, STACK.fileserver.name] as string[]).includes(o.metadata.name), (d) => {
+      const names = new Set((d.spec.template.spec.containers[0].env ?? []).map((e: EnvVar) => e.name));
+      if (names.has(env[0]!.name)) addEnv(d, env);
+    });
+  }
+
+  // Exposure.
+  const exposureKind = spec.expose ?? profile.exposure.kind;
+  let exposure: Exposure;
+  const endpointService = (o: ManifestObject, label?: EndpointLabel) =>
+    o.kind === 'Service' && PUBLIC_ENDPOINTS.some((e) => (label === undefined || e.hostLabel === label) && STACK[e.component].name === o.metadata.name);
+  if (exposureKind === 'nodePort') {
+    const nodePorts = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, spec.nodePorts?.[e.hostLabel] ?? e.nodePort])) as Record<EndpointLabel, number>;
+    for (const endpoint of PUBLIC_ENDPOINTS) {
+      edit((o) => endpointService(o, endpoint.hostLabel), (s) => {
+        s.spec.type = 'NodePort';
+        s.spec.ports[0].nodePort = nodePorts[endpoint.hostLabel];
+      });
+    }
+    exposure = { kind: 'nodePort', nodePorts };
+  } else {
+    const fallback = profile.exposure.kind === 'ingress' ? profile.exposure.baseDomain : 'clearml.example.com';
+    const hosts = siteHosts(spec, fallback);
+    const tlsSecret = spec.ingress?.tlsSecret === undefined ? ENTERPRISE_TLS_SECRET : spec.ingress.tlsSecret;
+    edit((o) => endpointService(o), (s) => {
+      s.spec.type = 'ClusterIP';
+      for (const port of s.spec.ports) delete port.nodePort;
+    });
+    objects = objects.filter((o) => !(o.kind === 'Ingress' && PUBLIC_ENDPOINTS.some((e) => STACK[e.component].name === o.metadata.name)));
+    objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations: spec.ingress?.annotations })));
+    if (tlsSecret) require({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
+    const domain = cookieDomain(hosts);
+    const filesUrl = `${tlsSecret ? 'https' : 'http'}://${hosts.files}`;
+    edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {
+      addEnv(d, [
+        ...(domain ? [{ name: 'CLEARML__apiserver__auth__cookies__domain', value: `.${domain}` }] : []),
+        { name: 'CLEARML__apiserver__auth__session_auth_cookie_name', value: 'clearml_token_basic' },
+        { name: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes', value: `["${filesUrl}"]` },
+      ]);
+    });
+    edit((o) => isDeployment(o, STACK.fileserver.name), (d) => addEnv(d, [{ name: 'CLEARML__fileserver__auth__cookie_names', value: '["clearml_token_basic"]' }]));
+    edit((o) => isDeployment(o, STACK.asyncDelete.name), (d) => addEnv(d, [{ name: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes', value: `["${filesUrl}"]` }]));
+    exposure = { kind: 'ingress', baseDomain: domain ?? hosts.app, hosts };
+  }
+
+  // Placement.
+  if (spec.placement) {
+    edit((o) => isDeployment(o), (d) => {
+      const pod = d.spec.template.spec;
+      if (spec.placement!.nodeSelector) pod.nodeSelector = { ...spec.placement!.nodeSelector };
+      if (spec.placement!.tolerations) pod.tolerations = structuredClone(spec.placement!.tolerations);
+      if (spec.placement!.affinity) pod.affinity = structuredClone(spec.placement!.affinity);
+    });
+  }
+
+  // Storage.
+  const storage = spec.storage;
+  if (storage?.type === 'hostPath' && storage.hostPathRoot) {
+    const root = storage.hostPathRoot.replace(/\/+$/, '');
+    edit((o) => isDeployment(o), (d) => {
+      for (const v of d.spec.template.spec.volumes ?? []) if (v.hostPath?.path?.startsWith(`${NODE_STORAGE_ROOT}/`)) v.hostPath.path = root + v.hostPath.path.slice(NODE_STORAGE_ROOT.length);
+    });
+  }
+  if (storage?.type === 'pvc') {
+    const hadClaims = objects.some((o) => o.kind === 'PersistentVolumeClaim');
+    for (const [component, { owner, dirs }] of Object.entries(STORED_DIRS) as [StoredComponent, (typeof STORED_DIRS)[StoredComponent]][]) {
+      if (spec.external?.[component as keyof typeof EXTERNAL]) continue;
+      const existing = storage.existingClaims?.[component];
+      for (const dir of dirs) {
+        const claim = existing && dir === dirs[0] ? existing : claimName(dir);
+        edit((o) => isDeployment(o, owner), (d) => {
+          for (const v of d.spec.template.spec.volumes ?? []) {
+            if (v.name !== dir.volume) continue;
+            delete v.hostPath;
+            delete v.emptyDir;
+            v.persistentVolumeClaim = { claimName: claim };
+          }
+        });
+        if (claim !== claimName(dir)) {
+          require({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
+          objects = objects.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName(dir)));
+          continue;
+        }
+        const size = storage.sizes?.[component] && dir === dirs[0] ? storage.sizes[component]! : PVC_SIZES.find((p) => p.dir === dir)!.size;
+        let pvc: any = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim);
+        if (!pvc) objects.push((pvc = persistentVolumeClaim(dir, size)));
+        pvc.spec.resources.requests.storage = size;
+        if (storage.storageClass) pvc.spec.storageClassName = storage.storageClass;
+        if (storage.keepOnDelete) pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), ...KEEP_ON_DELETE_ANNOTATIONS };
+      }
+    }
+    if (!hadClaims) {
+      // From node storage to claims: logs and config become emptyDir; pods no longer need the labelled node.
+      edit((o) => isDeployment(o), (d) => {
+        for (const v of d.spec.template.spec.volumes ?? []) {
+          if (!v.hostPath) continue;
+          delete v.hostPath;
+          v.emptyDir = {};
+        }
+        if (!spec.placement?.nodeSelector) delete d.spec.template.spec.nodeSelector;
+      });
+    }
+  }
+
+  // Images: catalog overrides, then the mirror registry; pull Secrets.
+  const expectedImages: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(RELEASE_CATALOG.images) as [CatalogImageKey, (typeof RELEASE_CATALOG.images)[CatalogImageKey]][]) {
+    const override = spec.images?.overrides?.[key];
+    const registry = spec.images?.registry;
+    const repository = `${registry ? `${registry}/` : ''}${override?.repository ?? entry.repository}`;
+    const followsLatest = profile.imagePolicy === 'latest' && entry.latestTag;
+    const tag = override?.tag ?? (followsLatest ? entry.latestTag! : entry.tag);
+    expectedImages[repository] = tag;
+    edit((o) => isDeployment(o), (d) => {
+      for (const c of podContainers(d)) {
+        const ref = parseImageReference(c.image);
+        if (ref.name === entry.repository) c.image = imageReference({ ...entry, repository }, override?.tag ?? ref.tag ?? tag);
+      }
+    });
+  }
+  if (spec.images?.registry) {
+    const known = new Set(Object.keys(expectedImages));
+    edit((o) => isDeployment(o), (d) => {
+      for (const c of podContainers(d)) if (!known.has(parseImageReference(c.image).name)) c.image = `${spec.images!.registry}/${c.image}`;
+    });
+  }
+  for (const name of spec.images?.pullSecrets ?? []) require({ kind: 'Secret', name, documentedIn: 'README.md#add-a-site' });
+  if (spec.images?.pullSecrets?.length) {
+    edit((o) => isDeployment(o), (d) => {
+      d.spec.template.spec.imagePullSecrets = spec.images!.pullSecrets!.map((name) => ({ name }));
+    });
+  }
+
+  // Credentials: the internal keys from the site's Secret; fixed users from a Secret mounted as apiserver.conf.
+  const credentials = spec.credentials?.secret;
+  if (credentials) {
+    for (const [component, name] of [['apiserver', STACK.apiserver.name], ['fileserver', STACK.fileserver.name], ['asyncDelete', STACK.asyncDelete.name]] as const) {
+      edit((o) => isDeployment(o, name), (d) => addEnv(d, credentialEnv(component, credentials)));
+    }
+    const i = prerequisites.findIndex((p) => p.kind === 'Secret' && p.name === ENTERPRISE_CREDENTIALS_SECRET);
+    if (i >= 0) prerequisites.splice(i, 1);
+    require({ kind: 'Secret', name: credentials, documentedIn: 'README.md#site-credentials' });
+  }
+  const fixedUsers = spec.credentials?.fixedUsersSecret;
+  if (fixedUsers) {
+    edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {
+      const pod = d.spec.template.spec;
+      pod.volumes = [...(pod.volumes ?? []), { name: 'fixed-users', secret: { secretName: fixedUsers, items: [{ key: 'apiserver.conf', path: 'apiserver.conf' }] } }];
+      const main = pod.containers[0];
+      main.volumeMounts = [...(main.volumeMounts ?? []), { name: 'fixed-users', mountPath: `${NODE_STORAGE.config.mountPath}/apiserver.conf`, subPath: 'apiserver.conf', readOnly: true }];
+    });
+    require({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
+  }
+
+  // Components: replicas, resources, extra env.
+  for (const [component, settings] of Object.entries(spec.components ?? {}) as [SiteComponent, NonNullable<SiteSpec['components']>[SiteComponent]][]) {
+    if (!settings) continue;
+    edit((o) => isDeployment(o, DEPLOYMENTS[component]), (d) => {
+      if (settings.replicas !== undefined) d.spec.replicas = settings.replicas;
+      const main = d.spec.template.spec.containers[0];
+      if (settings.resources) {
+        main.resources = main.resources ?? {};
+        for (const bound of ['requests', 'limits'] as const) {
+          if (settings.resources[bound]) main.resources[bound] = { ...(main.resources[bound] ?? {}), ...settings.resources[bound] };
+        }
+      }
+      if (settings.extraEnv) addEnv(d, Object.entries(settings.extraEnv).map(([name, value]) => ({ name, value })));
+    });
+  }
+
+  // Escape hatch: raw JSON 6902 operations, last (validated against the parent before we get here).
+  (spec.patches ?? []).forEach((patch, i) => {
+    objects = objects.map((o) => {
+      if (o.kind !== patch.target.kind || o.metadata.name !== patch.target.name) return o;
+      return patch.operations.reduce((current, op, j) => {
+        try {
+          return applyOperations(current, [op]);
+        } catch (error) {
+          throw new SitePatchConflict(`/patches/${i}/operations/${j}`, (error as Error).message);
+        }
+      }, o);
+    });
+  });
+
+  const namespace = spec.namespace && spec.namespace !== NAMESPACE ? spec.namespace : null;
+  return { desired: objects, namespace, exposure, prerequisites, expectedImages };
+}

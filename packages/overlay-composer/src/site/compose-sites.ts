@@ -1,0 +1,96 @@
+/**
+ * Composes the per-site overlays: every `overlays/sites/<name>/site.yaml` becomes
+ * `overlays/sites/<name>/kustomization.yaml` (and the resource files it needs) on top of the stock
+ * overlay the spec names. Reads the spec files; writes nothing.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { parseManifestWithLines } from '@clearml-k8s/base-manifests/yaml';
+import { composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
+import type { ComposedProfile } from '../compose-tree.ts';
+import type { Profile } from '../profile.ts';
+import { applySite, SitePatchConflict, type SiteComposition } from './apply-site.ts';
+import { SiteSpecError } from './site-error.ts';
+import type { SiteSpec } from './site-spec.ts';
+import { parseSiteSpec, validateSiteName } from './validate-site.ts';
+
+/** Repository-relative directory of the sites. */
+export const SITES_DIR = 'overlays/sites';
+/** The user-written file of a site. */
+export const SITE_SPEC_FILE = 'site.yaml';
+/** Files in a site directory that compose never owns: the spec and git-ignored local files. */
+export const SITE_USER_FILES = [SITE_SPEC_FILE, 'credentials.env', '.gitignore'] as const;
+
+/** A composed site. */
+export interface ComposedSite extends ComposedOverlay {
+  name: string;
+  spec: SiteSpec;
+  profile: Profile;
+  composition: SiteComposition;
+}
+
+/** Names of the sites under `root` (directories of `overlays/sites` with a `site.yaml`), sorted. */
+export function listSites(root: string): string[] {
+  const dir = path.join(root, SITES_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, SITE_SPEC_FILE)))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Composes one site from its spec text.
+ * @param file repository-relative path of the spec, for errors and the generated header.
+ * @param overlays the composed stock overlays (the site's parent is one of them).
+ * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
+ */
+export function composeSiteFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): ComposedSite {
+  validateSiteName(name);
+  const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
+  // The spec is validated against the parent it names; parse once to learn which one.
+  const provisional = parseManifestWithLines(text, file).value as { profile?: unknown } | null;
+  const parent = profileOf(String(provisional?.profile ?? '')) ?? overlays[0]!;
+  const spec = parseSiteSpec(text, file, { parentObjects: parent.intended });
+  const chosen = profileOf(spec.profile)!;
+  let composition: SiteComposition;
+  try {
+    composition = applySite(spec, chosen.intended, chosen.profile);
+  } catch (error) {
+    if (!(error instanceof SitePatchConflict)) throw error;
+    const line = parseManifestWithLines(text, file).lineOf(error.pointer) ?? 0;
+    throw new SiteSpecError({
+      code: 'SITE_PATCH_PATH',
+      file,
+      line,
+      column: line ? 1 : 0,
+      path: error.pointer,
+      expected: "an operation that still applies after the site's other settings",
+      received: error.message,
+      hint: 'express the change with the spec field for it, or target what the site renders (clearml-k8s verify shows it)',
+    });
+  }
+  const dir = `${SITES_DIR}/${name}`;
+  const composed = composeOverlay({
+    dir,
+    parentDir: chosen.dir,
+    parentObjects: chosen.intended as ManifestObject[],
+    desiredObjects: composition.desired,
+    source: file,
+    allowRemoval: true,
+    ...(composition.namespace ? { namespace: composition.namespace } : {}),
+  });
+  return { ...composed, name, spec, profile: chosen.profile, composition };
+}
+
+/**
+ * Composes every site under `root`.
+ * @throws SiteSpecError from the first invalid spec.
+ */
+export function composeSites(root: string, overlays: readonly ComposedProfile[]): ComposedSite[] {
+  return listSites(root).map((name) => {
+    const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
+    return composeSiteFromText(name, readFileSync(path.join(root, file), 'utf8'), file, overlays);
+  });
+}

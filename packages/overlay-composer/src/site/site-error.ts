@@ -1,0 +1,109 @@
+/** The one error class of site specs (`overlays/sites/<name>/site.yaml`). */
+
+/**
+ * Stable codes of `SiteSpecError`. Schema violations: `SITE_YAML_INVALID` … `SITE_JSON_POINTER`;
+ * semantic checks: `SITE_NODE_PORT_DUPLICATE` … `SITE_PATCH_TEST`; CLI-level: `SITE_NAME_INVALID`,
+ * `SITE_EXISTS`.
+ */
+export type SiteSpecErrorCode =
+  /** Not parseable YAML (syntax, indentation, duplicate keys). */
+  | 'SITE_YAML_INVALID'
+  /** A key the schema does not know at that place (also `value`/`from` on an op that takes none). */
+  | 'SITE_UNKNOWN_FIELD'
+  /** Wrong JSON type (a quoted number, a list for a mapping, an empty document …). */
+  | 'SITE_TYPE'
+  /** A required field is missing. */
+  | 'SITE_REQUIRED'
+  /** Not one of the allowed values. */
+  | 'SITE_ENUM'
+  /** Not a DNS hostname or domain (RFC 1123, lowercase; domains have at least two labels). */
+  | 'SITE_DNS_NAME'
+  /** Not a Kubernetes object name (DNS-1123 label for namespaces, subdomain for Secrets, claims, classes). */
+  | 'SITE_K8S_NAME'
+  /** Not a Kubernetes quantity (`500m`, `2`, `4Gi`, `1.5`, `1e3`). */
+  | 'SITE_QUANTITY'
+  /** Not a label key / label value / annotation key (`[prefix/]name`). */
+  | 'SITE_LABEL'
+  /** Not an environment variable name (`[-._a-zA-Z][-._a-zA-Z0-9]*`). */
+  | 'SITE_ENV_NAME'
+  /** Not an image registry, repository or tag. */
+  | 'SITE_IMAGE'
+  /** `hostPathRoot` is not a normalised absolute path. */
+  | 'SITE_HOST_PATH'
+  /** `path`/`from` of a patch operation is not a JSON pointer. */
+  | 'SITE_JSON_POINTER'
+  /** A NodePort outside 30000-32767. */
+  | 'SITE_NODE_PORT_RANGE'
+  /** A port outside 1-65535. */
+  | 'SITE_PORT_RANGE'
+  /** Another number out of range (replicas < 1, negative tolerationSeconds). */
+  | 'SITE_RANGE'
+  /** Two endpoints on the same NodePort (defaults of endpoints not overridden included). */
+  | 'SITE_NODE_PORT_DUPLICATE'
+  /** Fields that do not go together (nodePorts with Ingress, hostPathRoot with pvc, an external database also stored …). */
+  | 'SITE_CONFLICT'
+  /** `replicas` on a component not in `SCALABLE_COMPONENTS`. */
+  | 'SITE_REPLICAS_UNSAFE'
+  /** A patch target (kind + name) that matches no object of the parent overlay. */
+  | 'SITE_PATCH_TARGET'
+  /** A patch op whose path (or `from`) does not resolve in the target (for `add`: whose parent does not). */
+  | 'SITE_PATCH_PATH'
+  /** A patch `test` op whose value differs from the target's. */
+  | 'SITE_PATCH_TEST'
+  /** A site name that is not a DNS-1123 label. */
+  | 'SITE_NAME_INVALID'
+  /** `site add` of a site that already exists. */
+  | 'SITE_EXISTS';
+
+/** What a `SiteSpecError` carries besides its code. */
+export interface SiteSpecErrorFields {
+  code: SiteSpecErrorCode;
+  /** Repository-relative path of the spec, or `''` when the error is not about a file. */
+  file: string;
+  /** 1-based line and column of the offending node (of its parent mapping's key when the field is missing); 0 when none. */
+  line?: number;
+  column?: number;
+  /** JSON pointer of the field in the spec (`/nodePorts/api`), `''` for the whole document. */
+  path?: string;
+  /** What the field should be, as a phrase (`a NodePort in 30000-32767`). */
+  expected: string;
+  /** What was found, as a phrase or a JSON rendering of the value (`80`, `"10GB"`, `nothing`). */
+  received: string;
+  /** How to fix it, in the imperative. */
+  hint: string;
+}
+
+/**
+ * Thrown for an invalid site spec or site name. `message` is
+ * `file:line:column: path: expected …, received …; hint` (position and path left out when absent).
+ */
+export class SiteSpecError extends Error {
+  readonly code: SiteSpecErrorCode;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+  readonly expected: string;
+  readonly received: string;
+  readonly hint: string;
+
+  constructor(fields: SiteSpecErrorFields, options?: { cause?: unknown }) {
+    super(SiteSpecError.format(fields), options);
+    this.name = 'SiteSpecError';
+    this.code = fields.code;
+    this.file = fields.file;
+    this.line = fields.line ?? 0;
+    this.column = fields.column ?? 0;
+    this.path = fields.path ?? '';
+    this.expected = fields.expected;
+    this.received = fields.received;
+    this.hint = fields.hint;
+  }
+
+  /** The message for these fields: `overlays/sites/acme/site.yaml:7:9: /nodePorts/api: expected …, received 80; pick …`. */
+  static format(fields: SiteSpecErrorFields): string {
+    const where = !fields.file ? '' : fields.line ? `${fields.file}:${fields.line}:${fields.column ?? 0}: ` : `${fields.file}: `;
+    const path = fields.path ? `${fields.path}: ` : '';
+    return `${where}${path}expected ${fields.expected}, received ${fields.received}; ${fields.hint}`;
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * Reads and validates a site spec: YAML syntax, then `SITE_SCHEMA` (ajv), then what a schema
+ * cannot say (distinct NodePorts, fields that conflict, replicas only where safe, patches that
+ * resolve in the parent overlay). Every error points at the offending node in `site.yaml`.
+ */
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
+import { Ajv, type ErrorObject } from 'ajv';
+import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../json-patch.ts';
+import { profileByName } from '../profiles/index.ts';
+import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
+import { DEFAULT_NODE_PORTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
+import { SCALABLE_COMPONENTS, type EndpointLabel, type SiteSpec } from './site-spec.ts';
+
+/** What a spec is checked against: the objects of the parent overlay (`composeTree().overlays[…].intended`). */
+export interface SiteContext {
+  parentObjects: readonly ManifestObject[];
+}
+
+const validateSchema = new Ajv({ allErrors: true, verbose: true }).compile<SiteSpec>(SITE_SCHEMA);
+
+/**
+ * Parses and validates a site spec.
+ * @param text contents of `site.yaml`.
+ * @param file its repository-relative path, for messages.
+ * @param context the parent overlay's objects (patch targets and paths are resolved in them).
+ * @returns the spec, exactly as written (no defaults filled in).
+ * @throws SiteSpecError the first error in document order (lowest line, then column).
+ */
+export function parseSiteSpec(text: string, file: string, context: SiteContext): SiteSpec {
+  const { spec, errors } = checkSiteSpec(text, file, context);
+  if (errors[0]) throw errors[0];
+  return spec as SiteSpec;
+}
+
+/**
+ * Every error of a site spec, in document order; empty when it is valid. Semantic checks run only
+ * on a spec that passes the schema (a YAML error is the only error reported for a file that does
+ * not parse).
+ */
+export function siteSpecErrors(text: string, file: string, context: SiteContext): SiteSpecError[] {
+  return checkSiteSpec(text, file, context).errors;
+}
+
+/**
+ * Checks a site name (the directory under `overlays/sites/`).
+ * @throws SiteSpecError `SITE_NAME_INVALID` unless it is a DNS-1123 label (at most 63 characters).
+ */
+export function validateSiteName(name: string): void {
+  if (/^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return;
+  throw new SiteSpecError({
+    code: 'SITE_NAME_INVALID',
+    file: '',
+    expected: `a site name that is ${SITE_FORMATS.dnsLabel.description}`,
+    received: JSON.stringify(name),
+    hint: 'use lowercase letters, digits and "-", e.g. acme-prod',
+  });
+}
+
+type Position = { line: number; column: number };
+type Locate = (path: string, part?: 'key' | 'value') => Position;
+type Report = (code: SiteSpecErrorCode, path: string, part: 'key' | 'value', text: { expected: string; received: string; hint: string }) => SiteSpecError;
+
+function checkSiteSpec(text: string, file: string, context: SiteContext): { spec: unknown; errors: SiteSpecError[] } {
+  let parsed: ReturnType<typeof parseManifestWithPositions>;
+  try {
+    parsed = parseManifestWithPositions(text, file);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    const { line, column } = error.position;
+    const received = error.message.replace(/^.*?: invalid YAML: /, '').replace(/; fix the syntax at that position$/, '');
+    return { spec: undefined, errors: [new SiteSpecError({ code: 'SITE_YAML_INVALID', file, line, column, expected: 'valid YAML', received, hint: 'fix the syntax at that position (indent nested fields by two spaces, put a space after ":")' }, { cause: error })] };
+  }
+  const spec = parsed.value;
+  // The position of `path`, else of its nearest ancestor that exists, else the start of the file.
+  const locate: Locate = (path, part = 'value') => {
+    for (let tokens = pointerTokens(path); ; tokens = tokens.slice(0, -1)) {
+      const pos = parsed.positionOf(pointerFromTokens(tokens), part);
+      if (pos) return pos;
+      if (!tokens.length) return { line: 1, column: 1 };
+      part = 'key';
+    }
+  };
+  const report: Report = (code, path, part, text) => new SiteSpecError({ code, file, path, ...locate(path, part), ...text });
+  const errors = validateSchema(spec)
+    ? semanticErrors(spec, context, report)
+    : (validateSchema.errors ?? []).flatMap((e) => schemaError(e, spec, report) ?? []);
+  return { spec, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
+}
+
+// ---- schema errors ----
+
+const TYPE_PHRASES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+
+/** One ajv error as a SiteSpecError, or null for wrappers (`if`, `propertyNames`, `anyOf`) whose inner error is reported. */
+function schemaError(e: ErrorObject, spec: unknown, report: Report): SiteSpecError | null {
+  const params = e.params as Record<string, unknown>;
+  const child = (key: string) => `${e.instancePath}${pointerFromTokens([key])}`;
+  switch (e.keyword) {
+    case 'if':
+    case 'propertyNames':
+    case 'anyOf':
+    case 'allOf':
+      return null;
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const near = closest(key, allowed);
+      return report('SITE_UNKNOWN_FIELD', child(key), 'key', {
+        expected: `one of the fields ${allowed.join(', ')}`,
+        received: JSON.stringify(key),
+        hint: near ? `did you mean "${near}"?` : `remove "${key}"`,
+      });
+    }
+    case 'false schema': {
+      const tokens = pointerTokens(e.instancePath);
+      const op = valueAt(spec, pointerFromTokens([...tokens.slice(0, -1), 'op']));
+      return report('SITE_UNKNOWN_FIELD', e.instancePath, 'key', {
+        expected: `no "${tokens.at(-1)}" on op ${JSON.stringify(op)}`,
+        received: describe(e.data),
+        hint: `remove "${tokens.at(-1)}": add, replace and test take value; move and copy take from; remove takes neither`,
+      });
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const property = (e.parentSchema as { properties?: Record<string, { description?: string }> }).properties?.[missing];
+      return report('SITE_REQUIRED', child(missing), 'key', {
+        expected: `field "${missing}"${property?.description ? ` (${property.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())})` : ''}`,
+        received: 'nothing',
+        hint: missing === 'profile' && e.instancePath === '' ? 'add "profile: current_version" (or latest, enterprise, non-root)' : `add "${missing}:"`,
+      });
+    }
+    case 'minItems':
+      return report('SITE_REQUIRED', e.instancePath, 'value', { expected: `at least ${params.limit} item`, received: 'an empty list', hint: 'add an item or drop the field' });
+    case 'type': {
+      const expected = String(params.type).split(',').map((t) => TYPE_PHRASES[t] ?? t).join(' or ');
+      const quotedNumber = typeof e.data === 'string' && /^-?\d+(\.\d+)?$/.test(e.data) && /integer|number/.test(String(params.type));
+      const unquoted = (typeof e.data === 'number' || typeof e.data === 'boolean') && String(params.type).includes('string');
+      const empty = e.instancePath === '' && e.data === null;
+      return report('SITE_TYPE', e.instancePath, 'value', {
+        expected,
+        received: empty ? 'an empty document' : `${describe(e.data)}${typeof e.data === 'string' ? ' (a string)' : ''}`,
+        hint: e.instancePath === '' ? 'write a mapping of fields, starting with "profile: current_version"' : quotedNumber ? `write the number without quotes: ${e.data}` : unquoted ? `quote the value: "${e.data}"` : `write ${expected}`,
+      });
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
+      const near = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
+      return report('SITE_ENUM', e.instancePath, 'value', {
+        expected: `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
+        received: describe(e.data),
+        hint: near ? `did you mean ${JSON.stringify(near)}?` : `use one of ${allowed.join(', ')}`,
+      });
+    }
+    default: {
+      // pattern, minimum, maximum …: the meaning comes from the definition the keyword is in.
+      const name = /^#\/definitions\/(\w+)\//.exec(e.schemaPath)?.[1] as SiteFormatName | undefined;
+      const format = name && Object.hasOwn(SITE_FORMATS, name) ? (SITE_FORMATS[name] as (typeof SITE_FORMATS)[SiteFormatName]) : undefined;
+      if (!format) throw new Error(`site schema: no error code for keyword "${e.keyword}" at ${e.schemaPath}`);
+      const path = e.propertyName === undefined ? e.instancePath : child(e.propertyName);
+      return report(format.code, path, e.propertyName === undefined ? 'value' : 'key', {
+        expected: format.description,
+        received: describe(e.propertyName ?? e.data),
+        hint: format.hint(path),
+      });
+    }
+  }
+}
+
+// ---- semantic checks ----
+
+const ENDPOINTS: readonly EndpointLabel[] = ['api', 'app', 'files'];
+const EXTERNAL_IMAGE = { mongodb: 'mongo', elasticsearch: 'elasticsearch', redis: 'redis' } as const;
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): SiteSpecError[] {
+  const errors: SiteSpecError[] = [];
+  const conflict = (path: string, expected: string, received: string, hint: string) => errors.push(report('SITE_CONFLICT', path, 'key', { expected, received, hint }));
+
+  for (const [name, settings] of Object.entries(spec.components ?? {})) {
+    if (settings?.replicas !== undefined && !SCALABLE_COMPONENTS.includes(name as never)) {
+      errors.push(report('SITE_REPLICAS_UNSAFE', `/components/${name}/replicas`, 'key', {
+        expected: `replicas only on ${SCALABLE_COMPONENTS.join(', ')}`,
+        received: `replicas: ${settings.replicas} on ${name}`,
+        hint: `drop the field: ${name} keeps state or a ReadWriteOnce claim and runs exactly one replica`,
+      }));
+    }
+  }
+
+  // Exposure.
+  const profileExposure = profileByName(spec.profile).exposure.kind;
+  const expose = spec.expose ?? profileExposure;
+  const implied = spec.expose ? '' : ` (profile ${spec.profile} exposes by ${expose})`;
+  if (spec.nodePorts && expose === 'ingress') conflict('/nodePorts', 'nodePorts only with expose: nodePort', `expose: ingress${implied}`, 'drop nodePorts, or set expose: nodePort');
+  if (spec.ingress && expose === 'nodePort') conflict('/ingress', 'ingress only with expose: ingress', `expose: nodePort${implied}`, 'drop ingress, or set expose: ingress');
+  if (spec.ingress?.domain !== undefined && spec.ingress.hosts !== undefined) conflict('/ingress/hosts', 'either ingress.domain or ingress.hosts', 'both', 'keep domain (hosts api., app., files. of it) or hosts, not both');
+  if (expose === 'ingress' && profileExposure !== 'ingress' && spec.ingress?.domain === undefined && spec.ingress?.hosts === undefined) {
+    errors.push(report('SITE_REQUIRED', '/ingress/domain', 'key', { expected: 'ingress.domain or ingress.hosts (the parent has no Ingress hosts)', received: 'nothing', hint: 'add "ingress: {domain: clearml.example.com}"' }));
+  }
+
+  // NodePorts: distinct, including the defaults of endpoints not overridden.
+  if (spec.nodePorts && expose === 'nodePort') {
+    const seen = new Map<number, string>(ENDPOINTS.filter((e) => spec.nodePorts?.[e] === undefined).map((e) => [DEFAULT_NODE_PORTS[e], `${e}'s default`]));
+    for (const [label, port] of Object.entries(spec.nodePorts) as [EndpointLabel, number][]) {
+      const other = seen.get(port);
+      if (other) {
+        errors.push(report('SITE_NODE_PORT_DUPLICATE', `/nodePorts/${label}`, 'value', {
+          expected: 'a NodePort no other endpoint uses',
+          received: `${port} (also ${other})`,
+          hint: `pick another port in 30000-32767${other.endsWith('default') ? `, or set nodePorts.${other.split("'")[0]} as well` : ''}`,
+        }));
+      } else seen.set(port, label);
+    }
+  }
+
+  // Storage.
+  const storage = spec.storage;
+  if (storage?.type === 'pvc' && storage.hostPathRoot !== undefined) conflict('/storage/hostPathRoot', 'hostPathRoot only with type: hostPath', 'type: pvc', 'drop hostPathRoot, or set storage.type: hostPath');
+  if (storage?.type === 'hostPath') {
+    for (const field of ['storageClass', 'sizes', 'existingClaims', 'keepOnDelete'] as const) {
+      if (storage[field] !== undefined) conflict(`/storage/${field}`, `${field} only with type: pvc`, 'type: hostPath', `drop ${field}, or set storage.type: pvc`);
+    }
+  }
+  for (const name of Object.keys(storage?.existingClaims ?? {})) {
+    if (storage?.sizes?.[name as keyof typeof storage.sizes] !== undefined) conflict(`/storage/existingClaims/${name}`, `either a size or an existing claim for ${name}`, 'both', `drop storage.sizes.${name} (an existing claim keeps its size) or this claim`);
+  }
+
+  // External databases: nothing of the removed bundled one may be tuned.
+  for (const db of Object.keys(spec.external ?? {}) as (keyof typeof EXTERNAL_IMAGE)[]) {
+    const hint = (field: string) => `drop ${field}: the bundled ${db} is removed because external.${db} is set`;
+    for (const field of ['sizes', 'existingClaims'] as const) {
+      if (storage?.[field]?.[db] !== undefined) conflict(`/storage/${field}/${db}`, `no storage.${field}.${db} with external.${db}`, `storage.${field}.${db}`, hint(`storage.${field}.${db}`));
+    }
+    if (spec.components?.[db] !== undefined) conflict(`/components/${db}`, `no components.${db} with external.${db}`, `components.${db}`, hint(`components.${db}`));
+    if (spec.images?.overrides?.[EXTERNAL_IMAGE[db]] !== undefined) conflict(`/images/overrides/${EXTERNAL_IMAGE[db]}`, `no image override for ${db} with external.${db}`, `images.overrides.${EXTERNAL_IMAGE[db]}`, hint(`images.overrides.${EXTERNAL_IMAGE[db]}`));
+  }
+
+  // Tolerations (core/v1 validation rules).
+  (spec.placement?.tolerations ?? []).forEach((t, i) => {
+    const at = `/placement/tolerations/${i}`;
+    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') conflict(`${at}/value`, 'no value with operator: Exists', `value: ${JSON.stringify(t.value)}`, 'drop value, or set operator: Equal');
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') conflict(`${at}/tolerationSeconds`, 'tolerationSeconds only with effect: NoExecute', `effect: ${t.effect ?? 'none'}`, 'drop tolerationSeconds, or set effect: NoExecute');
+    if (!t.key && t.operator !== 'Exists') errors.push(report('SITE_REQUIRED', `${at}/key`, 'key', { expected: 'a key (operator Equal needs one)', received: 'nothing', hint: 'add key:, or set operator: Exists to tolerate every taint' }));
+  });
+
+  (spec.patches ?? []).forEach((patch, i) => errors.push(...patchErrors(patch, `/patches/${i}`, spec, context, report)));
+  return errors;
+}
+
+/** Errors of one patch: its target must be a parent object, each op must resolve after the ones before it. */
+function patchErrors(patch: NonNullable<SiteSpec['patches']>[number], at: string, spec: SiteSpec, context: SiteContext, report: Report): SiteSpecError[] {
+  const { kind, name } = patch.target;
+  const target = context.parentObjects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!target) {
+    const sameKind = context.parentObjects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    const kinds = [...new Set(context.parentObjects.map((o) => o.kind))];
+    const near = sameKind.length ? closest(name, sameKind) : closest(kind, kinds);
+    return [report('SITE_PATCH_TARGET', `${at}/target/${sameKind.length ? 'name' : 'kind'}`, 'value', {
+      expected: sameKind.length ? `the name of a ${kind} of profile ${spec.profile} (${sameKind.join(', ')})` : `a kind of profile ${spec.profile} (${kinds.join(', ')})`,
+      received: JSON.stringify(sameKind.length ? name : kind),
+      hint: near ? `did you mean ${JSON.stringify(near)}?` : 'target an object of the parent overlay, by its exact kind and metadata.name',
+    })];
+  }
+  const removedBy = Object.keys(spec.external ?? {}).find((db) => target.metadata.labels?.[COMPONENT_LABEL] === db);
+  if (removedBy) {
+    return [report('SITE_CONFLICT', `${at}/target`, 'key', { expected: 'a target the site keeps', received: `${kind}/${name}, removed by external.${removedBy}`, hint: `drop the patch, or external.${removedBy}` })];
+  }
+  let document: unknown = target;
+  for (const [j, op] of patch.operations.entries()) {
+    const opAt = `${at}/operations/${j}`;
+    const pathError = (field: 'path' | 'from', expected: string) => {
+      const pointer = field === 'from' && 'from' in op ? op.from : op.path;
+      return report('SITE_PATCH_PATH', `${opAt}/${field}`, 'value', { expected: `${expected} in ${kind}/${name}`, received: JSON.stringify(pointer), hint: pathHint(document, pointer) });
+    };
+    if ((op.op === 'move' || op.op === 'copy') && valueAt(document, op.from) === undefined) return [pathError('from', 'a from path that exists')];
+    if ((op.op === 'replace' || op.op === 'remove' || op.op === 'test') && valueAt(document, op.path) === undefined) return [pathError('path', `a path that exists (${op.op} needs one)`)];
+    if (op.op === 'add' || op.op === 'move' || op.op === 'copy') {
+      const tokens = pointerTokens(op.path);
+      const parent = valueAt(document, pointerFromTokens(tokens.slice(0, -1)));
+      const last = tokens.at(-1) ?? '';
+      const fits = Array.isArray(parent) ? last === '-' || (/^(0|[1-9]\d*)$/.test(last) && Number(last) <= parent.length) : typeof parent === 'object' && parent !== null;
+      if (!fits) return [pathError('path', Array.isArray(parent) ? `an index 0-${parent.length} or "-" of the list` : `a path whose parent exists (${op.op} needs one)`)];
+    }
+    try {
+      document = applyOperations(document, [op as PatchOperation]);
+    } catch (error) {
+      const failedTest = (error as { name?: string }).name === 'TEST_OPERATION_FAILED';
+      return [report(failedTest ? 'SITE_PATCH_TEST' : 'SITE_PATCH_PATH', `${opAt}/${failedTest ? 'value' : 'path'}`, 'value', {
+        expected: failedTest ? `the value at ${op.path} of ${kind}/${name}: ${JSON.stringify(valueAt(document, op.path))}` : `an operation that applies to ${kind}/${name}`,
+        received: failedTest ? describe((op as { value: unknown }).value) : String((error as Error).message).split('\n')[0] ?? '',
+        hint: failedTest ? 'fix the value, or drop the test op' : pathHint(document, op.path),
+      })];
+    }
+  }
+  return [];
+}
+
+/** Where a pointer stops resolving, with the keys found there and a close one. */
+function pathHint(document: unknown, pointer: string): string {
+  const tokens = pointerTokens(pointer);
+  let depth = 0;
+  while (depth < tokens.length && valueAt(document, pointerFromTokens(tokens.slice(0, depth + 1))) !== undefined) depth++;
+  const prefix = pointerFromTokens(tokens.slice(0, depth)) || '/';
+  const there = valueAt(document, pointerFromTokens(tokens.slice(0, depth)));
+  if (Array.isArray(there)) return `${prefix} is a list of ${there.length} item${there.length === 1 ? '' : 's'}`;
+  const keys = typeof there === 'object' && there !== null ? Object.keys(there) : [];
+  if (!keys.length) return `${prefix} is ${describe(there)}, with nothing under it`;
+  const near = closest(tokens[depth] ?? '', keys);
+  return `${prefix} has ${keys.length > 12 ? `${keys.slice(0, 12).join(', ')}, …` : keys.join(', ')}${near ? `; did you mean "${near}"?` : ''}`;
+}
+
+// ---- helpers ----
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a mapping';
+  return JSON.stringify(value);
+}
+
+/** The candidate within edit distance max(1, ⌊length/3⌋) of `word` (case-insensitive), closest first. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(word.length / 3)) && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
