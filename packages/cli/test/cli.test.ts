@@ -1,11 +1,13 @@
 // End to end: the real clearml-k8s bin on the real overlays with the real kustomize engine.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { composeSiteFromText, composeTree, SiteSpecError } from '@clearml-k8s/overlay-composer';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
@@ -201,4 +203,153 @@ test('check on the committed base: baseline finds the privileged init container 
   assert.equal(code, 1);
   assert.match(stdout, /base\/elasticsearch\.yaml: Deployment\/clearml\/clearml-elastic \/spec\/template\/spec\/initContainers\/\d\/securityContext\/privileged \[baseline privileged\]/);
   assert.match(stdout, /\[baseline hostPathVolumes\]/);
+});
+
+// Sites: the real CLI on a scratch copy of the repository's generated tree.
+
+/** A scratch repository: base/, overlays/ and schemas/ of this one. */
+function scratchSiteRepo(t: { after(fn: () => void): void }): string {
+  const dir = scratchRepo(t);
+  cpSync(path.join(ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
+  return dir;
+}
+
+/** Every file under `dir` with a hash of its bytes: a snapshot to compare before and after. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const EXAMPLE_SITES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
+
+test('the example sites compose and verify clean with the oldest and newest engines', { skip: matrixSkip }, (t) => {
+  const repo = scratchSiteRepo(t);
+  for (const name of EXAMPLE_SITES) {
+    mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
+    cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(repo, 'overlays/sites', name, 'site.yaml'));
+  }
+  const compose = run(['compose', '--root', repo]);
+  assert.equal(compose.code, 0, compose.stderr);
+  assert.match(compose.stdout, /\(5 sites\)/);
+  for (const name of EXAMPLE_SITES) {
+    for (const file of readdirSync(path.join(ROOT, 'fixtures/sites', name, 'expected'))) {
+      assert.equal(readFileSync(path.join(repo, 'overlays/sites', name, file), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites', name, 'expected', file), 'utf8'), `${name}/${file}`);
+    }
+  }
+  assert.equal(run(['compose', '--check', '--root', repo]).code, 0);
+  const verify = run(['verify', '--json', '--root', repo, ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
+  assert.equal(verify.code, 0, verify.stdout);
+  const report = JSON.parse(verify.stdout);
+  assert.deepEqual(report.overlays.map((o: any) => o.dir), ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root', ...EXAMPLE_SITES.map((n) => `overlays/sites/${n}`)]);
+  const byDir = Object.fromEntries(report.overlays.map((o: any) => [o.dir, o]));
+  assert.deepEqual(byDir['overlays/sites/on-prem'].nodePorts, { api: 30008, app: 30180, files: 30081 });
+  assert.deepEqual(byDir['overlays/sites/non-root'].nodePorts, { api: 31008, app: 31080, files: 31081 });
+  assert.deepEqual(byDir['overlays/sites/cloud'].hosts, ['api.clearml.acme.io', 'app.clearml.acme.io', 'files.clearml.acme.io']);
+});
+
+test('a site whose rendering drifts from its spec fails verify on the site\'s own NodePort', { skip }, (t) => {
+  const repo = scratchSiteRepo(t);
+  mkdirSync(path.join(repo, 'overlays/sites/on-prem'), { recursive: true });
+  cpSync(path.join(ROOT, 'fixtures/sites/on-prem/site.yaml'), path.join(repo, 'overlays/sites/on-prem/site.yaml'));
+  assert.equal(run(['compose', '--root', repo]).code, 0);
+  const spec = path.join(repo, 'overlays/sites/on-prem/site.yaml');
+  writeFileSync(spec, readFileSync(spec, 'utf8').replace('app: 30180', 'app: 30280'));
+  const verify = run(['verify', '--json', '--root', repo, path.join(repo, 'overlays/sites/on-prem')]);
+  assert.equal(verify.code, 1);
+  const findings = JSON.parse(verify.stdout).overlays[0].findings;
+  assert.ok(findings.some((f: any) => f.check === 'node-ports' && /expected nodePort 30280 \(app\), received 30180/.test(f.message)), verify.stdout);
+  assert.equal(run(['compose', '--check', '--root', repo]).code, 1);
+});
+
+test('site add writes the spec with its modeline and the composed site; verify passes; credentials stay out of git', { skip }, (t) => {
+  const repo = scratchSiteRepo(t);
+  const add = run(['site', 'add', 'acme', '--root', repo, '--domain', 'ml.acme.io', '--storage-class', 'standard', '--generate-credentials']);
+  assert.equal(add.code, 0, add.stderr);
+  const dir = path.join(repo, 'overlays/sites/acme');
+  const spec = readFileSync(path.join(dir, 'site.yaml'), 'utf8');
+  assert.ok(spec.startsWith('# yaml-language-server: $schema=../../../schemas/site.schema.json\n'));
+  assert.match(spec, /expose: ingress\ningress:\n  domain: ml\.acme\.io\nstorage:\n  type: pvc\n  storageClass: standard\ncredentials:\n  secret: clearml-internal-credentials\n/);
+  assert.deepEqual(readdirSync(dir).sort(), ['credentials.env', 'ingresses.yaml', 'kustomization.yaml', 'persistent-volume-claims.yaml', 'site.yaml']);
+  assert.match(readFileSync(path.join(dir, 'credentials.env'), 'utf8'), /^secure_auth_token_secret=[A-Za-z0-9]{60}\n/);
+  assert.match(add.stdout, /kubectl -n clearml create secret generic clearml-internal-credentials --from-env-file=overlays\/sites\/acme\/credentials\.env/);
+  const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', 'overlays/sites/acme/credentials.env'], { cwd: ROOT });
+  assert.equal(ignored.status, 0, 'credentials.env is git-ignored');
+  const verify = run(['verify', '--root', repo, dir]);
+  assert.equal(verify.code, 0, verify.stdout);
+  assert.equal(run(['compose', '--check', '--root', repo]).code, 0, 'compose keeps site.yaml and credentials.env');
+  const before = snapshot(repo);
+  const again = run(['site', 'add', 'acme', '--root', repo]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /SITE_EXISTS/);
+  assert.deepEqual(snapshot(repo), before);
+});
+
+test('site add with a bad name or bad flags exits 2 and writes nothing', { skip }, (t) => {
+  const repo = scratchSiteRepo(t);
+  const before = snapshot(repo);
+  const cases: [string[], RegExp][] = [
+    [['site', 'add', 'Acme_Prod'], /SITE_NAME_INVALID/],
+    [['site', 'add', 'acme', '--domain', 'ml_acme'], /SITE_DNS_NAME: overlays\/sites\/acme\/site\.yaml:\d+:\d+: \/ingress\/domain: expected/],
+    [['site', 'add', 'acme', '--node-port', 'app=80'], /SITE_NODE_PORT_RANGE: overlays\/sites\/acme\/site\.yaml:\d+:\d+: \/nodePorts\/app/],
+    [['site', 'add', 'acme', '--profile', 'prod'], /SITE_ENUM/],
+    [['site', 'add', 'acme', '--node-port', 'web=30080'], /--node-port: expected LABEL=PORT/],
+    [['site', 'add'], /expected a site NAME/],
+    [['site', 'remove', 'acme'], /expected `site add NAME`|unexpected argument "remove"/],
+  ];
+  for (const [args, pattern] of cases) {
+    const result = run([...args, '--root', repo]);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, pattern, args.join(' '));
+  }
+  assert.deepEqual(snapshot(repo), before);
+});
+
+test('every invalid spec under fixtures/sites-invalid makes compose exit 2 with its error, and the tree stays byte-identical', { skip }, async (t) => {
+  const cases = readdirSync(path.join(ROOT, 'fixtures/sites-invalid')).filter((f) => f.endsWith('.yaml')).sort();
+  assert.ok(cases.length >= 25);
+  const overlays = composeTree().overlays;
+  const queue = [...cases];
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const repo = scratchSiteRepo(t);
+      mkdirSync(path.join(repo, 'overlays/sites/on-prem'), { recursive: true });
+      cpSync(path.join(ROOT, 'fixtures/sites/on-prem/site.yaml'), path.join(repo, 'overlays/sites/on-prem/site.yaml'));
+      mkdirSync(path.join(repo, 'overlays/sites/bad'), { recursive: true });
+      const text = readFileSync(path.join(ROOT, 'fixtures/sites-invalid', file), 'utf8');
+      writeFileSync(path.join(repo, 'overlays/sites/bad/site.yaml'), text);
+      let expected: SiteSpecError | null = null;
+      try {
+        composeSiteFromText('bad', text, 'overlays/sites/bad/site.yaml', overlays);
+      } catch (error) {
+        expected = error as SiteSpecError;
+      }
+      const before = snapshot(repo);
+      const result = await runAsync(['compose', '--root', repo]);
+      const after = snapshot(repo);
+      const ok = expected instanceof SiteSpecError && result.code === 2 && result.stderr.includes(`${expected.code}: overlays/sites/bad/site.yaml:${expected.line}:${expected.column}: `) && JSON.stringify(before) === JSON.stringify(after);
+      if (!ok) failures.push(`${file}: exit ${result.code}, expected ${expected?.code ?? 'an error'}; stderr: ${result.stderr.trim()}`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  assert.deepEqual(failures, []);
 });

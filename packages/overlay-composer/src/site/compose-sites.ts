@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
-import { parseManifestWithLines } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifestWithLines, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 import { composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
 import type { ComposedProfile } from '../compose-tree.ts';
 import type { Profile } from '../profile.ts';
@@ -50,8 +50,13 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
   validateSiteName(name);
   const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
   // The spec is validated against the parent it names; parse once to learn which one.
-  const provisional = parseManifestWithLines(text, file).value as { profile?: unknown } | null;
-  const parent = profileOf(String(provisional?.profile ?? '')) ?? overlays[0]!;
+  let named: unknown;
+  try {
+    named = (parseManifestWithLines(text, file).value as { profile?: unknown } | null)?.profile;
+  } catch {
+    named = undefined; // parseSiteSpec reports the syntax error with its position
+  }
+  const parent = profileOf(String(named ?? '')) ?? overlays[0]!;
   const spec = parseSiteSpec(text, file, { parentObjects: parent.intended });
   const chosen = profileOf(spec.profile)!;
   let composition: SiteComposition;
@@ -59,12 +64,12 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
     composition = applySite(spec, chosen.intended, chosen.profile);
   } catch (error) {
     if (!(error instanceof SitePatchConflict)) throw error;
-    const line = parseManifestWithLines(text, file).lineOf(error.pointer) ?? 0;
+    const at = parseManifestWithPositions(text, file).positionOf(error.pointer);
     throw new SiteSpecError({
       code: 'SITE_PATCH_PATH',
       file,
-      line,
-      column: line ? 1 : 0,
+      line: at?.line ?? 0,
+      column: at?.column ?? 0,
       path: error.pointer,
       expected: "an operation that still applies after the site's other settings",
       received: error.message,

@@ -1,59 +1,39 @@
 /** The one error class of site specs (`overlays/sites/<name>/site.yaml`). */
 
 /**
- * Stable codes of `SiteSpecError`. Schema violations: `SITE_YAML_INVALID` … `SITE_JSON_POINTER`;
- * semantic checks: `SITE_NODE_PORT_DUPLICATE` … `SITE_PATCH_TEST`; CLI-level: `SITE_NAME_INVALID`,
- * `SITE_EXISTS`.
+ * The stable codes of `SiteSpecError`, each with what it means. Schema violations come first,
+ * then semantic checks (from `SITE_NODE_PORT_DUPLICATE`), then the CLI-level `SITE_NAME_INVALID`
+ * and `SITE_EXISTS`.
  */
-export type SiteSpecErrorCode =
-  /** Not parseable YAML (syntax, indentation, duplicate keys). */
-  | 'SITE_YAML_INVALID'
-  /** A key the schema does not know at that place (also `value`/`from` on an op that takes none). */
-  | 'SITE_UNKNOWN_FIELD'
-  /** Wrong JSON type (a quoted number, a list for a mapping, an empty document …). */
-  | 'SITE_TYPE'
-  /** A required field is missing. */
-  | 'SITE_REQUIRED'
-  /** Not one of the allowed values. */
-  | 'SITE_ENUM'
-  /** Not a DNS hostname or domain (RFC 1123, lowercase; domains have at least two labels). */
-  | 'SITE_DNS_NAME'
-  /** Not a Kubernetes object name (DNS-1123 label for namespaces, subdomain for Secrets, claims, classes). */
-  | 'SITE_K8S_NAME'
-  /** Not a Kubernetes quantity (`500m`, `2`, `4Gi`, `1.5`, `1e3`). */
-  | 'SITE_QUANTITY'
-  /** Not a label key / label value / annotation key (`[prefix/]name`). */
-  | 'SITE_LABEL'
-  /** Not an environment variable name (`[-._a-zA-Z][-._a-zA-Z0-9]*`). */
-  | 'SITE_ENV_NAME'
-  /** Not an image registry, repository or tag. */
-  | 'SITE_IMAGE'
-  /** `hostPathRoot` is not a normalised absolute path. */
-  | 'SITE_HOST_PATH'
-  /** `path`/`from` of a patch operation is not a JSON pointer. */
-  | 'SITE_JSON_POINTER'
-  /** A NodePort outside 30000-32767. */
-  | 'SITE_NODE_PORT_RANGE'
-  /** A port outside 1-65535. */
-  | 'SITE_PORT_RANGE'
-  /** Another number out of range (replicas < 1, negative tolerationSeconds). */
-  | 'SITE_RANGE'
-  /** Two endpoints on the same NodePort (defaults of endpoints not overridden included). */
-  | 'SITE_NODE_PORT_DUPLICATE'
-  /** Fields that do not go together (nodePorts with Ingress, hostPathRoot with pvc, an external database also stored …). */
-  | 'SITE_CONFLICT'
-  /** `replicas` on a component not in `SCALABLE_COMPONENTS`. */
-  | 'SITE_REPLICAS_UNSAFE'
-  /** A patch target (kind + name) that matches no object of the parent overlay. */
-  | 'SITE_PATCH_TARGET'
-  /** A patch op whose path (or `from`) does not resolve in the target (for `add`: whose parent does not). */
-  | 'SITE_PATCH_PATH'
-  /** A patch `test` op whose value differs from the target's. */
-  | 'SITE_PATCH_TEST'
-  /** A site name that is not a DNS-1123 label. */
-  | 'SITE_NAME_INVALID'
-  /** `site add` of a site that already exists. */
-  | 'SITE_EXISTS';
+export const SITE_SPEC_ERROR_CODES = {
+  SITE_YAML_INVALID: 'Not parseable YAML (syntax, indentation, duplicate keys).',
+  SITE_UNKNOWN_FIELD: 'A key the schema does not know at that place (also `value`/`from` on an op that takes none).',
+  SITE_TYPE: 'Wrong JSON type (a quoted number, a list for a mapping, an empty document …).',
+  SITE_REQUIRED: 'A required field is missing (also an empty operation list, ingress without domain or hosts where the parent has none).',
+  SITE_ENUM: 'Not one of the allowed values.',
+  SITE_DNS_NAME: 'Not a DNS hostname or domain (RFC 1123, lowercase; domains have at least two labels).',
+  SITE_K8S_NAME: 'Not a Kubernetes object name (DNS-1123 label for namespaces, subdomain for Secrets, claims, classes).',
+  SITE_QUANTITY: 'Not a Kubernetes quantity (`500m`, `2`, `4Gi`, `1.5`, `1e3`).',
+  SITE_LABEL: 'Not a label key / label value / annotation key (`[prefix/]name`).',
+  SITE_ENV_NAME: 'Not an environment variable name (`[-._a-zA-Z][-._a-zA-Z0-9]*`).',
+  SITE_IMAGE: 'Not an image registry, repository or tag.',
+  SITE_HOST_PATH: '`hostPathRoot` is not a normalised absolute path.',
+  SITE_JSON_POINTER: '`path`/`from` of a patch operation is not a JSON pointer.',
+  SITE_NODE_PORT_RANGE: 'A NodePort outside 30000-32767.',
+  SITE_PORT_RANGE: 'A port outside 1-65535.',
+  SITE_RANGE: 'Another number out of range (replicas < 1, negative tolerationSeconds).',
+  SITE_NODE_PORT_DUPLICATE: 'Two endpoints on the same NodePort (defaults of endpoints not overridden included).',
+  SITE_CONFLICT: 'Fields that do not go together (nodePorts with Ingress, hostPathRoot with pvc, an external database also stored or patched …).',
+  SITE_REPLICAS_UNSAFE: '`replicas` on a component not in `SCALABLE_COMPONENTS`.',
+  SITE_PATCH_TARGET: 'A patch target (kind + name) that matches no object of the parent overlay.',
+  SITE_PATCH_PATH: 'A patch op whose path (or `from`) does not resolve in the target (for `add`: whose parent does not).',
+  SITE_PATCH_TEST: "A patch `test` op whose value differs from the target's.",
+  SITE_NAME_INVALID: 'A site name that is not a DNS-1123 label.',
+  SITE_EXISTS: '`site add` of a site that already exists.',
+} as const;
+
+/** A stable error code (key of `SITE_SPEC_ERROR_CODES`). */
+export type SiteSpecErrorCode = keyof typeof SITE_SPEC_ERROR_CODES;
 
 /** What a `SiteSpecError` carries besides its code. */
 export interface SiteSpecErrorFields {

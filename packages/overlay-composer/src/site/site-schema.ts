@@ -238,7 +238,7 @@ const properties = {
   components: object('Per-component settings.', keys(COMPONENTS, (c) => ref('componentSettings', `Settings of ${c}.`))),
   credentials: object('Credential Secrets (declared prerequisites).', {
     secret: ref('dnsSubdomain', 'Secret with the internal credentials (keys as clearml-k8s credentials writes); default for enterprise clearml-internal-credentials.'),
-    fixedUsersSecret: ref('dnsSubdomain', 'Secret with key users: a JSON list of {username, password, name} fixed users; enables fixed-user login.'),
+    fixedUsersSecret: ref('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login.'),
   }),
   patches: {
     type: 'array',

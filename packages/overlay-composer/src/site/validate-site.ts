@@ -69,7 +69,8 @@ function checkSiteSpec(text: string, file: string, context: SiteContext): { spec
     if (!(error instanceof YamlError)) throw error;
     const { line, column } = error.position;
     const received = error.message.replace(/^.*?: invalid YAML: /, '').replace(/; fix the syntax at that position$/, '');
-    return { spec: undefined, errors: [new SiteSpecError({ code: 'SITE_YAML_INVALID', file, line, column, expected: 'valid YAML', received, hint: 'fix the syntax at that position (indent nested fields by two spaces, put a space after ":")' }, { cause: error })] };
+    const hint = /unique/i.test(received) ? 'remove or merge the repeated key' : /multiple documents/i.test(received) ? 'keep one document: remove the "---" separators' : 'fix the syntax there: indent sibling fields equally, nested ones by two more spaces, and put a space after ":"';
+    return { spec: undefined, errors: [new SiteSpecError({ code: 'SITE_YAML_INVALID', file, line, column, expected: 'valid YAML', received, hint }, { cause: error })] };
   }
   const spec = parsed.value;
   // The position of `path`, else of its nearest ancestor that exists, else the start of the file.
@@ -198,6 +199,11 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   if (expose === 'ingress' && profileExposure !== 'ingress' && spec.ingress?.domain === undefined && spec.ingress?.hosts === undefined) {
     errors.push(report('SITE_REQUIRED', '/ingress/domain', 'key', { expected: 'ingress.domain or ingress.hosts (the parent has no Ingress hosts)', received: 'nothing', hint: 'add "ingress: {domain: clearml.example.com}"' }));
   }
+
+  if (spec.profile === 'enterprise' && spec.expose === 'nodePort') conflict('/expose', 'expose: ingress on the enterprise profile (its cookie domain and credentials are for Ingress hosts)', 'expose: nodePort', 'use profile current_version (or non-root) for NodePorts, or drop expose');
+  const claims = spec.storage?.type === 'pvc' || (spec.profile === 'non-root' && spec.storage?.type !== 'hostPath');
+  if (claims && (spec.components?.apiserver?.replicas ?? 1) > 1) conflict('/components/apiserver/replicas', 'one apiserver replica when data is on ReadWriteOnce claims (the apiserver mounts the fileserver claim)', `replicas: ${spec.components!.apiserver!.replicas} with claims`, 'drop replicas, or keep node storage (type: hostPath) where every replica shares the labelled node');
+  if (spec.profile === 'non-root' && spec.storage?.type === 'hostPath') conflict('/storage/type', 'pvc storage on the non-root profile (Pod Security restricted forbids hostPath volumes)', 'type: hostPath', 'set storage.type: pvc, or use profile current_version for node storage');
 
   // NodePorts: distinct, including the defaults of endpoints not overridden.
   if (spec.nodePorts && expose === 'nodePort') {

@@ -1,0 +1,88 @@
+// Example sites: each fixtures/sites/<name>/site.yaml composes, byte for byte, into the committed
+// fixtures/sites/<name>/expected/ (the files `compose` writes to overlays/sites/<name>/).
+// UPDATE_GOLDEN=1 rewrites the goldens (review the diff before committing). The CLI tests build
+// and verify the same sites with the real kustomize engines.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { applySite, composeSiteFromText, composeTree, cookieDomain, profileByName, SiteSpecError } from '../src/index.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SITES = 'fixtures/sites';
+const tree = composeTree();
+const names = readdirSync(path.join(ROOT, SITES)).sort();
+
+function compose(name: string) {
+  const text = readFileSync(path.join(ROOT, SITES, name, 'site.yaml'), 'utf8');
+  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree.overlays);
+}
+
+test('there are at least five example sites', () => {
+  assert.deepEqual(names, ['air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
+});
+
+for (const name of names) {
+  test(`example site ${name} composes into its golden overlay`, () => {
+    const site = compose(name);
+    const expectedDir = path.join(ROOT, SITES, name, 'expected');
+    const written = site.files.map((f) => ({ file: path.posix.basename(f.path), content: f.content }));
+    assert.ok(site.files.every((f) => f.path.startsWith(`overlays/sites/${name}/`)));
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(expectedDir, { recursive: true, force: true });
+      mkdirSync(expectedDir, { recursive: true });
+      for (const f of written) writeFileSync(path.join(expectedDir, f.file), f.content);
+    }
+    assert.deepEqual(written.map((f) => f.file).sort(), readdirSync(expectedDir).sort());
+    for (const f of written) assert.equal(f.content, readFileSync(path.join(expectedDir, f.file), 'utf8'), `${name}/${f.file}`);
+  });
+}
+
+test('what each example promises is in its intended objects', () => {
+  const objects = (name: string) => compose(name).intended as any[];
+  const find = (list: any[], kind: string, n: string) => list.find((o) => o.kind === kind && o.metadata.name === n);
+  const onPrem = objects('on-prem');
+  assert.equal(find(onPrem, 'Service', 'clearml-webserver').spec.ports[0].nodePort, 30180);
+  assert.ok(onPrem.filter((o) => o.kind === 'Deployment').every((d) => (d.spec.template.spec.volumes ?? []).every((v: any) => !v.hostPath || v.hostPath.path.startsWith('/data/clearml/'))));
+  assert.equal(find(onPrem, 'Deployment', 'clearml-apiserver').spec.replicas, 2);
+  const external = objects('external-db');
+  assert.deepEqual(external.filter((o) => /clearml-(mongodb|elastic|redis)$/.test(o.metadata.name)), [], 'no bundled databases');
+  assert.deepEqual(external.filter((o) => o.kind === 'PersistentVolumeClaim'), []);
+  const apiEnv = find(external, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].env;
+  assert.ok(apiEnv.some((e: any) => e.name === 'CLEARML_MONGODB_SERVICE_HOST' && e.value === 'mongo.db.example.org'));
+  const airGapped = compose('air-gapped');
+  assert.equal(airGapped.composition.namespace, 'clearml-airgap');
+  assert.ok((airGapped.intended as any[]).every((o) => o.kind === 'Namespace' ? o.metadata.name === 'clearml-airgap' : o.metadata.namespace === 'clearml-airgap'));
+  assert.ok((airGapped.intended as any[]).filter((o) => o.kind === 'Deployment').every((d) => d.spec.template.spec.containers.every((c: any) => c.image.startsWith('registry.corp.internal/mirror/'))));
+  const nonRoot = compose('non-root');
+  assert.ok(nonRoot.composition.prerequisites.some((p) => p.kind === 'PersistentVolumeClaim' && p.name === 'clearml-fileserver-legacy'));
+  assert.ok(!(nonRoot.intended as any[]).some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'clearml-fileserver-data'));
+  const cloud = compose('cloud');
+  assert.deepEqual(cloud.composition.exposure, { kind: 'ingress', baseDomain: 'clearml.acme.io', hosts: { api: 'api.clearml.acme.io', app: 'app.clearml.acme.io', files: 'files.clearml.acme.io' } });
+  assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['Secret/clearml-acme-io-tls', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials']);
+});
+
+test('cookie domain: the suffix the three hosts share, or none', () => {
+  assert.equal(cookieDomain({ api: 'api.ml.acme.io', app: 'app.ml.acme.io', files: 'files.ml.acme.io' }), 'ml.acme.io');
+  assert.equal(cookieDomain({ api: 'clearml-api.acme.io', app: 'clearml.acme.io', files: 'clearml-files.acme.io' }), 'acme.io');
+  assert.equal(cookieDomain({ api: 'api.acme.io', app: 'app.other.org', files: 'files.acme.io' }), null);
+});
+
+test('a patch that no longer applies after the site settings is a SITE_PATCH_PATH error with its position', () => {
+  const text = 'profile: current_version\nexternal:\n  redis:\n    host: redis.example.org\npatches:\n  - target:\n      kind: Deployment\n      name: clearml-apiserver\n    operations:\n      - op: test\n        path: /spec/template/spec/containers/0/env/4/value\n        value: clearml-redis\n';
+  assert.throws(() => composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree.overlays), (error: unknown) => {
+    assert.ok(error instanceof SiteSpecError);
+    assert.equal(error.code, 'SITE_PATCH_PATH');
+    assert.equal(error.path, '/patches/0/operations/0');
+    assert.equal(error.line, 10);
+    return true;
+  });
+});
+
+test('applySite leaves its input alone', () => {
+  const parent = tree.overlays.find((o) => o.profile.name === 'current_version')!.intended;
+  const before = JSON.stringify(parent);
+  applySite({ profile: 'current_version', expose: 'ingress', storage: { type: 'pvc' }, components: { apiserver: { replicas: 3 } } }, parent, profileByName('current_version'));
+  assert.equal(JSON.stringify(parent), before);
+});

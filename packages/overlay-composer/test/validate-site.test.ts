@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
+import { Ajv } from 'ajv';
+import { composeTree } from '../src/compose-tree.ts';
+import { SITE_SPEC_ERROR_CODES, SiteSpecError, type SiteSpecErrorCode } from '../src/site/site-error.ts';
+import { SITE_SCHEMA, siteSchemaFile } from '../src/site/site-schema.ts';
+import type { SiteSpec } from '../src/site/site-spec.ts';
+import { parseSiteSpec, siteSpecErrors, validateSiteName } from '../src/site/validate-site.ts';
+
+const FIXTURES = new URL('../../../fixtures/sites-invalid/', import.meta.url);
+const overlays = composeTree().overlays;
+const parentOf = (profile: string | undefined) => ({ parentObjects: (overlays.find((o) => o.profile.name === profile) ?? overlays.find((o) => o.profile.name === 'current_version'))!.intended });
+const contextOf = (text: string) => parentOf(/^profile:\s*(\S+)/m.exec(text)?.[1]);
+
+/** Each invalid fixture: the code, JSON pointer and line of the first error. */
+const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
+  'cpu-quantity-word': ['SITE_QUANTITY', '/components/apiserver/resources/requests/cpu', 7],
+  'cpu-unquoted-number': ['SITE_TYPE', '/components/webserver/resources/limits/cpu', 7],
+  'domain-single-label': ['SITE_DNS_NAME', '/ingress/domain', 4],
+  'domain-with-underscore': ['SITE_DNS_NAME', '/ingress/domain', 5],
+  'empty-file': ['SITE_TYPE', '', 1],
+  'env-var-name-invalid': ['SITE_ENV_NAME', '/components/apiserver/extraEnv/2FA_ENABLED', 7],
+  'external-mongodb-port-70000': ['SITE_PORT_RANGE', '/external/mongodb/port', 6],
+  'external-mongodb-with-storage-size': ['SITE_CONFLICT', '/storage/sizes/mongodb', 9],
+  'external-redis-host-invalid': ['SITE_DNS_NAME', '/external/redis/host', 5],
+  'host-path-root-relative': ['SITE_HOST_PATH', '/storage/hostPathRoot', 5],
+  'host-path-root-with-pvc': ['SITE_CONFLICT', '/storage/hostPathRoot', 6],
+  'image-tag-with-space': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
+  'ingress-domain-and-hosts': ['SITE_CONFLICT', '/ingress/hosts', 5],
+  'ingress-hosts-missing-files': ['SITE_REQUIRED', '/ingress/hosts/files', 4],
+  'ingress-with-expose-node-port': ['SITE_CONFLICT', '/ingress', 3],
+  'ingress-without-domain': ['SITE_REQUIRED', '/ingress/domain', 4],
+  'missing-profile': ['SITE_REQUIRED', '/profile', 2],
+  'misspelt-storage-class-key': ['SITE_UNKNOWN_FIELD', '/storage/storageClas', 5],
+  'namespace-uppercase': ['SITE_K8S_NAME', '/namespace', 3],
+  'node-port-40000': ['SITE_NODE_PORT_RANGE', '/nodePorts/files', 4],
+  'node-port-80': ['SITE_NODE_PORT_RANGE', '/nodePorts/api', 5],
+  'node-port-equals-other-default': ['SITE_NODE_PORT_DUPLICATE', '/nodePorts/files', 4],
+  'node-port-quoted-string': ['SITE_TYPE', '/nodePorts/api', 4],
+  'node-ports-equal': ['SITE_NODE_PORT_DUPLICATE', '/nodePorts/app', 5],
+  'node-ports-on-enterprise': ['SITE_CONFLICT', '/nodePorts', 3],
+  'enterprise-expose-node-port': ['SITE_CONFLICT', '/expose', 3],
+  'apiserver-replicas-with-claims': ['SITE_CONFLICT', '/components/apiserver/replicas', 7],
+  'non-root-host-path': ['SITE_CONFLICT', '/storage/type', 4],
+  'node-ports-with-ingress': ['SITE_CONFLICT', '/nodePorts', 6],
+  'node-selector-label-key-invalid': ['SITE_LABEL', '/placement/nodeSelector/clearml node', 5],
+  'not-a-mapping': ['SITE_TYPE', '', 2],
+  'patch-add-missing-parent': ['SITE_PATCH_PATH', '/patches/0/operations/0/path', 9],
+  'patch-add-without-value': ['SITE_REQUIRED', '/patches/0/operations/0/value', 8],
+  'patch-op-update': ['SITE_ENUM', '/patches/0/operations/0/op', 8],
+  'patch-path-not-pointer': ['SITE_JSON_POINTER', '/patches/0/operations/0/path', 9],
+  'patch-remove-missing-path': ['SITE_PATCH_PATH', '/patches/0/operations/0/path', 9],
+  'patch-remove-with-value': ['SITE_UNKNOWN_FIELD', '/patches/0/operations/0/value', 10],
+  'patch-replace-missing-path': ['SITE_PATCH_PATH', '/patches/0/operations/0/path', 9],
+  'patch-target-matches-nothing': ['SITE_PATCH_TARGET', '/patches/0/target/kind', 5],
+  'patch-target-removed-by-external': ['SITE_CONFLICT', '/patches/0/target', 7],
+  'patch-test-value-differs': ['SITE_PATCH_TEST', '/patches/0/operations/0/value', 10],
+  'profile-not-in-enum': ['SITE_ENUM', '/profile', 2],
+  'pull-secret-invalid-name': ['SITE_K8S_NAME', '/images/pullSecrets/1', 7],
+  'registry-with-scheme': ['SITE_IMAGE', '/images/registry', 4],
+  'replicas-on-elasticsearch': ['SITE_REPLICAS_UNSAFE', '/components/elasticsearch/replicas', 7],
+  'replicas-on-mongodb': ['SITE_REPLICAS_UNSAFE', '/components/mongodb/replicas', 5],
+  'replicas-zero': ['SITE_RANGE', '/components/webserver/replicas', 5],
+  'size-quantity-10GB': ['SITE_QUANTITY', '/storage/sizes/mongodb', 7],
+  'storage-class-with-host-path': ['SITE_CONFLICT', '/storage/storageClass', 5],
+  'storage-missing-type': ['SITE_REQUIRED', '/storage/type', 3],
+  'tls-secret-invalid-name': ['SITE_K8S_NAME', '/ingress/tlsSecret', 5],
+  'toleration-bad-operator': ['SITE_ENUM', '/placement/tolerations/0/operator', 6],
+  'toleration-seconds-without-no-execute': ['SITE_CONFLICT', '/placement/tolerations/0/tolerationSeconds', 8],
+  'unknown-top-level-key': ['SITE_UNKNOWN_FIELD', '/replicas', 4],
+  'yaml-bad-indentation': ['SITE_YAML_INVALID', '', 4],
+  'yaml-duplicate-key': ['SITE_YAML_INVALID', '', 4],
+};
+
+const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+
+test('every invalid fixture is in the table and every table entry has a fixture', () => {
+  assert.ok(fixtureNames.length >= 25, `only ${fixtureNames.length} fixtures`);
+  assert.deepEqual(fixtureNames, Object.keys(EXPECTED).sort());
+  const covered = new Set(Object.values(EXPECTED).map(([code]) => code));
+  const cliLevel = new Set(['SITE_EXISTS', 'SITE_NAME_INVALID']);
+  assert.deepEqual(Object.keys(SITE_SPEC_ERROR_CODES).filter((c) => !cliLevel.has(c) && !covered.has(c as SiteSpecErrorCode)), []);
+});
+
+for (const name of fixtureNames) {
+  test(`invalid fixture ${name}`, () => {
+    const file = `fixtures/sites-invalid/${name}.yaml`;
+    const text = readFileSync(new URL(`${name}.yaml`, FIXTURES), 'utf8');
+    const [code, path, line] = EXPECTED[name] ?? assert.fail(`${name} is not in the table`);
+    assert.throws(() => parseSiteSpec(text, file, contextOf(text)), (error: unknown) => {
+      assert.ok(error instanceof SiteSpecError, String(error));
+      assert.deepEqual({ code: error.code, path: error.path, line: error.line }, { code, path, line }, error.message);
+      assert.ok(error.column >= 1);
+      assert.ok(error.message.startsWith(`${file}:${line}:${error.column}: `), error.message);
+      assert.match(error.message, /expected .+, received .+; .+/);
+      return true;
+    });
+    assert.equal(siteSpecErrors(text, file, contextOf(text)).length, 1, 'one defect per fixture');
+  });
+}
+
+test('messages read file:line:column: path: expected, received; hint', () => {
+  const text = readFileSync(new URL('node-port-80.yaml', FIXTURES), 'utf8');
+  assert.throws(() => parseSiteSpec(text, 'overlays/sites/acme/site.yaml', contextOf(text)), {
+    message: 'overlays/sites/acme/site.yaml:5:8: /nodePorts/api: expected a NodePort in 30000-32767, received 80; pick a free port in 30000-32767 or drop the field to keep 30008',
+  });
+});
+
+test('the first error in document order is reported; siteSpecErrors lists all', () => {
+  const text = 'profile: current_version\nnamespace: Acme\nnodePorts:\n  api: 80\nstorag: {}\n';
+  const errors = siteSpecErrors(text, 'site.yaml', contextOf(text));
+  assert.deepEqual(errors.map((e) => [e.code, e.path, e.line]), [['SITE_K8S_NAME', '/namespace', 2], ['SITE_NODE_PORT_RANGE', '/nodePorts/api', 4], ['SITE_UNKNOWN_FIELD', '/storag', 5]]);
+  assert.match(errors[2]!.hint, /did you mean "storage"/);
+  assert.throws(() => parseSiteSpec(text, 'site.yaml', contextOf(text)), { code: 'SITE_K8S_NAME' });
+});
+
+// ---- valid specs ----
+
+const MINIMAL = 'profile: current_version\n';
+
+const FULL_NODE_PORT: SiteSpec = {
+  profile: 'current_version',
+  namespace: 'clearml-acme',
+  expose: 'nodePort',
+  nodePorts: { api: 30108, app: 30180, files: 30181 },
+  placement: {
+    nodeSelector: { 'node-role.kubernetes.io/clearml': '', app: 'clearml-acme' },
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'clearml', effect: 'NoExecute', tolerationSeconds: 300 }, { operator: 'Exists' }],
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }] }] } } },
+  },
+  storage: { type: 'hostPath', hostPathRoot: '/data/clearml' },
+  images: {
+    registry: 'registry.acme.internal:5000/mirror',
+    overrides: {
+      clearmlServer: { repository: 'acme/clearml-server', tag: '2.3.0-acme.1' },
+      elasticsearch: { repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '8.17.0' },
+      mongo: { repository: 'library/mongo', tag: '7.0.22' },
+      redis: { repository: 'library/redis', tag: '7.4.1-alpine' },
+    },
+    pullSecrets: ['acme-registry', 'acme.mirror'],
+  },
+  components: {
+    apiserver: { replicas: 2, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } }, extraEnv: { CLEARML__logging__level: 'DEBUG', 'my.setting': '1' } },
+    webserver: { replicas: 3 },
+    fileserver: { resources: { limits: { memory: '1.5Gi' } } },
+    asyncDelete: { extraEnv: { _DEBUG: 'true' } },
+    elasticsearch: { resources: { requests: { cpu: '1', memory: '4Gi' } } },
+    mongodb: { resources: { limits: { cpu: '750m' } } },
+    redis: { resources: { requests: { memory: '256M' } } },
+  },
+  credentials: { secret: 'clearml-internal-credentials', fixedUsersSecret: 'clearml-fixed-users' },
+  patches: [
+    {
+      target: { kind: 'Deployment', name: 'clearml-apiserver' },
+      operations: [
+        { op: 'test', path: '/spec/template/spec/containers/0/name', value: 'apiserver' },
+        { op: 'add', path: '/metadata/annotations', value: { 'acme.example/owner': 'ml-platform' } },
+        { op: 'copy', from: '/metadata/annotations', path: '/spec/template/metadata/annotations' },
+        { op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'TZ', value: 'UTC' } },
+        { op: 'move', from: '/spec/template/spec/containers/0/env/0', path: '/spec/template/spec/containers/0/env/-' },
+        { op: 'replace', path: '/spec/strategy/type', value: 'Recreate' },
+        { op: 'remove', path: '/spec/template/spec/enableServiceLinks' },
+      ],
+    },
+    { target: { kind: 'Service', name: 'clearml-webserver' }, operations: [{ op: 'add', path: '/metadata/annotations', value: { 'acme.example/lb': 'internal' } }] },
+  ],
+};
+
+const FULL_INGRESS: SiteSpec = {
+  profile: 'enterprise',
+  namespace: 'clearml-lab',
+  expose: 'ingress',
+  ingress: { domain: 'clearml.acme.example', className: 'nginx', tlsSecret: 'clearml-acme-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
+  storage: { type: 'pvc', storageClass: 'fast-ssd', sizes: { fileserver: '100Gi', elasticsearch: '50Gi', mongodb: '20Gi' }, existingClaims: { redis: 'clearml-redis-data' }, keepOnDelete: true },
+  patches: [{ target: { kind: 'Ingress', name: 'clearml-webserver' }, operations: [{ op: 'add', path: '/metadata/labels/acme.example~1tier', value: 'frontend' }] }],
+};
+
+const FULL_EXTERNAL: SiteSpec = {
+  profile: 'non-root',
+  expose: 'ingress',
+  ingress: { hosts: { api: 'api.ml.acme.example', app: 'ml.acme.example', files: 'files.ml.acme.example' }, tlsSecret: null },
+  storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' } },
+  external: { mongodb: { host: 'mongo.db.acme.internal', port: 27018 }, elasticsearch: { host: 'es.acme.internal', port: 9243, scheme: 'https' }, redis: { host: '10.0.3.7', port: 6380 } },
+};
+
+const PVC_CLAIMS: SiteSpec = {
+  profile: 'latest',
+  storage: { type: 'pvc', sizes: { redis: '2Gi' }, existingClaims: { elasticsearch: 'clearml-es-data', mongodb: 'clearml-mongo-data' } },
+};
+
+test('a minimal spec parses to itself', () => {
+  assert.deepEqual(parseSiteSpec(MINIMAL, 'site.yaml', parentOf('current_version')), { profile: 'current_version' });
+});
+
+for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, PVC_CLAIMS })) {
+  test(`full-featured spec ${name} parses to itself`, () => {
+    const context = parentOf(spec.profile);
+    const before = JSON.stringify(context.parentObjects);
+    assert.deepEqual(parseSiteSpec(stringifyValue(spec), 'site.yaml', context), spec);
+    assert.equal(JSON.stringify(context.parentObjects), before, 'parent objects are not mutated');
+  });
+}
+
+type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema };
+/** Schema locations of fields (`#/properties/storage/type`, `#/definitions/toleration/key`), all or those `value` uses. */
+function fieldLocations(schema: Schema, at: string, out: Set<string>, value?: unknown, all = value === undefined): Set<string> {
+  if (schema.$ref) {
+    const name = schema.$ref.split('/').pop()!;
+    return fieldLocations((SITE_SCHEMA.definitions as Record<string, Schema>)[name]!, `#/definitions/${name}`, out, value, all);
+  }
+  if (schema.items && (all || Array.isArray(value))) for (const item of all ? [undefined] : (value as unknown[])) fieldLocations(schema.items, `${at}/*`, out, item, all);
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    const v = all ? undefined : (value as Record<string, unknown> | undefined)?.[key];
+    if (!all && v === undefined) continue;
+    if (!out.has(`${at}/${key}`) || !all) fieldLocations(sub, `${at}/${key}`, out.add(`${at}/${key}`), v, all);
+  }
+  return out;
+}
+
+test('the valid specs together use every field of the schema', () => {
+  const all = fieldLocations(SITE_SCHEMA as Schema, '#', new Set());
+  const used = new Set<string>();
+  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, PVC_CLAIMS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
+  assert.ok(all.size > 60, `${all.size} fields`);
+  assert.deepEqual([...all].filter((f) => !used.has(f)), []);
+});
+
+// ---- schema and names ----
+
+test('SITE_SCHEMA is a valid draft-07 schema and siteSchemaFile is deterministic', () => {
+  const ajv = new Ajv();
+  assert.equal(ajv.validateSchema(SITE_SCHEMA), true, ajv.errorsText());
+  assert.equal(typeof ajv.compile(SITE_SCHEMA), 'function');
+  const file = siteSchemaFile();
+  assert.equal(file.path, 'schemas/site.schema.json');
+  assert.deepEqual(siteSchemaFile(), file);
+  assert.ok(file.content.endsWith('}\n'));
+  assert.deepEqual(JSON.parse(file.content), SITE_SCHEMA);
+});
+
+test('validateSiteName accepts DNS-1123 labels only', () => {
+  for (const ok of ['acme', 'acme-prod-2', 'a'.repeat(63)]) validateSiteName(ok);
+  for (const bad of ['Acme', 'acme_prod', '-acme', 'acme-', '', 'a'.repeat(64), 'acme/prod']) {
+    assert.throws(() => validateSiteName(bad), { name: 'SiteSpecError', code: 'SITE_NAME_INVALID' }, bad);
+  }
+});
