@@ -86,3 +86,12 @@ test('applySite leaves its input alone', () => {
   applySite({ profile: 'current_version', expose: 'ingress', storage: { type: 'pvc' }, components: { apiserver: { replicas: 3 } } }, parent, profileByName('current_version'));
   assert.equal(JSON.stringify(parent), before);
 });
+
+test('the spec shown in the README ("Add a site") is valid and composes', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Add a site'));
+  const yaml = section.match(/```yaml\n([\s\S]*?)```/)![1]!;
+  const site = composeSiteFromText('acme', yaml, 'overlays/sites/acme/site.yaml', tree.overlays);
+  assert.equal(site.composition.namespace, 'clearml-acme');
+  assert.equal(site.composition.exposure.kind, 'ingress');
+});
