@@ -92,28 +92,6 @@ function throwFirstError(errors: readonly YAMLError[], lineCounter: LineCounter,
 }
 
 /**
- * Parses a single-document YAML file and keeps the positions of its nodes, for messages that name
- * a line.
- * @returns the value and `lineOf(pointer)`: the 1-based line where the node at a JSON pointer
- *   (RFC 6901) starts, or `null` when there is no such node.
- * @throws YamlError (`YAML_INVALID`) as `parseManifest`.
- */
-export function parseManifestWithLines(text: string, file: string): { value: unknown; lineOf(pointer: string): number | null } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  throwFirstError(doc.errors, lineCounter, file);
-  return {
-    value: doc.toJS(),
-    lineOf(pointer) {
-      const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const node = keys.length ? doc.getIn(keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) : doc.contents;
-      const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
-      return offset === undefined ? null : lineCounter.linePos(offset).line;
-    },
-  };
-}
-
-/**
  * Parses a single-document YAML file and keeps the line and column of its nodes, for messages that
  * point at a field.
  * @returns the value and `positionOf(pointer, part)`: the 1-based `{line, column}` where the node

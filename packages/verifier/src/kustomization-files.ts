@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseManifestWithLines, parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifestWithPositions, parseManifests } from '@clearml-k8s/base-manifests/yaml';
 
 /** File names kustomize accepts, in its order of preference. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -52,7 +52,8 @@ export function readKustomization(dir: string): KustomizationFile | null {
     const file = path.join(dir, name);
     if (!existsSync(file)) continue;
     try {
-      const { value, lineOf } = parseManifestWithLines(readFileSync(file, 'utf8'), file);
+      const { value, positionOf } = parseManifestWithPositions(readFileSync(file, 'utf8'), file);
+      const lineOf = (pointer: string) => positionOf(pointer, 'key')?.line ?? null;
       return value && typeof value === 'object' && !Array.isArray(value) ? { dir, file, content: value as Record<string, any>, lineOf } : null;
     } catch {
       return null;

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
-import { parseManifestWithLines, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifest, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 import { composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
 import type { ComposedProfile } from '../compose-tree.ts';
 import type { Profile } from '../profile.ts';
@@ -52,7 +52,7 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
   // The spec is validated against the parent it names; parse once to learn which one.
   let named: unknown;
   try {
-    named = (parseManifestWithLines(text, file).value as { profile?: unknown } | null)?.profile;
+    named = (parseManifest(text, file) as { profile?: unknown } | null)?.profile;
   } catch {
     named = undefined; // parseSiteSpec reports the syntax error with its position
   }
