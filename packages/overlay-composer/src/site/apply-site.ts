@@ -103,7 +103,7 @@ export function cookieDomain(hosts: Record<EndpointLabel, string>): string | nul
 export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile): SiteComposition {
   let objects = parentObjects.map((o) => structuredClone(o) as ManifestObject);
   const prerequisites: Prerequisite[] = [...profile.prerequisites];
-  const require = (p: Prerequisite) => {
+  const needs = (p: Prerequisite) => {
     if (!prerequisites.some((q) => q.kind === p.kind && q.name === p.name)) prerequisites.push(p);
   };
   const edit = (match: (o: ManifestObject) => boolean, change: (o: any) => void) => {
@@ -155,7 +155,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     });
     objects = objects.filter((o) => !(o.kind === 'Ingress' && PUBLIC_ENDPOINTS.some((e) => STACK[e.component].name === o.metadata.name)));
     objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations: spec.ingress?.annotations })));
-    if (tlsSecret) require({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
+    if (tlsSecret) needs({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
     const domain = cookieDomain(hosts);
     const filesUrl = `${tlsSecret ? 'https' : 'http'}://${hosts.files}`;
     edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {
@@ -204,7 +204,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
           }
         });
         if (claim !== claimName(dir)) {
-          require({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
+          needs({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
           objects = objects.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName(dir)));
           continue;
         }
@@ -251,7 +251,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       for (const c of podContainers(d)) if (!known.has(parseImageReference(c.image).name)) c.image = `${spec.images!.registry}/${c.image}`;
     });
   }
-  for (const name of spec.images?.pullSecrets ?? []) require({ kind: 'Secret', name, documentedIn: 'README.md#add-a-site' });
+  for (const name of spec.images?.pullSecrets ?? []) needs({ kind: 'Secret', name, documentedIn: 'README.md#add-a-site' });
   if (spec.images?.pullSecrets?.length) {
     edit((o) => isDeployment(o), (d) => {
       d.spec.template.spec.imagePullSecrets = spec.images!.pullSecrets!.map((name) => ({ name }));
@@ -266,7 +266,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     }
     const i = prerequisites.findIndex((p) => p.kind === 'Secret' && p.name === ENTERPRISE_CREDENTIALS_SECRET);
     if (i >= 0) prerequisites.splice(i, 1);
-    require({ kind: 'Secret', name: credentials, documentedIn: 'README.md#site-credentials' });
+    needs({ kind: 'Secret', name: credentials, documentedIn: 'README.md#site-credentials' });
   }
   const fixedUsers = spec.credentials?.fixedUsersSecret;
   if (fixedUsers) {
@@ -276,7 +276,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       const main = pod.containers[0];
       main.volumeMounts = [...(main.volumeMounts ?? []), { name: 'fixed-users', mountPath: `${NODE_STORAGE.config.mountPath}/apiserver.conf`, subPath: 'apiserver.conf', readOnly: true }];
     });
-    require({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
+    needs({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
   }
 
   // Components: replicas, resources, extra env.
