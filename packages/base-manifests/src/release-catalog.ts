@@ -28,6 +28,8 @@ export const RELEASE_CATALOG = {
     elasticsearch: { repository: 'elasticsearch', tag: '8.17.0', latestTag: null },
     mongo: { repository: 'mongo', tag: '7.0.22', latestTag: null },
     redis: { repository: 'redis', tag: '7.4.1', latestTag: null },
+    /** The k8s glue agent (sites with `agents:`), as the clearml-agent Helm chart 5.3.x pins it. */
+    agentK8sGlue: { repository: 'allegroai/clearml-agent-k8s-base', tag: '1.24-21', latestTag: null },
   },
 } as const satisfies { server: string; images: Record<string, CatalogImage> };
 

@@ -21,6 +21,7 @@ export {
 } from './profiles/enterprise.ts';
 export { NON_ROOT_UIDS, PVC_SIZES, claimName, persistentVolumeClaim } from './profiles/non-root.ts';
 export * from './write-tree.ts';
+export * from './site/agents.ts';
 export * from './site/apply-site.ts';
 export * from './site/compose-sites.ts';
 export * from './site/site-error.ts';

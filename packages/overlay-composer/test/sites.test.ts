@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
 import { applySite, composeSiteFromText, composeTree, cookieDomain, profileByName, SiteSpecError } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,8 +20,8 @@ function compose(name: string) {
   return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree.overlays);
 }
 
-test('there are at least five example sites', () => {
-  assert.deepEqual(names, ['air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {
@@ -94,4 +95,46 @@ test('the spec shown in the README ("Add a site") is valid and composes', () => 
   const site = composeSiteFromText('acme', yaml, 'overlays/sites/acme/site.yaml', tree.overlays);
   assert.equal(site.composition.namespace, 'clearml-acme');
   assert.equal(site.composition.exposure.kind, 'ingress');
+});
+
+test('agents: one glue per queue, the services_agent pair read from the server\'s own Secret, GPU selection', () => {
+  const site = compose('agents');
+  const objects = site.intended as any[];
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+  assert.deepEqual(byKind('ServiceAccount'), ['clearml-agent']);
+  assert.deepEqual(byKind('Role'), ['clearml-agent']);
+  assert.deepEqual(byKind('RoleBinding'), ['clearml-agent']);
+  assert.deepEqual(byKind('ClusterRole'), ['clearml-agent-namespaces-agents']);
+  assert.deepEqual(site.composition.clusterRoles, ['clearml-agent-namespaces-agents']);
+  assert.deepEqual(byKind('ConfigMap'), ['clearml-agent-cpu-template', 'clearml-agent-gpu-template']);
+  const glue = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-agent-gpu');
+  const env = Object.fromEntries(glue.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+  assert.equal(env.K8S_GLUE_QUEUE, 'gpu');
+  assert.equal(env.CLEARML_API_HOST, 'http://clearml-apiserver:8008');
+  assert.deepEqual(env.CLEARML_API_ACCESS_KEY, { secretKeyRef: { name: 'clearml-internal-credentials', key: 'services_agent_key' } });
+  const server = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-apiserver').spec.template.spec.containers[0].env;
+  assert.deepEqual(server.find((e: any) => e.name === 'CLEARML__secure__credentials__services_agent__user_key').valueFrom, { secretKeyRef: { name: 'clearml-internal-credentials', key: 'services_agent_key' } });
+  const template = parseManifest(objects.find((o) => o.metadata.name === 'clearml-agent-gpu-template').data['template.yaml'], 'template.yaml') as any;
+  assert.deepEqual(template.spec.containers[0].resources.limits, { memory: '32Gi', 'nvidia.com/gpu': 1 });
+  assert.deepEqual(template.spec.nodeSelector, { 'nvidia.com/gpu.present': 'true', 'cloud.example.com/node-pool': 'gpu-a100' });
+  assert.deepEqual(template.spec.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+});
+
+test('agents on non-root: glue and task pods get HOME=/tmp and the restricted security context; agent-services is privileged', () => {
+  const site = compose('non-root');
+  const objects = site.intended as any[];
+  const glue = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-agent-default').spec.template.spec;
+  assert.equal(glue.securityContext.runAsNonRoot, true);
+  assert.deepEqual(glue.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  assert.ok(glue.containers[0].env.some((e: any) => e.name === 'HOME' && e.value === '/tmp'));
+  const template = parseManifest(objects.find((o) => o.metadata.name === 'clearml-agent-default-template').data['template.yaml'], 'template.yaml') as any;
+  assert.equal(template.spec.securityContext.seccompProfile.type, 'RuntimeDefault');
+  assert.ok(template.spec.containers[0].env.some((e: any) => e.name === 'HOME' && e.value === '/tmp'));
+  const services = applySite(
+    { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2' } } },
+    tree.overlays.find((o) => o.profile.name === 'current_version')!.intended,
+    profileByName('current_version'),
+  ).desired.find((o) => o.metadata.name === 'clearml-agent-services') as any;
+  assert.equal(services.spec.template.spec.containers[0].securityContext.privileged, true);
+  assert.deepEqual(services.spec.template.spec.volumes[0].hostPath, { path: '/var/run/docker.sock', type: 'Socket' });
 });

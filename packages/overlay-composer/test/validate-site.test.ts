@@ -42,6 +42,10 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'node-ports-equal': ['SITE_NODE_PORT_DUPLICATE', '/nodePorts/app', 5],
   'node-ports-on-enterprise': ['SITE_CONFLICT', '/nodePorts', 3],
   'enterprise-expose-node-port': ['SITE_CONFLICT', '/expose', 3],
+  'agent-services-on-non-root': ['SITE_CONFLICT', '/agents/services', 8],
+  'agents-without-credentials': ['SITE_REQUIRED', '/agents', 3],
+  'agents-queue-twice': ['SITE_CONFLICT', '/agents/queues/1/name', 8],
+  'agents-image-latest': ['SITE_IMAGE', '/agents/defaultImage', 6],
   'apiserver-replicas-with-claims': ['SITE_CONFLICT', '/components/apiserver/replicas', 7],
   'non-root-host-path': ['SITE_CONFLICT', '/storage/type', 4],
   'node-ports-with-ingress': ['SITE_CONFLICT', '/nodePorts', 6],
@@ -138,6 +142,7 @@ const FULL_NODE_PORT: SiteSpec = {
       elasticsearch: { repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '8.17.0' },
       mongo: { repository: 'library/mongo', tag: '7.0.22' },
       redis: { repository: 'library/redis', tag: '7.4.1-alpine' },
+      agentK8sGlue: { repository: 'acme/clearml-agent-k8s-base', tag: '1.24-21' },
     },
     pullSecrets: ['acme-registry', 'acme.mirror'],
   },
@@ -151,6 +156,15 @@ const FULL_NODE_PORT: SiteSpec = {
     redis: { resources: { requests: { memory: '256M' } } },
   },
   credentials: { secret: 'clearml-internal-credentials', fixedUsersSecret: 'clearml-fixed-users' },
+  agents: {
+    defaultImage: 'python:3.11-slim',
+    listNamespaces: true,
+    services: { tag: '1.9.2' },
+    queues: [
+      { name: 'cpu', resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4' } }, env: { PIP_INDEX_URL: 'https://pypi.acme.internal/simple' } },
+      { name: 'gpu', image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpus: 2, resources: { limits: { memory: '32Gi' } }, nodeSelector: { pool: 'a100' }, tolerations: [{ key: 'pool', operator: 'Equal', value: 'a100', effect: 'NoSchedule' }] },
+    ],
+  },
   patches: [
     {
       target: { kind: 'Deployment', name: 'clearml-apiserver' },

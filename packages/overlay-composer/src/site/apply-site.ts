@@ -21,6 +21,7 @@ import { mapObjects, podContainers, type Exposure, type Prerequisite, type Profi
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim, PVC_SIZES } from '../profiles/non-root.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
+import { agentObjects, inClusterUrls } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
 /** What a site renders and what the verifier must expect of it. */
@@ -34,6 +35,8 @@ export interface SiteComposition {
   prerequisites: Prerequisite[];
   /** Image repository → tag every container of that repository must run (catalog plus the site's overrides). */
   expectedImages: Record<string, string>;
+  /** Cluster-scoped RBAC objects the site declares (agents' namespace listing). */
+  clusterRoles: string[];
 }
 
 /** Site component key → the Deployment it tunes. */
@@ -99,8 +102,9 @@ export function cookieDomain(hosts: Record<EndpointLabel, string>): string | nul
 /**
  * Applies a (validated) site spec to the objects of its parent overlay.
  * @param profile the stock profile the site names (its exposure and prerequisites are the defaults).
+ * @param siteName names the site's cluster-scoped objects (agents' optional ClusterRole).
  */
-export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile): SiteComposition {
+export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, siteName = 'site'): SiteComposition {
   let objects = parentObjects.map((o) => structuredClone(o) as ManifestObject);
   const prerequisites: Prerequisite[] = [...profile.prerequisites];
   const needs = (p: Prerequisite) => {
@@ -170,6 +174,19 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     exposure = { kind: 'ingress', baseDomain: domain ?? hosts.app, hosts };
   }
 
+  // Agents: one glue per queue (and agent-services), authenticated with the server's services_agent keys.
+  let clusterRoles: string[] = [];
+  if (spec.agents) {
+    const tls = exposure.kind === 'ingress' && (spec.ingress?.tlsSecret === undefined || spec.ingress.tlsSecret !== null);
+    const urls = exposure.kind === 'ingress' && exposure.hosts
+      ? (Object.fromEntries(Object.entries(exposure.hosts).map(([label, host]) => [label, `${tls ? 'https' : 'http'}://${host}`])) as Record<EndpointLabel, string>)
+      : inClusterUrls();
+    const credentialsSecret = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
+    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted' });
+    objects.push(...agents.objects);
+    clusterRoles = agents.clusterRoles;
+  }
+
   // Placement.
   if (spec.placement) {
     edit((o) => isDeployment(o), (d) => {
@@ -220,7 +237,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       // From node storage to claims: logs and config become emptyDir; pods no longer need the labelled node.
       edit((o) => isDeployment(o), (d) => {
         for (const v of d.spec.template.spec.volumes ?? []) {
-          if (!v.hostPath) continue;
+          if (!v.hostPath?.path?.startsWith(`${NODE_STORAGE_ROOT}/`)) continue; // not node storage (e.g. a Docker socket)
           delete v.hostPath;
           v.emptyDir = {};
         }
@@ -310,5 +327,5 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   });
 
   const namespace = spec.namespace && spec.namespace !== NAMESPACE ? spec.namespace : null;
-  return { desired: objects, namespace, exposure, prerequisites, expectedImages };
+  return { desired: objects, namespace, exposure, prerequisites, expectedImages, clusterRoles };
 }

@@ -61,7 +61,7 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
   const chosen = profileOf(spec.profile)!;
   let composition: SiteComposition;
   try {
-    composition = applySite(spec, chosen.intended, chosen.profile);
+    composition = applySite(spec, chosen.intended, chosen.profile, name);
   } catch (error) {
     if (!(error instanceof SitePatchConflict)) throw error;
     const at = parseManifestWithPositions(text, file).positionOf(error.pointer);

@@ -125,6 +125,18 @@ export const SITE_FORMATS = {
       return `pick a free port in 30000-32767${DEFAULT_NODE_PORTS[label] ? ` or drop the field to keep ${DEFAULT_NODE_PORTS[label]}` : ''}`;
     },
   },
+  imageReference: {
+    code: 'SITE_IMAGE',
+    description: 'an image reference with a tag (registry/repository:tag), not latest',
+    schema: string(`(${REGISTRY_HOST}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`),
+    hint: () => 'write repository:tag with a released tag, e.g. python:3.11-slim',
+  },
+  pinnedTag: {
+    code: 'SITE_IMAGE',
+    description: 'an image tag other than latest',
+    schema: string('(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'),
+    hint: () => 'pin a released tag (latest changes under you)',
+  },
   port: {
     code: 'SITE_PORT_RANGE',
     description: 'a port in 1-65535',
@@ -240,6 +252,25 @@ const properties = {
     secret: ref('dnsSubdomain', 'Secret with the internal credentials (keys as clearml-k8s credentials writes); default for enterprise clearml-internal-credentials.'),
     fixedUsersSecret: ref('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login.'),
   }),
+  agents: object('ClearML agents: a k8s glue Deployment per queue (task pods from a template), and optionally agent-services. They use the server\'s services_agent keys from credentials.secret.', {
+    queues: {
+      type: 'array',
+      minItems: 1,
+      description: 'Queues, each served by its own glue with its own task pod template.',
+      items: object('One queue.', {
+        name: ref('dnsLabel', 'ClearML queue name (also in object names: clearml-agent-<name>).'),
+        image: ref('imageReference', 'Image of task pods whose task names none; default agents.defaultImage.'),
+        gpus: ref('replicas', 'NVIDIA GPUs per task pod (nvidia.com/gpu); also selects GPU nodes and tolerates their taint.'),
+        resources: object('Requests and limits of task pods.', { requests: resourceList, limits: resourceList }),
+        nodeSelector: mapping('Node labels task pods require.', ref('labelKey'), ref('labelValue')),
+        tolerations: { type: 'array', description: 'Tolerations of task pods.', items: ref('toleration') },
+        env: mapping('Extra environment variables of task pods.', ref('envName'), { type: 'string' }),
+      }, ['name']),
+    },
+    defaultImage: ref('imageReference', 'Image of task pods whose task and queue name none; default ubuntu:22.04.'),
+    listNamespaces: { type: 'boolean', description: 'Let the glue list namespaces (a ClusterRole); off by default.' },
+    services: object('agent-services: runs service tasks in Docker, privileged with the node\'s Docker socket. Not on non-root.', { tag: ref('pinnedTag', 'Image tag of clearml/clearml-agent-services (upstream publishes only latest: pin one you have mirrored or tested).') }, ['tag']),
+  }, ['queues']),
   patches: {
     type: 'array',
     description: 'Escape hatch: raw JSON 6902 operations on objects of the parent overlay, applied last.',

@@ -44,6 +44,36 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** One ClearML queue served by its own k8s glue Deployment. */
+export interface AgentQueue {
+  /** The ClearML queue name (a DNS-1123 label; also in object names: `clearml-agent-<name>`). */
+  name: string;
+  /** Image of task pods whose task names none; default `agents.defaultImage`. */
+  image?: string;
+  /** NVIDIA GPUs per task pod (`nvidia.com/gpu` limit); also selects GPU nodes and tolerates their taint. */
+  gpus?: number;
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  /** Extra environment variables of task pods. */
+  env?: Record<string, string>;
+}
+
+/** ClearML agents: the k8s glue (one Deployment per queue) and, optionally, agent-services. */
+export interface AgentsSpec {
+  queues: AgentQueue[];
+  /** Image of task pods whose task and queue name none; default `ubuntu:22.04`. */
+  defaultImage?: string;
+  /** Let the glue list namespaces (a ClusterRole and ClusterRoleBinding); off by default. */
+  listNamespaces?: boolean;
+  /**
+   * agent-services, which runs service tasks in Docker: privileged, with the node's Docker socket
+   * (as upstream's compose file runs it). Not allowed on the non-root profile. Upstream publishes
+   * only `latest`, so the tag is required.
+   */
+  services?: { tag: string };
+}
+
 export interface SiteSpec {
   /** The stock overlay the site builds on. */
   profile: ProfileName;
@@ -111,6 +141,8 @@ export interface SiteSpec {
      */
     fixedUsersSecret?: string;
   };
+  /** ClearML agents; they authenticate with the server's `services_agent` keys from `credentials.secret`. */
+  agents?: AgentsSpec;
   /** Escape hatch: raw JSON 6902 operations on objects of the parent overlay, applied last. */
   patches?: { target: { kind: string; name: string }; operations: PatchOperation[] }[];
 }

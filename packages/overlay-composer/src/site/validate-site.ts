@@ -251,6 +251,24 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   });
 
   (spec.patches ?? []).forEach((patch, i) => errors.push(...patchErrors(patch, `/patches/${i}`, spec, context, report)));
+  // Agents: they use the server's services_agent keys, so the server must read them from a Secret.
+  const agents = spec.agents;
+  if (agents) {
+    if (spec.profile !== 'enterprise' && !spec.credentials?.secret) {
+      errors.push(report('SITE_REQUIRED', '/agents', 'key', {
+        expected: 'credentials.secret with the agents (the glue authenticates with the server\'s services_agent keys from that Secret)',
+        received: 'agents without credentials.secret',
+        hint: 'add "credentials: {secret: clearml-internal-credentials}" (clearml-k8s site add --generate-credentials writes the keys)',
+      }));
+    }
+    if (agents.services && spec.profile === 'non-root') conflict('/agents/services', 'no agent-services on the non-root profile (it runs privileged with the node\'s Docker socket, which Pod Security restricted forbids)', 'agents.services', 'drop agents.services, or use profile current_version');
+    const seen = new Set<string>();
+    agents.queues.forEach((q, i) => {
+      if (seen.has(q.name)) conflict(`/agents/queues/${i}/name`, 'distinct queue names', `"${q.name}" twice`, 'name each queue once (one glue serves one queue)');
+      seen.add(q.name);
+    });
+  }
+
   return errors;
 }
 
