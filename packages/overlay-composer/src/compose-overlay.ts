@@ -111,7 +111,7 @@ export function composeOverlay(input: {
     images,
     patches: [...deletions, ...patches],
   });
-  const intended = sortObjects(input.namespace ? input.desiredObjects.map((o) => withNamespace(o, input.namespace!)) : input.desiredObjects);
+  const intended = sortObjects(input.namespace ? applyNamespace(input.desiredObjects, input.namespace) : input.desiredObjects);
   const simulated = sortObjects(simulateOverlay(input.parentObjects, kustomization, added));
   if (!isDeepStrictEqual(simulated, intended)) {
     throw new ComposerError(
@@ -148,18 +148,25 @@ export function simulateOverlay(
     else objects = objects.map((o) => (selected(o) ? applyOperations(o, parsed as PatchOperation[]) : o));
   }
   const all = [...objects, ...addedObjects.map((o) => structuredClone(o))];
-  return kustomization.namespace ? all.map((o) => withNamespace(o, kustomization.namespace!)) : all;
+  return kustomization.namespace ? applyNamespace(all, kustomization.namespace) : all;
 }
 
 /** Cluster-scoped kinds this project renders (kustomize leaves their namespace unset). */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'IngressClass', 'PriorityClass']);
 
 /**
- * What kustomize's `namespace:` does to one object: namespaced objects move into `namespace`, the
- * Namespace object is renamed, other cluster-scoped objects are left alone.
+ * What kustomize's `namespace:` does to a build: namespaced objects move into `namespace`, the
+ * Namespace object is renamed, other cluster-scoped objects stay; (Cluster)RoleBinding subjects
+ * that name a ServiceAccount of the build follow it (kustomize 5.0.1 and 5.6.0 alike).
  */
-export function withNamespace(object: ManifestObject, namespace: string): ManifestObject {
-  if (object.kind === 'Namespace') return { ...object, metadata: { ...object.metadata, name: namespace } };
-  if (CLUSTER_SCOPED.has(object.kind)) return object;
-  return { ...object, metadata: { ...object.metadata, namespace } };
+export function applyNamespace(objects: readonly ManifestObject[], namespace: string): ManifestObject[] {
+  const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  return objects.map((object) => {
+    if (object.kind === 'Namespace') return { ...object, metadata: { ...object.metadata, name: namespace } };
+    let moved: any = CLUSTER_SCOPED.has(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace } };
+    if ((object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && Array.isArray((object as any).subjects)) {
+      moved = { ...moved, subjects: (object as any).subjects.map((s: any) => (s.kind === 'ServiceAccount' && accounts.has(`${s.namespace ?? ''}/${s.name}`) ? { ...s, namespace } : s)) };
+    }
+    return moved as ManifestObject;
+  });
 }

@@ -55,8 +55,8 @@ function manifestFiles(target: string, cwd: string): string[] {
 }
 
 /**
- * Evaluates every pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
- * in `targets` at `level`.
+ * Evaluates every pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+ * and a ConfigMap's embedded `template.yaml`) in `targets` at `level`.
  * @throws VerifierError `MANIFEST_NOT_FOUND` for a missing path; YamlError (`YAML_INVALID`, with
  *   file, line and column) for a file that is not YAML. Nothing is evaluated then.
  */

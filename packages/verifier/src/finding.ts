@@ -22,6 +22,7 @@ export const CHECKS = {
   'ingress-hosts': 'Ingress hosts api./app./files. route to the apiserver, webserver and fileserver',
   'env-reference': 'env values naming in-cluster hosts resolve to a Service and port in the build',
   'object-reference': 'every ConfigMap, Secret, PVC and ServiceAccount referenced exists in the build or is a declared prerequisite',
+  rbac: 'RBAC is least privilege: no wildcard verbs, resources or API groups; no cluster-scoped role unless the overlay declares it; every binding\'s role and ServiceAccounts exist; every ServiceAccount a workload uses is bound',
   'image-tag': 'pinned overlays use no latest or untagged image and no imagePullPolicy Always',
   'image-override': 'every images: entry of a kustomization matches at least one container',
   'image-catalog': 'images of the release catalog render with the catalog\'s tag',

@@ -3,6 +3,7 @@ export * from './checks/build.ts';
 export * from './checks/images.ts';
 export * from './checks/pod-security.ts';
 export * from './checks/profile.ts';
+export * from './checks/rbac.ts';
 export * from './checks/references.ts';
 export * from './checks/schema.ts';
 export * from './checks/services.ts';

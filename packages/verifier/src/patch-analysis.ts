@@ -14,6 +14,7 @@ import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { applyOperations, pointerTokens, valueAt } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding, FindingSource } from './finding.ts';
 import type { PatchEntry } from './kustomization-files.ts';
+import { outerPointer } from './pod-templates.ts';
 
 /** A field written by a patch operation: object id, resolved JSON pointer, and where it came from. */
 export interface PatchWrite {
@@ -143,11 +144,13 @@ function resolvePath(object: unknown, op: { op: string; path: string } | undefin
 }
 
 /**
- * The last patch operation that wrote `path` (or an ancestor of it) in `resource`, if any.
+ * The last patch operation that wrote `path` (or an ancestor of it) in `resource`, if any. A path
+ * into an embedded document (`/data/template.yaml#/spec/...`) is traced to the write of its string
+ * (`/data/template.yaml`).
  * @returns the source to attach to a finding, or undefined.
  */
 export function sourceOf(writes: readonly PatchWrite[], resource: string, path: string): FindingSource | undefined {
-  const tokens = pointerTokens(path);
+  const tokens = pointerTokens(outerPointer(path));
   for (let i = writes.length - 1; i >= 0; i--) {
     const write = writes[i]!;
     if (write.resource !== resource) continue;

@@ -1,22 +1,61 @@
 /**
  * Pod templates of a build and how Services reach them: label selection and targetPort
  * resolution (a number matches `containerPort`, a name matches `ports[].name`).
+ *
+ * Besides workloads and bare Pods, a ConfigMap holding a pod template under the key
+ * `template.yaml` (the ClearML k8s glue reads the template of its task pods from there) counts as
+ * a pod template: its pods run once the glue creates them, so Pod Security, references and images
+ * apply to it, but no Service selects it (`running: false`). Paths into such a template use the
+ * prefix `/data/template.yaml#` (a JSON pointer cannot enter a string, so `#` marks where the
+ * pointer into the embedded YAML document starts): `/data/template.yaml#/spec/containers/0/image`.
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
+ * @see https://clear.ml/docs/latest/docs/clearml_agent/clearml_agent_deployment_k8s (k8s glue `--template-yaml`)
  */
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
+
+/** The ConfigMap key the ClearML k8s glue reads its task pod template from. */
+export const EMBEDDED_TEMPLATE_KEY = 'template.yaml';
+
+/**
+ * Path prefix of a pod template embedded in a ConfigMap: the JSON pointer of the string
+ * (`/data/template.yaml`), then `#`, then a JSON pointer into the parsed document.
+ */
+export const EMBEDDED_TEMPLATE_PATH = `/data/${EMBEDDED_TEMPLATE_KEY}#`;
+
+/**
+ * The part of a finding path that is a JSON pointer into the object itself: the path up to `#`
+ * (`/data/template.yaml#/spec/containers/0` → `/data/template.yaml`); other paths unchanged.
+ * Kubernetes field names, keys and label/annotation keys cannot contain `#`.
+ */
+export function outerPointer(path: string): string {
+  const hash = path.indexOf('#');
+  return hash < 0 ? path : path.slice(0, hash);
+}
 
 /** A pod template and the object that owns it. */
 export interface PodTemplate {
+  /** The workload, Pod, or ConfigMap holding an embedded template. */
   owner: ManifestObject;
-  /** JSON pointer of the template in its owner: `/spec/template`, `/spec/jobTemplate/spec/template`, or `''` for a Pod. */
+  /**
+   * Where the template is in its owner, as a prefix for `/spec/...` pointers: `/spec/template`,
+   * `/spec/jobTemplate/spec/template`, `''` for a Pod, or `/data/template.yaml#` (EMBEDDED_TEMPLATE_PATH)
+   * for a ConfigMap.
+   */
   path: string;
-  /** The template itself (`{metadata, spec}`), for Pod Security. */
-  template: { metadata?: Record<string, any>; spec: Record<string, any> };
+  /** The template itself (`{metadata, spec}`; for a ConfigMap the parsed document), for Pod Security. */
+  template: { metadata?: Record<string, any>; spec: Record<string, any>; [field: string]: any };
   labels: Record<string, string>;
   spec: { containers?: Container[]; initContainers?: Container[]; [field: string]: any };
+  /**
+   * Whether the build itself runs pods from it (workloads and Pods), so Services may select them;
+   * false for a ConfigMap template, whose pods another program (the k8s glue) creates on demand.
+   */
+  running: boolean;
 }
 
 interface Container {
+  /** Absent in a ConfigMap template when the glue fills it in. */
   name: string;
   ports?: { name?: string; containerPort: number }[];
 }
@@ -33,16 +72,44 @@ const TEMPLATE_AT: Record<string, string> = {
   Pod: '',
 };
 
-/** Every pod template in the build (workloads and bare Pods). */
+/**
+ * Every pod template in the build, in object order: workloads and bare Pods (`running: true`), and
+ * ConfigMaps whose `data["template.yaml"]` is a YAML document with a `spec.containers` list
+ * (`running: false`; the document may omit container name and image). A `template.yaml` that is not
+ * valid YAML or holds no such document is not a pod template (no error: it may be anything else).
+ */
 export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
   const templates: PodTemplate[] = [];
   for (const owner of objects) {
+    if (owner.kind === 'ConfigMap') {
+      const embedded = embeddedTemplate(owner);
+      if (embedded) templates.push({ owner, path: EMBEDDED_TEMPLATE_PATH, template: embedded, labels: stringMap(embedded.metadata?.labels), spec: embedded.spec, running: false });
+      continue;
+    }
     const path = TEMPLATE_AT[owner.kind];
     if (path === undefined) continue;
     const template = path.split('/').slice(1).reduce<any>((node, key) => node?.[key], owner);
-    if (template?.spec && typeof template.spec === 'object') templates.push({ owner, path, template, labels: template.metadata?.labels ?? {}, spec: template.spec });
+    if (template?.spec && typeof template.spec === 'object') templates.push({ owner, path, template, labels: template.metadata?.labels ?? {}, spec: template.spec, running: true });
   }
   return templates;
+}
+
+/** The parsed `template.yaml` of a ConfigMap when it is a pod template (`spec.containers` is a list), else null. */
+function embeddedTemplate(configMap: ManifestObject): PodTemplate['template'] | null {
+  const text = (configMap as { data?: Record<string, unknown> }).data?.[EMBEDDED_TEMPLATE_KEY];
+  if (typeof text !== 'string') return null;
+  let doc: any;
+  try {
+    doc = parseManifest(text, `${configMap.metadata.name}/${EMBEDDED_TEMPLATE_KEY}`);
+  } catch {
+    return null;
+  }
+  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  return isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.containers) ? doc : null;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : {};
 }
 
 /** True when every `selector` entry is among `labels` (an empty selector selects nothing, as for Services). */

@@ -15,6 +15,7 @@ import { checkIntendedObjects } from './checks/intended-objects.ts';
 import { checkNodePorts, defaultNodePorts, observedNodePorts } from './checks/node-ports.ts';
 import { checkPodSecurity } from './checks/pod-security.ts';
 import { checkProfile } from './checks/profile.ts';
+import { checkRbac } from './checks/rbac.ts';
 import { checkEnvReferences, checkObjectReferences } from './checks/references.ts';
 import { checkSchema } from './checks/schema.ts';
 import { checkServices } from './checks/services.ts';
@@ -42,6 +43,11 @@ export interface OverlayExpectation {
   expectedImages?: Record<string, string>;
   /** Whether Ingress hosts must have TLS (default true). */
   tls?: boolean;
+  /**
+   * Names of the ClusterRoles and ClusterRoleBindings the overlay may create or bind to (default
+   * none): any other cluster-scoped RBAC object in the build is an `rbac` finding.
+   */
+  clusterRoles?: readonly string[];
 }
 
 /** The report of one overlay. */
@@ -112,7 +118,8 @@ export function expectationFor(dir: string, root?: string): OverlayExpectation {
 
 /**
  * The expectation of a site directory (`overlays/sites/<name>` with a `site.yaml`): its composed
- * objects, exposure, prerequisites and images, and its profile's Pod Security level.
+ * objects, exposure, prerequisites, images and declared cluster-scoped RBAC, and its profile's Pod
+ * Security level.
  * @throws SiteSpecError when the spec is invalid.
  */
 function siteExpectation(dir: string, root: string): OverlayExpectation | null {
@@ -138,6 +145,7 @@ function siteExpectation(dir: string, root: string): OverlayExpectation | null {
     prerequisites: site.composition.prerequisites,
     expectedImages: site.composition.expectedImages,
     tls: site.spec.ingress?.tlsSecret !== null,
+    clusterRoles: site.composition.clusterRoles,
   };
 }
 
@@ -251,6 +259,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     findings.push(...checkServices(objects));
     findings.push(...checkEnvReferences(objects));
     findings.push(...checkObjectReferences(objects, expectation.prerequisites));
+    findings.push(...checkRbac(objects, { clusterRoles: expectation.clusterRoles ?? [], prerequisites: expectation.prerequisites }));
     findings.push(...checkImages(objects, expectation.imagePolicy, overrides, expectation.expectedImages));
     findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, tls: expectation.tls }));
     if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));

@@ -61,7 +61,9 @@ const BROKEN: Record<string, string> = {
   'fixtures/broken/patch-replace-creates': 'patch-replace-creates',
   'fixtures/broken/patch-target': 'patch-target',
   'fixtures/broken/pod-security': 'pod-security',
+  'fixtures/broken/pod-security-agent-template': 'pod-security',
   'fixtures/broken/profile': 'profile',
+  'fixtures/broken/rbac': 'rbac',
   'fixtures/broken/schema': 'schema',
   'fixtures/broken/selector-clash': 'selector-clash',
   'fixtures/broken/service-selector': 'service-selector',
@@ -96,6 +98,10 @@ test('each broken overlay is caught by exactly its check', { skip }, async () =>
   ]);
   assert.deepEqual(findingsOf('fixtures/broken/schema').map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/resources/limit']]);
   assert.match(findingsOf('fixtures/broken/schema')[0]!.message, /did you mean "limits"/);
+  assert.deepEqual(findingsOf('fixtures/broken/rbac').map((f) => [f.resource, f.path]), [['Role/clearml/clearml-agent', '/rules/0/verbs/2']]);
+  const agentTemplate = findingsOf('fixtures/broken/pod-security-agent-template');
+  assert.ok(agentTemplate.every((f) => f.resource === 'ConfigMap/clearml/clearml-agent-cpu-template' && f.path.startsWith('/data/template.yaml#/spec/')), JSON.stringify(agentTemplate));
+  assert.ok(agentTemplate.some((f) => f.path === '/data/template.yaml#/spec/containers/0/securityContext/privileged'));
   assert.deepEqual(findingsOf('fixtures/broken/image-override').map((f) => f.source), [{ file: 'fixtures/broken/image-override/kustomization.yaml', field: 'images', index: 0, line: 8 }]);
 });
 

@@ -30,10 +30,16 @@ interface RenderedContainer {
   imagePullPolicy: string | undefined;
 }
 
+/**
+ * Containers of every pod template. A container without an image in a ConfigMap's embedded
+ * template is left out: the k8s glue fills in the task's image.
+ */
 function renderedContainers(objects: readonly ManifestObject[]): RenderedContainer[] {
   return podTemplates(objects).flatMap((t) =>
     (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap((list) =>
-      ((t.spec[list] ?? []) as any[]).map((c, i) => ({ owner: t.owner, path: `${t.path}/spec/${list}/${i}`, name: c.name, image: String(c.image ?? ''), imagePullPolicy: c.imagePullPolicy })),
+      ((t.spec[list] ?? []) as any[]).flatMap((c, i) =>
+        !t.running && (c?.image === undefined || c?.image === null) ? [] : [{ owner: t.owner, path: `${t.path}/spec/${list}/${i}`, name: c?.name, image: String(c?.image ?? ''), imagePullPolicy: c?.imagePullPolicy }],
+      ),
     ),
   );
 }

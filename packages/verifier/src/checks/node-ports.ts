@@ -34,7 +34,7 @@ export function observedNodePorts(objects: readonly ManifestObject[]): Record<st
  */
 export function checkServiceRoute(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: CheckFinding['check']): CheckFinding[] {
   const id = objectId(service);
-  const templates = podTemplates(objects).filter((t) => selectorMatches(service.spec?.selector, t.labels));
+  const templates = podTemplates(objects).filter((t) => t.running && selectorMatches(service.spec?.selector, t.labels));
   // No template, or a targetPort that resolves to nothing: `service-selector` and `target-port` report those.
   const targetPort = service.spec.ports[portIndex].targetPort ?? service.spec.ports[portIndex].port;
   const findings: CheckFinding[] = [];

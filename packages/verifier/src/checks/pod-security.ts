@@ -1,6 +1,7 @@
 /**
  * Check `pod-security`: every pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, Pod) meets the Pod Security level it will be admitted under: the `enforce` label of its
+ * CronJob, Pod, and a ConfigMap's `template.yaml` for the k8s glue's task pods, reported under
+ * `/data/template.yaml#/spec/...`) meets the Pod Security level it will be admitted under: the `enforce` label of its
  * namespace in the build, raised to the overlay's declared level when that is stricter. A template
  * whose namespace is not in the build and whose overlay declares nothing is held to `baseline`.
  * @see ../pod-security.ts for the rules (kubernetes/pod-security-admission, v1.33).

@@ -8,6 +8,7 @@
  *   async-delete clash: one Service sending API traffic to a pod that does not serve it);
  * - `target-port`: each port's targetPort (default: port) is a containerPort number or a named
  *   port of every pod template the Service selects.
+ * Templates embedded in ConfigMaps (`running: false`, the k8s glue's task pods) are not selectable.
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
@@ -20,7 +21,8 @@ export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 /** Runs the five Service checks. */
 export function checkServices(objects: readonly ManifestObject[]): CheckFinding[] {
   const findings: CheckFinding[] = [];
-  const templates = podTemplates(objects);
+  // Only templates the build runs: a ConfigMap's embedded template is never selected by a Service.
+  const templates = podTemplates(objects).filter((t) => t.running);
   const nodePortOwners = new Map<number, string>();
   for (const service of objects.filter((o) => o.kind === 'Service') as any[]) {
     const id = objectId(service);

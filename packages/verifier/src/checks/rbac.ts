@@ -1,0 +1,127 @@
+/**
+ * Check `rbac`: the RBAC objects of a build grant least privilege and hang together.
+ * - no `*` in a Role's or ClusterRole's `verbs`, `resources` or `apiGroups` (nor a partial
+ *   wildcard such as `pods/*`): each grants every present and future verb, resource or group;
+ * - no ClusterRole or ClusterRoleBinding unless its name is declared by the overlay
+ *   (`clusterRoles`): cluster-scoped permissions reach every namespace;
+ * - every RoleBinding/ClusterRoleBinding's `roleRef` names a Role (in the binding's namespace) or
+ *   ClusterRole of the build (a ClusterRole may also be declared or a prerequisite), and every
+ *   ServiceAccount subject (namespace defaulting to the binding's) is in the build, a declared
+ *   prerequisite, or `default`;
+ * - every ServiceAccount of the build that a pod template uses (`spec.serviceAccountName`, other
+ *   than `default`) is the subject of some binding; a template (or ServiceAccount) with
+ *   `automountServiceAccountToken: false` is exempt, since it asks for no API access.
+ * Missing ServiceAccounts of pod templates are `object-reference`'s, not this check's.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+ * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+ */
+import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import type { CheckFinding } from '../finding.ts';
+import { podTemplates } from '../pod-templates.ts';
+
+/** What the overlay declares about RBAC beyond its build. */
+export interface RbacOptions {
+  /** Names of the ClusterRoles and ClusterRoleBindings the overlay may create (or bind to when not in the build). */
+  clusterRoles: readonly string[];
+  /** Objects the operator creates first (e.g. `{kind: 'ServiceAccount', name}`); bindings may name them. */
+  prerequisites: readonly { kind: string; name: string }[];
+}
+
+const ROLE_KINDS = new Set(['Role', 'ClusterRole']);
+const BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
+const RULE_LISTS = ['verbs', 'resources', 'apiGroups'] as const;
+
+/**
+ * Runs `rbac` over a build. Never throws: malformed RBAC objects are `schema`'s findings.
+ * @returns findings with `Kind/namespace/name` and the JSON pointer of the offending entry
+ *   (`/rules/0/verbs/2`, `/metadata/name`, `/roleRef/name`, `/subjects/1/name`, or
+ *   `<template path>/spec/serviceAccountName`).
+ */
+export function checkRbac(objects: readonly ManifestObject[], options: RbacOptions): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  const present = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  const declared = new Set(options.clusterRoles);
+  const prerequisite = (kind: string, name: string) => options.prerequisites.some((p) => p.kind === kind && p.name === name);
+
+  for (const role of objects.filter((o) => ROLE_KINDS.has(o.kind)) as any[]) {
+    const id = objectId(role);
+    (Array.isArray(role.rules) ? role.rules : []).forEach((rule: any, r: number) => {
+      for (const list of RULE_LISTS) {
+        (Array.isArray(rule?.[list]) ? rule[list] : []).forEach((entry: unknown, i: number) => {
+          if (typeof entry !== 'string' || !entry.includes('*')) return;
+          findings.push({
+            check: 'rbac',
+            resource: id,
+            path: `/rules/${r}/${list}/${i}`,
+            message: `rule ${r} grants ${JSON.stringify(entry)} in ${list}; expected explicit ${list} (a wildcard also grants every ${list === 'verbs' ? 'verb' : list === 'resources' ? 'resource and subresource' : 'API group'} added later)`,
+            hint: `list only the ${list} the workload needs (e.g. ${list === 'verbs' ? '"get", "list", "watch", "create", "delete"' : list === 'resources' ? '"pods", "pods/log"' : '"" for the core group'})`,
+          });
+        });
+      }
+    });
+  }
+
+  for (const object of objects) {
+    if ((object.kind === 'ClusterRole' || object.kind === 'ClusterRoleBinding') && !declared.has(object.metadata.name)) {
+      findings.push({
+        check: 'rbac',
+        resource: objectId(object),
+        path: '/metadata/name',
+        message: `${object.kind} ${object.metadata.name} grants cluster-wide permissions; expected only the cluster-scoped RBAC the overlay declares (${options.clusterRoles.length ? options.clusterRoles.join(', ') : 'none'})`,
+        hint: `use a Role and RoleBinding in the namespace, or declare ${object.metadata.name} as a cluster role of the overlay`,
+      });
+    }
+  }
+
+  /** `namespace/name` of every ServiceAccount subject of a binding in the build. */
+  const bound = new Set<string>();
+  for (const binding of objects.filter((o) => BINDING_KINDS.has(o.kind)) as any[]) {
+    const id = objectId(binding);
+    const namespace: string = binding.kind === 'RoleBinding' ? binding.metadata.namespace ?? '' : '';
+    const ref = binding.roleRef ?? {};
+    if (typeof ref.name === 'string' && typeof ref.kind === 'string') {
+      const roleNamespace = ref.kind === 'Role' ? namespace : '';
+      const exists = present.has(`${ref.kind}/${roleNamespace}/${ref.name}`) || prerequisite(ref.kind, ref.name) || (ref.kind === 'ClusterRole' && declared.has(ref.name));
+      if (!exists) {
+        findings.push({
+          check: 'rbac',
+          resource: id,
+          path: '/roleRef/name',
+          message: `roleRef names ${ref.kind} ${roleNamespace ? `${roleNamespace}/` : ''}${ref.name}; expected a ${ref.kind} of the build, received none of that name${binding.kind === 'ClusterRoleBinding' && ref.kind === 'Role' ? ' (a ClusterRoleBinding can only bind a ClusterRole)' : ''}`,
+          hint: `add the ${ref.kind} to the overlay's resources or fix roleRef.name; the binding grants nothing otherwise`,
+        });
+      }
+    }
+    (Array.isArray(binding.subjects) ? binding.subjects : []).forEach((subject: any, i: number) => {
+      if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') return;
+      const ns: string = subject.namespace ?? binding.metadata.namespace ?? '';
+      bound.add(`${ns}/${subject.name}`);
+      if (subject.name === 'default' || present.has(`ServiceAccount/${ns}/${subject.name}`) || prerequisite('ServiceAccount', subject.name)) return;
+      findings.push({
+        check: 'rbac',
+        resource: id,
+        path: `/subjects/${i}/name`,
+        message: `subject ServiceAccount ${ns}/${subject.name}: expected a ServiceAccount of the build or a declared prerequisite, received none of that name`,
+        hint: 'add the ServiceAccount to the overlay\'s resources, fix the subject\'s name or namespace, or declare it as a prerequisite',
+      });
+    });
+  }
+
+  const accounts = new Map(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o as any]));
+  for (const t of podTemplates(objects)) {
+    const name = t.spec.serviceAccountName;
+    if (typeof name !== 'string' || name === '' || name === 'default') continue;
+    const key = `${t.owner.metadata.namespace ?? ''}/${name}`;
+    const account = accounts.get(key);
+    if (!account || bound.has(key)) continue;
+    if (t.spec.automountServiceAccountToken === false || (t.spec.automountServiceAccountToken === undefined && account.automountServiceAccountToken === false)) continue;
+    findings.push({
+      check: 'rbac',
+      resource: objectId(t.owner),
+      path: `${t.path}/spec/serviceAccountName`,
+      message: `runs as ServiceAccount ${key}, which no RoleBinding or ClusterRoleBinding of the build binds; the workload gets no permissions (expected a binding naming it as a subject)`,
+      hint: `bind ${name} to the Role it needs, or set automountServiceAccountToken: false if it needs no API access`,
+    });
+  }
+  return findings;
+}
