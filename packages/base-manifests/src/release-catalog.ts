@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 /**
- * The release catalog: the one place where image repositories and tags are pinned. `compose`
- * writes these tags into `base/`; `overlays/current_version` therefore runs exactly this release.
- * Bump a release here and run `clearml-k8s compose`.
+ * The release catalog: the one place where image repositories and tags are pinned, in
+ * `release-catalog.json` beside this package's sources. `compose` writes these tags into `base/`;
+ * `overlays/current_version` therefore runs exactly this release. Change it with
+ * `clearml-k8s bump` (which guards against unsafe upgrades and recomposes), or edit the file and run
+ * `clearml-k8s compose`.
  *
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (tags of v2.3.0)
  */
@@ -20,21 +24,52 @@ export interface CatalogImage {
   latestTag: string | null;
 }
 
-/** The ClearML Server release the catalog describes, and its images. */
-export const RELEASE_CATALOG = {
-  server: '2.3.0',
-  images: {
-    clearmlServer: { repository: 'clearml/server', tag: '2.3.0', latestTag: 'latest' },
-    elasticsearch: { repository: 'elasticsearch', tag: '8.17.0', latestTag: null },
-    mongo: { repository: 'mongo', tag: '7.0.22', latestTag: null },
-    redis: { repository: 'redis', tag: '7.4.1', latestTag: null },
-    /** The k8s glue agent (sites with `agents:`), as the clearml-agent Helm chart 5.3.x pins it. */
-    agentK8sGlue: { repository: 'allegroai/clearml-agent-k8s-base', tag: '1.24-21', latestTag: null },
-  },
-} as const satisfies { server: string; images: Record<string, CatalogImage> };
+/** Keys of the catalog's images. */
+export const CATALOG_IMAGE_KEYS = ['clearmlServer', 'elasticsearch', 'mongo', 'redis', 'agentK8sGlue'] as const;
+
+/** The release catalog: the ClearML Server release and every image of the stack. */
+export interface ReleaseCatalog {
+  /** ClearML Server version, e.g. `2.3.0`. */
+  server: string;
+  images: Record<(typeof CATALOG_IMAGE_KEYS)[number], CatalogImage>;
+}
+
+/** The catalog file in this package (what `clearml-k8s bump` rewrites). */
+export const RELEASE_CATALOG_FILE = fileURLToPath(new URL('../release-catalog.json', import.meta.url));
+
+/**
+ * Reads and checks a catalog file.
+ * @throws Error naming the file and the field when the file is not a catalog.
+ */
+export function readReleaseCatalog(file: string): ReleaseCatalog {
+  let data: any;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: expected a JSON release catalog, received ${(error as Error).message}; restore it from git`);
+  }
+  const fail = (field: string, expected: string) => {
+    throw new Error(`${file}: ${field}: expected ${expected}, received ${JSON.stringify(field.split('.').reduce((o, k) => o?.[k], data))}; fix the catalog file`);
+  };
+  if (typeof data?.server !== 'string') fail('server', 'a version string');
+  for (const key of CATALOG_IMAGE_KEYS) {
+    const image = data?.images?.[key];
+    if (typeof image?.repository !== 'string') fail(`images.${key}.repository`, 'an image repository');
+    if (typeof image?.tag !== 'string') fail(`images.${key}.tag`, 'an image tag');
+    if (image.latestTag !== null && typeof image.latestTag !== 'string') fail(`images.${key}.latestTag`, 'a tag or null');
+  }
+  return data as ReleaseCatalog;
+}
+
+/**
+ * The catalog in effect: `$CLEARML_K8S_RELEASE_CATALOG` when set (a catalog file elsewhere, used by
+ * `bump` to compose with the next catalog before writing it, and by tests), else
+ * `release-catalog.json` of this package. Read once, when the module loads.
+ */
+export const RELEASE_CATALOG: ReleaseCatalog = readReleaseCatalog(process.env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE);
 
 /** Key of an image in the catalog. */
-export type CatalogImageKey = keyof typeof RELEASE_CATALOG.images;
+export type CatalogImageKey = (typeof CATALOG_IMAGE_KEYS)[number];
 
 /**
  * The image reference `repository:tag` for a catalog entry.

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check.ts';
 import { credentialsCommand } from './commands/credentials.ts';
 import { composeCommand } from './commands/compose.ts';
+import { bumpCommand } from './commands/bump.ts';
 import { siteAddCommand } from './commands/site.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { EXIT, type CommandIo } from './io.ts';
@@ -25,6 +26,10 @@ Commands:
       [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
       [--storage hostPath|pvc] [--storage-class C] [--registry HOST[/PATH]]
       [--generate-credentials]  random internal credentials into the git-ignored credentials.env
+  bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force]
+                           move the release catalog and recompose everything; unsafe upgrades
+                           (1.x → 2.x not from 1.17, MongoDB majors skipped, ES 7 → 8, downgrades)
+                           are refused with the safe path unless --force; prints the current_version diff
   check FILE|DIR...        Pod Security for raw manifests (every pod template, no kustomize)
       [--level L]          baseline (default) or restricted
       [--json]
@@ -55,6 +60,11 @@ const OPTIONS = {
   'storage-class': { type: 'string' },
   registry: { type: 'string' },
   'generate-credentials': { type: 'boolean' },
+  server: { type: 'string' },
+  mongo: { type: 'string' },
+  elasticsearch: { type: 'string' },
+  redis: { type: 'string' },
+  force: { type: 'boolean' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -83,7 +93,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], credentials: [] };
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], credentials: [] };
   if (!(command in allowed)) {
     io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
     return EXIT.usage;
@@ -111,6 +121,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   try {
     if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
+    if (command === 'bump') {
+      return await bumpCommand(root, { server: values.server, mongo: values.mongo, elasticsearch: values.elasticsearch, redis: values.redis, force: values.force ?? false }, io);
+    }
     if (command === 'site') {
       return await siteAddCommand(root, rest[1], {
         profile: values.profile,

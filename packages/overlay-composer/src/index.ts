@@ -20,6 +20,7 @@ export {
   type IngressSettings,
 } from './profiles/enterprise.ts';
 export { NON_ROOT_UIDS, PVC_SIZES, claimName, persistentVolumeClaim } from './profiles/non-root.ts';
+export * from './upgrade-guard.ts';
 export * from './write-tree.ts';
 export * from './site/agents.ts';
 export * from './site/apply-site.ts';

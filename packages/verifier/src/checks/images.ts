@@ -72,7 +72,7 @@ export function checkImages(objects: readonly ManifestObject[], policy: ImagePol
     }
     const want = expected[ref.name];
     if (want !== undefined && !ref.digest && ref.tag !== want) {
-      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${RELEASE_CATALOG.server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the tag in packages/base-manifests/src/release-catalog.ts (or the site spec) and run `clearml-k8s compose`, not in the overlay' });
+      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${RELEASE_CATALOG.server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the version with `clearml-k8s bump` (or in the site spec), not in the overlay' });
     }
   }
   for (const o of overrides) {

@@ -1,0 +1,105 @@
+// `bump` end to end with the real CLI on a scratch repository: a patch release recomposes every
+// overlay and site and verify stays green; unsafe jumps are refused with nothing written.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
+const hasEngine = (process.env.PATH ?? '').split(path.delimiter).some((d) => d && (existsSync(path.join(d, 'kubectl')) || existsSync(path.join(d, 'kustomize'))));
+const skip = hasEngine || process.env.KUSTOMIZE ? false : 'no kustomize engine on PATH';
+
+/** A scratch repository with its own copy of the catalog (pointed at by $CLEARML_K8S_RELEASE_CATALOG). */
+function scratch(t: { after(fn: () => void): void }, edit?: (catalog: any) => void) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-bump-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  const catalog = JSON.parse(readFileSync(RELEASE_CATALOG_FILE, 'utf8'));
+  edit?.(catalog);
+  writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');
+  const env = { ...process.env, CLEARML_K8S_RELEASE_CATALOG: path.join(dir, 'catalog.json') };
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args, '--root', dir], { cwd: dir, env, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  return { dir, run, catalog: () => JSON.parse(readFileSync(path.join(dir, 'catalog.json'), 'utf8')) };
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('bump to a patch release recomposes every overlay and site; compose --check and verify stay green', { skip }, (t) => {
+  const repo = scratch(t);
+  mkdirSync(path.join(repo.dir, 'overlays/sites/air-gapped'), { recursive: true });
+  cpSync(path.join(ROOT, 'fixtures/sites/air-gapped/site.yaml'), path.join(repo.dir, 'overlays/sites/air-gapped/site.yaml'));
+  assert.equal(repo.run('compose').code, 0);
+  const from = repo.catalog().server as string;
+  const [major, minor, patch] = from.split('.').map(Number);
+  const to = `${major}.${minor}.${patch! + 1}`;
+  const bump = repo.run('bump', '--server', to);
+  assert.equal(bump.code, 0, bump.stderr);
+  assert.equal(repo.catalog().server, to);
+  assert.equal(repo.catalog().images.clearmlServer.tag, to);
+  assert.match(readFileSync(path.join(repo.dir, 'base/apiserver.yaml'), 'utf8'), new RegExp(`image: clearml/server:${to.replaceAll('.', '\\.')}\\n`));
+  assert.match(readFileSync(path.join(repo.dir, 'overlays/sites/air-gapped/kustomization.yaml'), 'utf8'), new RegExp(`newName: registry\\.corp\\.internal/mirror/clearml/server\\n\\s+newTag: ${to.replaceAll('.', '\\.')}\\n`));
+  assert.match(bump.stdout, new RegExp(`bump: server ${from.replaceAll('.', '\\.')} → ${to.replaceAll('.', '\\.')}; overlays/current_version before → after:`));
+  assert.match(bump.stdout, new RegExp(`containers\\[apiserver\\]\\.image: "clearml/server:${from.replaceAll('.', '\\.')}" → "clearml/server:${to.replaceAll('.', '\\.')}"`));
+  assert.equal(repo.run('compose', '--check').code, 0);
+  const verify = repo.run('verify');
+  assert.equal(verify.code, 0, verify.stdout);
+  assert.match(verify.stdout, /5\/5 overlays passed/);
+  assert.equal(repo.run('bump', '--server', to).code, 0, 'bumping to the same version is a no-op');
+});
+
+test('unsafe upgrades are refused with the reason and the safe path, and nothing is written', { skip }, (t) => {
+  const cases: [(c: any) => void, string[], RegExp][] = [
+    [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x/],
+    [(c) => { c.server = '1.16.2'; c.images.clearmlServer.tag = '1.16.2'; c.images.mongo.tag = '6.0.19'; }, ['--server', '2.3.0'], /UPGRADE_REFUSED: server 1\.16\.2 → 2\.3\.0: ClearML Server 2\.x can only be reached from 1\.17.*safe path: bump --server 1\.17\.x first/],
+    [(c) => { c.images.elasticsearch.tag = '7.17.18'; }, ['--elasticsearch', '8.17.0'], /UPGRADE_REFUSED: elasticsearch 7\.17\.18 → 8\.17\.0: .*safe path: take an Elasticsearch snapshot/],
+    [() => {}, ['--server', '2.2.0'], /UPGRADE_REFUSED: server 2\.3\.0 → 2\.2\.0: ClearML Server does not go back/],
+  ];
+  for (const [edit, args, pattern] of cases) {
+    const repo = scratch(t, edit);
+    const before = snapshot(repo.dir);
+    const result = repo.run('bump', ...args);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.match(result.stderr, pattern);
+    assert.match(result.stderr, /nothing was changed; --force overrides the guard/);
+    assert.deepEqual(snapshot(repo.dir), before, args.join(' '));
+  }
+});
+
+test('--force goes past a refusal with a warning', { skip }, (t) => {
+  const repo = scratch(t);
+  const result = repo.run('bump', '--mongo', '9.0.0', '--force');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /warning: --force past an unsafe upgrade: mongo 7\.0\.22 → 9\.0\.0/);
+  assert.equal(repo.catalog().images.mongo.tag, '9.0.0');
+  assert.match(result.stdout, /containers\[mongodb\]\.image: "mongo:7\.0\.22" → "mongo:9\.0\.0"/);
+});
+
+test('bump usage errors exit 2 and write nothing', (t) => {
+  const repo = scratch(t);
+  const before = snapshot(repo.dir);
+  assert.match(repo.run('bump').stderr, /expected at least one of --server, --mongo, --elasticsearch, --redis/);
+  const bad = repo.run('bump', '--server', 'latest');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--server: expected a version X\.Y\.Z, received "latest"/);
+  assert.deepEqual(snapshot(repo.dir), before);
+});
