@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check.ts';
 import { credentialsCommand } from './commands/credentials.ts';
+import { diffCommand } from './commands/diff.ts';
 import { composeCommand } from './commands/compose.ts';
 import { bumpCommand } from './commands/bump.ts';
 import { siteAddCommand } from './commands/site.ts';
@@ -26,6 +27,8 @@ Commands:
       [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
       [--storage hostPath|pvc] [--storage-class C] [--registry HOST[/PATH]]
       [--generate-credentials]  random internal credentials into the git-ignored credentials.env
+  diff A B [--json]        semantic diff of two renderings (dirs or REF:DIR such as HEAD~1:overlays/current_version);
+                           exit 0 equal, 1 different, 2 error
   bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force]
                            move the release catalog and recompose everything; unsafe upgrades
                            (1.x → 2.x not from 1.17, MongoDB majors skipped, ES 7 → 8, downgrades)
@@ -93,13 +96,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], credentials: [] };
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], diff: ['json'], credentials: [] };
   if (!(command in allowed)) {
     io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
     return EXIT.usage;
   }
   const misplaced = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).filter((o) => !['root', 'help'].includes(o) && values[o] !== undefined && !allowed[command]!.includes(o));
-  if (misplaced.length || (!['verify', 'check', 'site'].includes(command) && rest.length) || (command === 'site' && (rest[0] !== 'add' || rest.length > 2))) {
+  if (misplaced.length || (!['verify', 'check', 'site', 'diff'].includes(command) && rest.length) || (command === 'site' && (rest[0] !== 'add' || rest.length > 2))) {
     const stray = command === 'site' && rest[0] === 'add' ? rest[2] : rest[0];
     io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : stray === undefined ? 'command: expected `site add NAME`' : `argument "${stray}"`}\n\n${USAGE}`);
     return EXIT.usage;
@@ -121,6 +124,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   try {
     if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
+    if (command === 'diff') return await diffCommand(root, rest, { json: values.json ?? false }, io);
     if (command === 'bump') {
       return await bumpCommand(root, { server: values.server, mongo: values.mongo, elasticsearch: values.elasticsearch, redis: values.redis, force: values.force ?? false }, io);
     }

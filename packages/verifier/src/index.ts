@@ -22,3 +22,4 @@ export * from './report.ts';
 export * from './verifier-error.ts';
 export * from './verify-overlay.ts';
 export * from './verify-overlays.ts';
+export * from './diff/index.ts';

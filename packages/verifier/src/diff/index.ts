@@ -1,0 +1,3 @@
+export * from './format.ts';
+export * from './render-source.ts';
+export * from './semantic-diff.ts';
