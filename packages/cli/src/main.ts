@@ -3,13 +3,7 @@
  * packages. Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
  */
 import { parseArgs } from 'node:util';
-import { checkCommand } from './commands/check.ts';
-import { credentialsCommand } from './commands/credentials.ts';
-import { diffCommand } from './commands/diff.ts';
-import { composeCommand } from './commands/compose.ts';
-import { bumpCommand } from './commands/bump.ts';
-import { siteAddCommand } from './commands/site.ts';
-import { verifyCommand } from './commands/verify.ts';
+// Commands are imported when run: start-up then loads only the packages the command needs.
 import { EXIT, type CommandIo } from './io.ts';
 import { findRepoRoot } from './repo-root.ts';
 
@@ -107,8 +101,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : stray === undefined ? 'command: expected `site add NAME`' : `argument "${stray}"`}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  if (command === 'credentials') return credentialsCommand(io);
+  if (command === 'credentials') return (await import('./commands/credentials.ts')).credentialsCommand(io);
   if (command === 'check') {
+    const { checkCommand } = await import('./commands/check.ts');
     try {
       return checkCommand(rest, { level: values.level, json: values.json ?? false }, io);
     } catch (error) {
@@ -123,13 +118,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     return EXIT.usage;
   }
   try {
-    if (command === 'compose') return await composeCommand(root, { check: values.check ?? false }, io);
-    if (command === 'diff') return await diffCommand(root, rest, { json: values.json ?? false }, io);
+    if (command === 'compose') return await (await import('./commands/compose.ts')).composeCommand(root, { check: values.check ?? false }, io);
+    if (command === 'diff') return await (await import('./commands/diff.ts')).diffCommand(root, rest, { json: values.json ?? false }, io);
     if (command === 'bump') {
-      return await bumpCommand(root, { server: values.server, mongo: values.mongo, elasticsearch: values.elasticsearch, redis: values.redis, force: values.force ?? false }, io);
+      return await (await import('./commands/bump.ts')).bumpCommand(root, { server: values.server, mongo: values.mongo, elasticsearch: values.elasticsearch, redis: values.redis, force: values.force ?? false }, io);
     }
     if (command === 'site') {
-      return await siteAddCommand(root, rest[1], {
+      return await (await import('./commands/site.ts')).siteAddCommand(root, rest[1], {
         profile: values.profile,
         namespace: values.namespace,
         domain: values.domain,
@@ -141,7 +136,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         generateCredentials: values['generate-credentials'] ?? false,
       }, io);
     }
-    return await verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false }, io);
+    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false }, io);
   } catch (error) {
     if (isCodedError(error)) {
       io.stderr.write(`clearml-k8s ${command}: ${error.code}: ${error.message}\n`);

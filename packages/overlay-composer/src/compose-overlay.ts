@@ -141,7 +141,7 @@ export function simulateOverlay(
 ): ManifestObject[] {
   let objects = applyImageOverrides(parentObjects, kustomization.images ?? []);
   for (const patch of kustomization.patches ?? []) {
-    const parsed = parseManifest(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`);
+    const parsed = parsePatchText(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`);
     const pattern = new RegExp(`^(?:${patch.target.name})$`);
     const selected = (o: ManifestObject) => o.kind === patch.target.kind && pattern.test(o.metadata.name);
     if (!Array.isArray(parsed) && (parsed as { $patch?: string })?.$patch === 'delete') objects = objects.filter((o) => !selected(o));
@@ -149,6 +149,20 @@ export function simulateOverlay(
   }
   const all = [...objects, ...addedObjects.map((o) => structuredClone(o))];
   return kustomization.namespace ? applyNamespace(all, kustomization.namespace) : all;
+}
+
+/** Parsed patch texts: sites on one parent share most patches, so each distinct text is parsed once. */
+const parsedPatches = new Map<string, unknown>();
+
+/** `parseManifest` of a patch text, memoised by the text (the result is never mutated). */
+function parsePatchText(text: string, file: string): unknown {
+  let parsed = parsedPatches.get(text);
+  if (parsed === undefined) {
+    parsed = parseManifest(text, file);
+    if (parsedPatches.size > 10_000) parsedPatches.clear();
+    parsedPatches.set(text, parsed);
+  }
+  return parsed;
 }
 
 /** Cluster-scoped kinds this project renders (kustomize leaves their namespace unset). */

@@ -4,7 +4,7 @@
  * ("testing value ... failed"). Appends become `/-`.
  * @see ../../../../shared/reference/kustomize-and-verification.md ("Where kustomize is silent")
  */
-import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from './json-patch.ts';
+import { applyOperationsInPlace, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from './json-patch.ts';
 
 /**
  * For each operation whose path crosses an array index, inserts `test` ops that pin the element's
@@ -17,7 +17,7 @@ import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchO
  * @returns the guarded list; applying it to `document` gives the same result as `operations`.
  */
 export function guardIndexPaths(document: unknown, operations: readonly PatchOperation[]): PatchOperation[] {
-  let current = structuredClone(document);
+  const current = structuredClone(document) as object; // a private copy, patched in place op by op
   const guarded: PatchOperation[] = [];
   const emitted = new Map<string, string>();
   for (const original of operations) {
@@ -37,7 +37,7 @@ export function guardIndexPaths(document: unknown, operations: readonly PatchOpe
       if (element === undefined) continue;
       const hasName = typeof element === 'object' && element !== null && typeof (element as { name?: unknown }).name === 'string';
       const testPath = pointerFromTokens(hasName ? [...tokens.slice(0, i + 1), 'name'] : tokens.slice(0, i + 1));
-      const test: PatchOperation = { op: 'test', path: testPath, value: hasName ? (element as { name: string }).name : element };
+      const test: PatchOperation = { op: 'test', path: testPath, value: hasName ? (element as { name: string }).name : structuredClone(element) };
       const key = JSON.stringify(test);
       if (!emitted.has(key)) {
         guarded.push(test);
@@ -46,7 +46,7 @@ export function guardIndexPaths(document: unknown, operations: readonly PatchOpe
     }
     guarded.push(op);
     const invalidated = op.op === 'test' ? null : invalidatedPrefix(current, op);
-    current = applyOperations(current, [op]);
+    applyOperationsInPlace(current, [op]);
     if (invalidated !== null) {
       for (const [key, testPath] of emitted) if (testPath === invalidated || testPath.startsWith(`${invalidated}/`)) emitted.delete(key);
     }

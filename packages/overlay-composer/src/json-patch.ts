@@ -1,6 +1,6 @@
 /**
  * The one adapter for `fast-json-patch` (RFC 6902). Default import, because the named ESM
- * exports fail in plain Node; documents are never mutated.
+ * exports fail in plain Node; documents are never mutated, except by `applyOperationsInPlace`.
  * @see https://www.rfc-editor.org/rfc/rfc6902
  */
 import jsonpatch, { type Operation } from 'fast-json-patch';
@@ -30,13 +30,33 @@ export function applyOperations<T>(document: T, operations: readonly PatchOperat
   return jsonpatch.applyPatch(copy, operations as Operation[], true, true).newDocument as T;
 }
 
-/** The value at a JSON pointer, or `undefined` when the path does not resolve. */
+/**
+ * Applies operations to `document` itself (validated as `applyOperations`). The operations are
+ * copied first, so values they carry never become shared with the document.
+ * @throws fast-json-patch `JsonPatchError` as `applyOperations`; the document may then be partly patched.
+ */
+export function applyOperationsInPlace(document: object, operations: readonly PatchOperation[]): void {
+  jsonpatch.applyPatch(document, structuredClone(operations) as Operation[], true, true);
+}
+
+/**
+ * The value at a JSON pointer (RFC 6901), or `undefined` when the path does not resolve. A plain
+ * walk: fast-json-patch's `getValueByPointer` goes through its whole operation machinery and was
+ * the composer's hottest call.
+ */
 export function valueAt(document: unknown, pointer: string): unknown {
-  try {
-    return jsonpatch.getValueByPointer(document, pointer);
-  } catch {
-    return undefined;
+  let node: any = document;
+  for (const token of pointerTokens(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
+      node = node[Number(token)];
+    } else {
+      if (!Object.hasOwn(node, token)) return undefined;
+      node = node[token];
+    }
   }
+  return node;
 }
 
 /** Splits a JSON pointer into unescaped tokens (`/a~1b/0` → `['a/b', '0']`). */
