@@ -1,9 +1,11 @@
 /**
- * The one adapter for the `yaml` library: every YAML file this project writes goes through
- * `stringifyManifests`, every YAML it reads through `parseManifests`, with options pinned so
- * output is byte-stable.
+ * The one adapter for the YAML libraries: every YAML file this project writes goes through
+ * `stringifyManifests`, every YAML it reads through `parseManifests` (the `yaml` library, with
+ * positions for error messages), with options pinned so output is byte-stable; kustomize's own
+ * output goes through `parseBuildOutput` (js-yaml, several times faster, no positions needed).
  * @see https://eemeli.org/yaml/#options
  */
+import jsYaml from 'js-yaml';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
 
 /**
@@ -134,4 +136,19 @@ export function parseManifestWithPositions(text: string, file: string): {
       return (part === 'key' && at(keyNode as Ranged)) || at(node as Ranged) || at(keyNode as Ranged);
     },
   };
+}
+
+/**
+ * Parses machine-written YAML streams (kustomize build output) quickly: js-yaml with the YAML 1.2
+ * core schema (no timestamps or merge keys, like `parseManifests`), without node positions. When
+ * js-yaml rejects the text, `parseManifests` parses it again to report the error with its position.
+ * @returns one JSON value per non-empty document.
+ * @throws YamlError (`YAML_INVALID`) as `parseManifests`.
+ */
+export function parseBuildOutput(text: string, file: string): unknown[] {
+  try {
+    return jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA }).filter((value: unknown) => value !== null && value !== undefined);
+  } catch {
+    return parseManifests(text, file);
+  }
 }

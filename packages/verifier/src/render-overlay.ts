@@ -1,7 +1,7 @@
 /**
  * Renders an overlay with the real kustomize engine and parses the output.
  */
-import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput } from '@clearml-k8s/base-manifests/yaml';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import type { Engine } from './engine.ts';
 import { runCommand } from './execa.ts';
@@ -27,7 +27,7 @@ export async function renderOverlay(engine: Engine, dir: string): Promise<Render
   let parseError: string | null = null;
   if (result.exitCode === 0) {
     try {
-      objects = parseManifests(result.stdout, `output of ${engine.argv.join(' ')} ${dir}`) as ManifestObject[];
+      objects = parseBuildOutput(result.stdout, `output of ${engine.argv.join(' ')} ${dir}`) as ManifestObject[];
     } catch (error) {
       parseError = (error as Error).message;
     }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { composeSiteFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
+import { siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
 import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
 import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
@@ -134,7 +134,7 @@ function siteExpectation(dir: string, root: string): OverlayExpectation | null {
     return null;
   }
   composed ??= composeTree();
-  const site = composeSiteFromText(name, text, file, composed.overlays);
+  const site = siteIntentFromText(name, text, file, composed.overlays);
   const p = site.profile;
   return {
     profile: null,

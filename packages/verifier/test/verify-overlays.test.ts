@@ -1,12 +1,13 @@
 // Verification with the real kustomize engine: the stock overlays pass, every broken fixture is
 // caught by exactly its check, and the composer's golden cases render what they were meant to.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput, parseManifests } from '@clearml-k8s/base-manifests/yaml';
 import { CHECK_IDS, discoverVersionedEngines, renderOverlay, resolveEngine, verifyOverlays, type Engine } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -120,4 +121,13 @@ test('the README documents every check id, in the order of the registry', () => 
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| /gm)].map((m) => m[1]).filter((id) => (CHECK_IDS as string[]).includes(id!));
   assert.deepEqual(documented, CHECK_IDS);
+});
+
+test('the fast parser of build output reads every overlay exactly as the positional parser does', { skip }, async () => {
+  const dirs = [...['current_version', 'latest', 'enterprise', 'non-root'].map((p) => `overlays/${p}`), 'base', ...readdirSync(path.join(ROOT, 'fixtures/broken')).map((d) => `fixtures/broken/${d}`).filter((d) => existsSync(path.join(ROOT, d, 'kustomization.yaml')))];
+  for (const dir of dirs) {
+    const result = spawnSync(engine!.argv[0]!, [...engine!.argv.slice(1), path.join(ROOT, dir)], { encoding: 'utf8' });
+    if (result.status !== 0) continue;
+    assert.deepEqual(parseBuildOutput(result.stdout, dir), parseManifests(result.stdout, dir), dir);
+  }
 });

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifest, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
-import { composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
+import { applyNamespace, composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
 import type { ComposedProfile } from '../compose-tree.ts';
 import type { Profile } from '../profile.ts';
 import { applySite, SitePatchConflict, type SiteComposition } from './apply-site.ts';
@@ -40,13 +40,24 @@ export function listSites(root: string): string[] {
     .sort();
 }
 
+/** What a site means, without its kustomization: the validated spec, its parent and what it renders. */
+export interface SiteIntent {
+  name: string;
+  spec: SiteSpec;
+  profile: Profile;
+  /** The stock overlay the site builds on. */
+  parent: ComposedProfile;
+  composition: SiteComposition;
+  /** What the site must render (namespace applied), sorted by object id. */
+  intended: ManifestObject[];
+}
+
 /**
- * Composes one site from its spec text.
- * @param file repository-relative path of the spec, for errors and the generated header.
- * @param overlays the composed stock overlays (the site's parent is one of them).
+ * Validates a site spec and applies it to its parent, without writing a kustomization (what
+ * `verify` needs; `composeSiteFromText` adds the kustomization and its proof).
  * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
  */
-export function composeSiteFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): ComposedSite {
+export function siteIntentFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): SiteIntent {
   validateSiteName(name);
   const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
   // The spec is validated against the parent it names; parse once to learn which one.
@@ -56,8 +67,7 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
   } catch {
     named = undefined; // parseSiteSpec reports the syntax error with its position
   }
-  const parent = profileOf(String(named ?? '')) ?? overlays[0]!;
-  const spec = parseSiteSpec(text, file, { parentObjects: parent.intended });
+  const spec = parseSiteSpec(text, file, { parentObjects: (profileOf(String(named ?? '')) ?? overlays[0]!).intended });
   const chosen = profileOf(spec.profile)!;
   let composition: SiteComposition;
   try {
@@ -76,6 +86,18 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
       hint: 'express the change with the spec field for it, or target what the site renders (clearml-k8s verify shows it)',
     });
   }
+  const intended = sortObjects(composition.namespace ? applyNamespace(composition.desired, composition.namespace) : composition.desired);
+  return { name, spec, profile: chosen.profile, parent: chosen, composition, intended };
+}
+
+/**
+ * Composes one site from its spec text.
+ * @param file repository-relative path of the spec, for errors and the generated header.
+ * @param overlays the composed stock overlays (the site's parent is one of them).
+ * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
+ */
+export function composeSiteFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): ComposedSite {
+  const { spec, profile, parent: chosen, composition } = siteIntentFromText(name, text, file, overlays);
   const dir = `${SITES_DIR}/${name}`;
   const composed = composeOverlay({
     dir,
@@ -86,7 +108,7 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
     allowRemoval: true,
     ...(composition.namespace ? { namespace: composition.namespace } : {}),
   });
-  return { ...composed, name, spec, profile: chosen.profile, composition };
+  return { ...composed, name, spec, profile, composition };
 }
 
 /**
