@@ -16,6 +16,7 @@ Commands:
                            every overlay is built with each and the outputs must be identical
       [--matrix]           use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl)
       [--json]             JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended
+      [--no-cache]         build and check every overlay (default: reuse reports of unchanged overlays)
   site add NAME            write overlays/sites/NAME/site.yaml and compose the site (nothing written on error)
       [--profile P]        current_version (default), latest, enterprise, non-root
       [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
@@ -47,6 +48,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   engine: { type: 'string', multiple: true },
   matrix: { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
   level: { type: 'string' },
   profile: { type: 'string' },
   namespace: { type: 'string' },
@@ -90,7 +92,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], diff: ['json'], credentials: [] };
+  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix', 'no-cache'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], diff: ['json'], credentials: [] };
   if (!(command in allowed)) {
     io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
     return EXIT.usage;
@@ -136,7 +138,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         generateCredentials: values['generate-credentials'] ?? false,
       }, io);
     }
-    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false }, io);
+    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false, cache: !values['no-cache'] }, io);
   } catch (error) {
     if (isCodedError(error)) {
       io.stderr.write(`clearml-k8s ${command}: ${error.code}: ${error.message}\n`);

@@ -29,10 +29,10 @@ export function formatFinding(f: Finding): string {
  */
 export function formatReport(result: VerifyResult): string {
   const table = new Table({ head: ['overlay', 'resources', 'NodePorts / hosts', 'result', 'time'], style: { head: [], border: [] } });
-  for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), o.ok ? 'ok' : `FAIL (${o.findings.length})`, `${o.durationMs} ms`]);
+  for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), o.ok ? 'ok' : `FAIL (${o.findings.length})`, o.cached ? 'cached' : `${o.durationMs} ms`]);
   const lines = [table.toString()];
   for (const o of result.overlays) for (const f of o.findings) lines.push(formatFinding(f));
-  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed`);
+  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
   return lines.join('\n') + '\n';
 }
 

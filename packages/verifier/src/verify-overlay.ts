@@ -62,8 +62,10 @@ export interface OverlayReport {
   /** Ingress hosts in the build. */
   hosts: string[];
   findings: Finding[];
-  /** Wall time of the builds and checks, in milliseconds. */
+  /** Wall time of the builds and checks, in milliseconds (of the run that produced the report). */
   durationMs: number;
+  /** Set when the report was reused from the verify cache. */
+  cached?: boolean;
 }
 
 /** Shared state of one verify run. */

@@ -8,6 +8,7 @@ import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR } from '@clearml-k8s/overl
 import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
 import { loadSchemaValidator } from './schema.ts';
+import { VerifyCache } from './verify-cache.ts';
 import { expectationFor, verifyOverlay, type OverlayReport, type VerifyContext } from './verify-overlay.ts';
 
 /** The result of a verify run; `ok` when no overlay has findings. */
@@ -18,6 +19,16 @@ export interface VerifyResult {
   /** Every engine, as command strings, in the order given. */
   engines: string[];
   overlays: OverlayReport[];
+  /** Overlays whose report came from the cache (nothing they depend on changed). */
+  cached: number;
+}
+
+/** Progress of a run, reported after each overlay. */
+export interface VerifyProgress {
+  done: number;
+  total: number;
+  /** The slowest overlay so far and its time in milliseconds. */
+  slowest: { dir: string; durationMs: number } | null;
 }
 
 /** Repository-relative directories of every stock overlay and, with `root`, every site under it. */
@@ -31,9 +42,14 @@ export function defaultOverlayDirs(root?: string): string[] {
  * @param options.root repository root; relative `dirs` resolve against `options.cwd` (default root).
  * @param options.dirs overlay directories (default: every stock overlay and every site).
  * @param options.concurrency builds at once (default: available CPUs).
+ * @param options.cache reuse reports of overlays whose inputs did not change (default true).
+ * @param options.onProgress called after each overlay.
  * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file.
  */
-export async function verifyOverlays(engines: Engine | readonly Engine[], options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number }): Promise<VerifyResult> {
+export async function verifyOverlays(
+  engines: Engine | readonly Engine[],
+  options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; onProgress?: (progress: VerifyProgress) => void },
+): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
   const targets = dirs.map((d) => {
@@ -47,15 +63,27 @@ export async function verifyOverlays(engines: Engine | readonly Engine[], option
   });
   const list = Array.isArray(engines) ? engines : [engines as Engine];
   const ctx: VerifyContext = { root: options.root, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map() };
+  const cache = options.cache === false ? null : new VerifyCache(options.root, list);
   const reports: OverlayReport[] = new Array(targets.length);
   let next = 0;
+  let done = 0;
+  let cached = 0;
+  let slowest: VerifyProgress['slowest'] = null;
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), targets.length)) }, async () => {
     while (next < targets.length) {
       const index = next++;
       const target = targets[index]!;
-      reports[index] = await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root));
+      const key = cache?.key(target.absolute, target.display);
+      const hit = key ? cache!.get(key) : null;
+      if (hit) cached++;
+      const report = hit ? { ...hit, cached: true } : (await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root)));
+      if (key && !hit) cache!.set(key, report);
+      reports[index] = report;
+      done++;
+      if (!hit && (!slowest || report.durationMs > slowest.durationMs)) slowest = { dir: report.dir, durationMs: report.durationMs };
+      options.onProgress?.({ done, total: targets.length, slowest });
     }
   });
   await Promise.all(workers);
-  return { ok: reports.every((r) => r.ok), engine: list[0]!.argv, engines: list.map(engineLabel), overlays: reports };
+  return { ok: reports.every((r) => r.ok), engine: list[0]!.argv, engines: list.map(engineLabel), overlays: reports, cached };
 }

@@ -2,7 +2,8 @@
 // caught by exactly its check, and the composer's golden cases render what they were meant to.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -130,4 +131,22 @@ test('the fast parser of build output reads every overlay exactly as the positio
     if (result.status !== 0) continue;
     assert.deepEqual(parseBuildOutput(result.stdout, dir), parseManifests(result.stdout, dir), dir);
   }
+});
+
+test('the verify cache reuses reports of unchanged overlays and rebuilds only what a change reaches', { skip }, async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of ['base', 'overlays']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  const first = await verifyOverlays(engine!, { root: dir });
+  assert.equal(first.cached, 0);
+  const second = await verifyOverlays(engine!, { root: dir });
+  assert.equal(second.cached, 4);
+  assert.deepEqual(second.overlays.map((o) => [o.dir, o.ok, o.cached]), first.overlays.map((o) => [o.dir, o.ok, true]));
+  // enterprise and non-root build on current_version: a change there reaches three overlays, not latest.
+  const file = path.join(dir, 'overlays/current_version/kustomization.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8') + '\n# a comment\n');
+  const third = await verifyOverlays(engine!, { root: dir });
+  assert.deepEqual(third.overlays.filter((o) => o.cached).map((o) => o.dir), ['overlays/latest']);
+  const uncached = await verifyOverlays(engine!, { root: dir, cache: false });
+  assert.equal(uncached.cached, 0);
 });

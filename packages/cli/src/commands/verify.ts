@@ -11,7 +11,12 @@ export interface VerifyOptions {
   engines: string[];
   /** Use the oldest and newest versioned kubectl builds found. */
   matrix: boolean;
+  /** Reuse reports of unchanged overlays (default true; `--no-cache` turns it off). */
+  cache: boolean;
 }
+
+/** Progress shown on a terminal once a run takes longer than this (milliseconds). */
+const PROGRESS_AFTER_MS = 2000;
 
 /**
  * The engines to build with: `--engine` commands, else with `--matrix` the oldest and newest
@@ -53,7 +58,23 @@ export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'ma
  */
 export async function verifyCommand(root: string, options: VerifyOptions, io: CommandIo): Promise<number> {
   const engines = await selectEngines(options, io);
-  const result = await verifyOverlays(engines, { root, cwd: io.cwd, dirs: options.dirs });
+  const started = performance.now();
+  const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+  let shown = false;
+  const result = await verifyOverlays(engines, {
+    root,
+    cwd: io.cwd,
+    dirs: options.dirs,
+    cache: options.cache,
+    onProgress: tty
+      ? ({ done, total, slowest }) => {
+          if (performance.now() - started < PROGRESS_AFTER_MS) return;
+          shown = true;
+          io.stderr.write(`\r\x1b[Kverify: ${done}/${total} overlays${slowest ? `, slowest ${slowest.dir} (${slowest.durationMs} ms)` : ''}`);
+        }
+      : undefined,
+  });
+  if (shown) io.stderr.write('\r\x1b[K');
   io.stdout.write(options.json ? formatJson(result) : formatReport(result));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(result));
   return result.ok ? EXIT.ok : EXIT.findings;

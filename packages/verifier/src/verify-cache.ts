@@ -1,0 +1,108 @@
+/**
+ * The per-overlay result cache of `verify`: a report is reused while nothing it depends on changed,
+ * so after editing one site only that site is built and checked again. The key is a SHA-256 of:
+ * - every file of the overlay and of every local directory its kustomizations reach (parents,
+ *   components), with their paths relative to the repository;
+ * - this tool's own sources and the release catalog (a new check or catalog invalidates all);
+ * - each engine: its command and the real path, size and modification time of its binary.
+ * Entries live in `node_modules/.cache/clearml-k8s/verify/` under the repository root.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import which from 'which';
+import { RELEASE_CATALOG } from '@clearml-k8s/base-manifests';
+import type { Engine } from './engine.ts';
+import { localDirectories, readKustomization } from './kustomization-files.ts';
+import type { OverlayReport } from './verify-overlay.ts';
+
+/** Bumped when the cached report's shape changes. */
+const FORMAT = 1;
+const PACKAGES_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(p));
+    else if (entry.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+let toolDigest: string | null = null;
+
+/** Hash of this tool's sources (every package's `src/` and `package.json`) and the catalog in effect. */
+function toolHash(): string {
+  if (toolDigest) return toolDigest;
+  const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(JSON.stringify(RELEASE_CATALOG));
+  for (const pkg of readdirSync(PACKAGES_DIR).sort()) {
+    const dir = path.join(PACKAGES_DIR, pkg);
+    for (const file of [path.join(dir, 'package.json'), ...filesUnder(path.join(dir, 'src'))]) hash.update(path.relative(PACKAGES_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return (toolDigest = hash.digest('hex'));
+}
+
+function engineHash(engine: Engine): string {
+  const binary = which.sync(engine.argv[0]!, { nothrow: true });
+  if (!binary) return engine.argv.join(' ');
+  const real = realpathSync(binary);
+  const stat = statSync(real);
+  return `${engine.argv.join(' ')} ${real} ${stat.size} ${stat.mtimeMs}`;
+}
+
+/** The overlay directory and every local directory its kustomizations reach. */
+function closure(dir: string): string[] {
+  const seen = new Set<string>();
+  const visit = (d: string) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = readKustomization(d);
+    if (k) localDirectories(k).forEach(visit);
+  };
+  visit(dir);
+  return [...seen].sort();
+}
+
+/** A cache over one repository. */
+export class VerifyCache {
+  private readonly dir: string;
+  private readonly engines: string;
+
+  constructor(private readonly root: string, engines: readonly Engine[]) {
+    this.dir = path.join(root, 'node_modules', '.cache', 'clearml-k8s', 'verify');
+    this.engines = engines.map(engineHash).join('\n');
+  }
+
+  /** The key of an overlay (see the module comment). */
+  key(absoluteDir: string, display: string): string {
+    const hash = createHash('sha256').update(toolHash()).update(this.engines).update(display);
+    for (const d of closure(absoluteDir)) {
+      for (const file of filesUnder(d)) hash.update(path.relative(this.root, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+    return hash.digest('hex');
+  }
+
+  /** The cached report for a key, or null. */
+  get(key: string): OverlayReport | null {
+    try {
+      return JSON.parse(readFileSync(path.join(this.dir, `${key}.json`), 'utf8')) as OverlayReport;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stores a report (written to a temporary file, then renamed). Failures to write are ignored. */
+  set(key: string, report: OverlayReport): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const file = path.join(this.dir, `${key}.json`);
+      writeFileSync(`${file}.${process.pid}`, JSON.stringify(report));
+      renameSync(`${file}.${process.pid}`, file);
+    } catch {
+      // a read-only checkout still verifies, without the cache
+    }
+  }
+}
