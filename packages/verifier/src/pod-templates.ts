@@ -94,8 +94,16 @@ export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] 
   return templates;
 }
 
+/** Parsed embedded templates by ConfigMap object: every check of a build asks, the YAML is parsed once. */
+const embedded = new WeakMap<object, PodTemplate['template'] | null>();
+
 /** The parsed `template.yaml` of a ConfigMap when it is a pod template (`spec.containers` is a list), else null. */
 function embeddedTemplate(configMap: ManifestObject): PodTemplate['template'] | null {
+  if (!embedded.has(configMap)) embedded.set(configMap, parseEmbeddedTemplate(configMap));
+  return embedded.get(configMap)!;
+}
+
+function parseEmbeddedTemplate(configMap: ManifestObject): PodTemplate['template'] | null {
   const text = (configMap as { data?: Record<string, unknown> }).data?.[EMBEDDED_TEMPLATE_KEY];
   if (typeof text !== 'string') return null;
   let doc: any;

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench [-- --sites N] [--json] [--no-turbo] [--keep]`: the performance targets of the
+ * project, measured in one run on this machine, as ratios where the target is a ratio.
+ *
+ * In a temporary copy of the generated tree it writes N site specs (the example sites of
+ * `fixtures/sites/`, round robin), then times with the real CLI and the real engine:
+ * - `compose` of the N sites (target ≤ 2 s for 200);
+ * - `verify` of the 4 stock overlays + N sites with an empty cache, against a serial loop of bare
+ *   `kustomize build` over the same directories (target ≤ 1.0×), and again with a warm cache;
+ * - peak memory of verify (target ≤ 500 MiB), from `/usr/bin/time -v` when installed;
+ * - in-process checks (schema, Pod Security, Services, references, RBAC, images) in resources/s
+ *   (target ≥ 10,000);
+ * - `turbo run verify` of this repository with nothing changed (target: a cache hit in ≤ 1 s).
+ * Wall times use Node's `performance.now()`. Nothing is asserted: the table says which targets hold.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { composeTree, siteIntentFromText } from '@clearml-k8s/overlay-composer';
+import {
+  checkEnvReferences,
+  checkImages,
+  checkObjectReferences,
+  checkPodSecurity,
+  checkRbac,
+  checkSchema,
+  checkServices,
+  loadSchemaValidator,
+  resolveEngine,
+} from '@clearml-k8s/verifier';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
+const TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)) ?? null;
+
+const { values } = parseArgs({
+  options: { sites: { type: 'string', default: '200' }, json: { type: 'boolean' }, 'no-turbo': { type: 'boolean' }, keep: { type: 'boolean' } },
+});
+const sites = Number(values.sites);
+if (!Number.isInteger(sites) || sites < 0) {
+  process.stderr.write(`bench: --sites: expected a whole number, received "${values.sites}"\n`);
+  process.exit(2);
+}
+
+interface Run {
+  wallMs: number;
+  /** Peak resident set size in MiB (from /usr/bin/time -v), or null without it. */
+  peakMiB: number | null;
+  exitCode: number | null;
+}
+
+/** Runs a command, timing it; with /usr/bin/time -v also its peak memory. */
+function timed(argv: string[], cwd: string): Run {
+  const started = performance.now();
+  const result = spawnSync(TIME ?? argv[0]!, TIME ? ['-v', ...argv] : argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallMs = performance.now() - started;
+  const peak = TIME ? result.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/) : null;
+  if (result.status !== 0) process.stderr.write(`bench: ${argv.slice(1).join(' ')} exited ${result.status}:\n${result.stderr.slice(-2000)}\n`);
+  return { wallMs, peakMiB: peak ? Number(peak[1]) / 1024 : null, exitCode: result.status };
+}
+
+// A scratch repository with N sites.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-bench-'));
+for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+const examples = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
+const siteNames = Array.from({ length: sites }, (_, i) => `site-${String(i + 1).padStart(4, '0')}`);
+siteNames.forEach((name, i) => {
+  mkdirSync(path.join(dir, 'overlays/sites', name), { recursive: true });
+  cpSync(path.join(ROOT, 'fixtures/sites', examples[i % examples.length]!, 'site.yaml'), path.join(dir, 'overlays/sites', name, 'site.yaml'));
+});
+const cli = (...args: string[]) => [process.execPath, BIN, ...args, '--root', dir];
+
+try {
+  const compose = timed(cli('compose'), dir);
+  const verifyCold = timed(cli('verify'), dir);
+  const verifyWarm = timed(cli('verify'), dir);
+
+  const engine = await resolveEngine();
+  const dirs = [...['current_version', 'latest', 'enterprise', 'non-root'].map((p) => `overlays/${p}`), ...siteNames.map((n) => `overlays/sites/${n}`)];
+  const loopStarted = performance.now();
+  for (const d of dirs) spawnSync(engine.argv[0]!, [...engine.argv.slice(1), path.join(dir, d)], { maxBuffer: 1 << 26 });
+  const loopMs = performance.now() - loopStarted;
+
+  // In-process checks over every intended object of the stock overlays and the sites.
+  const tree = composeTree();
+  const builds: ManifestObject[][] = [...tree.overlays.map((o) => o.intended)];
+  for (const name of siteNames) {
+    const file = `overlays/sites/${name}/site.yaml`;
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    builds.push(siteIntentFromText(name, text, file, tree.overlays).intended);
+  }
+  const schema = await loadSchemaValidator();
+  const resources = builds.reduce((n, b) => n + b.length, 0);
+  let rounds = 0;
+  const checksStarted = performance.now();
+  do {
+    for (const objects of builds) {
+      checkSchema(objects, schema);
+      checkPodSecurity(objects, null);
+      checkServices(objects);
+      checkEnvReferences(objects);
+      checkObjectReferences(objects, []);
+      checkRbac(objects, { clusterRoles: [], prerequisites: [] });
+      checkImages(objects, 'pinned', []);
+    }
+    rounds++;
+  } while (performance.now() - checksStarted < 1000);
+  const checksPerSecond = (resources * rounds) / ((performance.now() - checksStarted) / 1000);
+
+  let turbo: Run | null = null;
+  if (!values['no-turbo']) {
+    const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+    spawnSync(npx, ['turbo', 'run', 'verify'], { cwd: ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+    const started = performance.now();
+    const again = spawnSync(npx, ['turbo', 'run', 'verify'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+    turbo = { wallMs: performance.now() - started, peakMiB: null, exitCode: again.status };
+    if (!/cache hit/.test(again.stdout)) process.stderr.write('bench: the second `turbo run verify` was not a cache hit\n');
+  }
+
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const rows = [
+    { metric: `compose, ${sites} sites`, value: s(compose.wallMs), target: '≤ 2 s (for 200)', ok: compose.wallMs <= 2000 },
+    { metric: `bare kustomize loop, ${dirs.length} dirs (serial)`, value: s(loopMs), target: 'reference', ok: null },
+    { metric: `verify, ${dirs.length} overlays, empty cache`, value: `${s(verifyCold.wallMs)} (${(verifyCold.wallMs / loopMs).toFixed(2)}×)`, target: '≤ 1.0× the loop', ok: verifyCold.wallMs <= loopMs },
+    { metric: 'verify, warm cache', value: `${s(verifyWarm.wallMs)} (${(verifyWarm.wallMs / loopMs).toFixed(2)}×)`, target: '-', ok: null },
+    { metric: 'verify peak memory', value: verifyCold.peakMiB === null ? 'n/a (no /usr/bin/time)' : `${verifyCold.peakMiB.toFixed(0)} MiB`, target: '≤ 500 MiB', ok: verifyCold.peakMiB === null ? null : verifyCold.peakMiB <= 500 },
+    { metric: `in-process checks, ${resources} resources × ${rounds}`, value: `${Math.round(checksPerSecond).toLocaleString('en-US')} resources/s`, target: '≥ 10,000/s', ok: checksPerSecond >= 10_000 },
+    ...(turbo ? [{ metric: 'turbo run verify, nothing changed', value: s(turbo.wallMs), target: 'cache hit, ≤ 1 s', ok: turbo.wallMs <= 1000 }] : []),
+  ];
+  const failedRuns = [compose, verifyCold, verifyWarm].filter((r) => r.exitCode !== 0).length;
+  if (values.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          sites,
+          overlays: dirs.length,
+          cpus: os.availableParallelism(),
+          engine: engine.argv.join(' '),
+          composeMs: Math.round(compose.wallMs),
+          composePeakMiB: compose.peakMiB,
+          verifyColdMs: Math.round(verifyCold.wallMs),
+          verifyWarmMs: Math.round(verifyWarm.wallMs),
+          verifyPeakMiB: verifyCold.peakMiB,
+          bareLoopMs: Math.round(loopMs),
+          verifyToLoopRatio: Number((verifyCold.wallMs / loopMs).toFixed(3)),
+          checksResourcesPerSecond: Math.round(checksPerSecond),
+          turboCacheHitMs: turbo ? Math.round(turbo.wallMs) : null,
+          targets: rows.filter((r) => r.ok !== null).map((r) => ({ metric: r.metric, met: r.ok })),
+          failedRuns,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    const table = new Table({ head: ['measure', 'value', 'target', 'met'], style: { head: [], border: [] } });
+    for (const r of rows) table.push([r.metric, r.value, r.target, r.ok === null ? '' : r.ok ? 'yes' : 'NO']);
+    process.stdout.write(`bench: ${sites} sites, ${os.availableParallelism()} CPUs, engine ${engine.argv.join(' ')}\n${table.toString()}\n`);
+  }
+  process.exitCode = failedRuns ? 1 : 0;
+} finally {
+  if (values.keep) process.stderr.write(`bench: kept ${dir}\n`);
+  else rmSync(dir, { recursive: true, force: true });
+}
