@@ -2,8 +2,9 @@
  * Builders for the two object shapes every component uses: a single-replica Deployment on the
  * ClearML node and a Service in front of it. Typed with `kubernetes-models`.
  */
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Service, type IContainer, type IEnvVar, type IPodSecurityContext, type IVolume } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IContainer, IEnvVar, IPodSecurityContext, IVolume } from 'kubernetes-models/v1';
+import { Service } from 'kubernetes-models/v1/Service';
 import { recommendedLabels, selectorLabels } from './labels.ts';
 import { toManifestObject, type ManifestObject } from './manifest-object.ts';
 import { CLEARML_NODE_LABEL, NAMESPACE, type StackComponent } from './stack.ts';

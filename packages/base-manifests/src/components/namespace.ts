@@ -1,5 +1,5 @@
 /** The `clearml` Namespace. */
-import { Namespace } from 'kubernetes-models/v1';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { toManifestObject, type ManifestObject } from '../manifest-object.ts';
 import { NAMESPACE, PART_OF } from '../stack.ts';
 

@@ -6,7 +6,7 @@
  * otherwise, clearml#606).
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt
  */
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NAMESPACE, PUBLIC_ENDPOINTS, recommendedLabels, STACK, toManifestObject, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
 import { mapObjects, type Profile } from '../profile.ts';

@@ -9,7 +9,7 @@
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  * @see ../../../../../shared/reference/kustomize-and-verification.md ("Pod Security Standards")
  */
-import { PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { ES_UID, NAMESPACE, NODE_STORAGE, PART_OF, STACK, toManifestObject, type ManifestObject, type NodeStorageDirectory } from '@clearml-k8s/base-manifests';
 import { mapObjects, podContainers, type Profile } from '../profile.ts';
 
