@@ -150,3 +150,10 @@ test('the verify cache reuses reports of unchanged overlays and rebuilds only wh
   const uncached = await verifyOverlays(engine!, { root: dir, cache: false });
   assert.equal(uncached.cached, 0);
 });
+
+test('progress is reported after every overlay, with the slowest so far', { skip }, async () => {
+  const seen: { done: number; total: number; slowest: string | undefined }[] = [];
+  await verifyOverlays(engine!, { root: ROOT, cache: false, onProgress: (p) => seen.push({ done: p.done, total: p.total, slowest: p.slowest?.dir }) });
+  assert.deepEqual(seen.map((p) => [p.done, p.total]), [[1, 4], [2, 4], [3, 4], [4, 4]]);
+  assert.ok(seen.every((p) => p.slowest?.startsWith('overlays/')));
+});
