@@ -2,18 +2,14 @@
 // overlay and site and verify stays green; unsafe jumps are refused with nothing written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
+import { BIN, engineSkip, ROOT, snapshot } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
-const hasEngine = (process.env.PATH ?? '').split(path.delimiter).some((d) => d && (existsSync(path.join(d, 'kubectl')) || existsSync(path.join(d, 'kustomize'))));
-const skip = hasEngine || process.env.KUSTOMIZE ? false : 'no kustomize engine on PATH';
+const skip = engineSkip;
 
 /** A scratch repository with its own copy of the catalog (pointed at by $CLEARML_K8S_RELEASE_CATALOG). */
 function scratch(t: { after(fn: () => void): void }, edit?: (catalog: any) => void) {
@@ -29,19 +25,6 @@ function scratch(t: { after(fn: () => void): void }, edit?: (catalog: any) => vo
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   return { dir, run, catalog: () => JSON.parse(readFileSync(path.join(dir, 'catalog.json'), 'utf8')) };
-}
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 test('bump to a patch release recomposes every overlay and site; compose --check and verify stay green', { skip }, (t) => {

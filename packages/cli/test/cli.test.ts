@@ -1,28 +1,15 @@
 // End to end: the real clearml-k8s bin on the real overlays with the real kustomize engine.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { composeSiteFromText, composeTree, SiteSpecError } from '@clearml-k8s/overlay-composer';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
-
-function which(cmd: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, cmd);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return null;
-}
+import { BIN, engineSkip, ROOT, snapshot, which } from './support.ts';
 
 const kubectl = which('kubectl');
-const hasEngine = Boolean(process.env.KUSTOMIZE || which('kustomize') || kubectl);
-const skip = hasEngine ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
+const skip = engineSkip;
 
 function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, encoding: 'utf8' });
@@ -212,20 +199,6 @@ function scratchSiteRepo(t: { after(fn: () => void): void }): string {
   const dir = scratchRepo(t);
   cpSync(path.join(ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
   return dir;
-}
-
-/** Every file under `dir` with a hash of its bytes: a snapshot to compare before and after. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -2,25 +2,13 @@
 // repository, with the real kustomize engine.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { BIN, engineSkip, ROOT, which } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
-
-function which(cmd: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, cmd);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-const hasEngine = Boolean(process.env.KUSTOMIZE || which('kustomize') || which('kubectl'));
-const skip = hasEngine ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
+const skip = engineSkip;
 const gitSkip = skip || (which('git') ? false : 'git is not on PATH');
 
 /** The environment without colour switches, so that output to a pipe is plain text. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type ProfileName } from '@clearml-k8s/overlay-composer';
+import { siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
 import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
 import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
@@ -28,8 +28,6 @@ import type { SchemaValidator } from './schema.ts';
 
 /** What an overlay must render and promise. */
 export interface OverlayExpectation {
-  /** The stock profile the directory is an instance of, if any. */
-  profile: ProfileName | null;
   /** How endpoints are exposed; `null` infers it from the build. */
   exposure: Exposure | null;
   /** The composer's objects for this overlay; `null` skips `intended-objects`. */
@@ -98,7 +96,7 @@ export function expectationFor(dir: string, root?: string): OverlayExpectation {
   const overlay = stock(dir);
   if (overlay) {
     const p = overlay.profile;
-    return { profile: p.name, exposure: p.exposure, intended: overlay.intended, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+    return { exposure: p.exposure, intended: overlay.intended, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
   }
   // Built on a stock overlay: inherit what the operator must provide and the image and Pod Security promises.
   const seen = new Set<string>();
@@ -110,12 +108,12 @@ export function expectationFor(dir: string, root?: string): OverlayExpectation {
     const parent = d === dir ? undefined : stock(d);
     if (parent) {
       const p = parent.profile;
-      return { profile: null, exposure: null, intended: null, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+      return { exposure: null, intended: null, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
     }
     const k = readKustomization(d);
     if (k) queue.push(...localDirectories(k));
   }
-  return { profile: null, exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [] };
+  return { exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [] };
 }
 
 /**
@@ -139,7 +137,6 @@ function siteExpectation(dir: string, root: string): OverlayExpectation | null {
   const site = siteIntentFromText(name, text, file, composed.overlays);
   const p = site.profile;
   return {
-    profile: null,
     exposure: site.composition.exposure,
     intended: site.intended,
     podSecurity: p.podSecurity,

@@ -7,19 +7,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
-import { formatDiffJson, formatDiffText, renderSource, resolveEngine, semanticDiff, VerifierError, type Engine, type FieldChange } from '../src/index.ts';
+import { formatDiffJson, formatDiffText, renderSource, semanticDiff, VerifierError, type FieldChange } from '../src/index.ts';
+import { engine, engineSkip, ROOT } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CASES = path.join(ROOT, 'fixtures/diff');
-let engine: Engine | null = null;
-try {
-  engine = await resolveEngine();
-} catch {
-  engine = null;
-}
-const skip = engine ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
+const skip = engineSkip;
 
 function deployment(name: string, podSpec: Record<string, unknown>, extra: Partial<ManifestObject> = {}): ManifestObject {
   return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'clearml' }, spec: { template: { spec: podSpec } }, ...extra };

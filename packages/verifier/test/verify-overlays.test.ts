@@ -6,19 +6,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseBuildOutput, parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { CHECK_IDS, discoverVersionedEngines, renderOverlay, resolveEngine, verifyOverlays, type Engine } from '../src/index.ts';
+import { CHECK_IDS, discoverVersionedEngines, renderOverlay, verifyOverlays, type Engine } from '../src/index.ts';
+import { engine, engineSkip, ROOT } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-let engine: Engine | null = null;
-try {
-  engine = await resolveEngine();
-} catch {
-  engine = null;
-}
-const skip = engine ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
+const skip = engineSkip;
 // The oldest and newest versioned kubectl builds, when there are two: every fixture is built with both.
 const versioned = await discoverVersionedEngines();
 const matrix: Engine[] = versioned.length >= 2 ? [versioned[0]!.engine, versioned[versioned.length - 1]!.engine] : [];

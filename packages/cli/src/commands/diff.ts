@@ -2,6 +2,7 @@
 import { formatDiffJson, formatDiffText, renderSource, resolveEngine, semanticDiff } from '@clearml-k8s/verifier';
 import { EXIT, type CommandIo } from '../io.ts';
 
+/** Usage of `diff`, printed with a wrong number of sources. */
 export const DIFF_USAGE = `Usage: clearml-k8s diff A B [--json]
   A and B: overlay directories (e.g. overlays/current_version, overlays/sites/acme) or REF:DIR, a directory
   as committed at a git ref (e.g. HEAD~1:overlays/current_version), built without touching the work tree.

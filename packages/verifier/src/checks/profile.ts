@@ -16,6 +16,7 @@ import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { ingressHostsOf } from './ingress-hosts.ts';
 
+/** The namespace label that sets the Pod Security level admission enforces. */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 const BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
 
