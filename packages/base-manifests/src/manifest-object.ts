@@ -21,6 +21,8 @@ export interface ManifestObject {
 export interface GeneratedFile {
   path: string;
   content: string;
+  /** Exact permission bits when they matter (`0o600` for local credentials); default as any new file. */
+  mode?: number;
 }
 
 /**

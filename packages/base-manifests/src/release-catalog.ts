@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readUserFile, type RepositoryIoError } from '@clearml-k8s/repository-io';
 /**
  * The release catalog: the one place where image repositories and tags are pinned, in
  * `release-catalog.json` beside this package's sources. `compose` writes these tags into `base/`;
@@ -37,36 +37,78 @@ export interface ReleaseCatalog {
 /** The catalog file in this package (what `clearml-k8s bump` rewrites). */
 export const RELEASE_CATALOG_FILE = fileURLToPath(new URL('../release-catalog.json', import.meta.url));
 
+/** Largest catalog file read, in bytes. */
+const CATALOG_MAX_BYTES = 1 << 20;
+
 /**
- * Reads and checks a catalog file.
- * @throws Error naming the file and the field when the file is not a catalog.
+ * An OCI image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}` (no `+`, at most 128 characters).
+ * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
+ */
+export const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** An image repository: lowercase path components, optionally after a registry host (with port). */
+const REPOSITORY = /^(?=.{1,255}$)([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:[0-9]{1,5})?\/)?[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
+/** A release version: `X.Y.Z` with at most 6 digits each, optionally `-suffix` (an OCI tag as a whole). */
+export const RELEASE_VERSION = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(-[0-9A-Za-z][0-9A-Za-z.-]{0,63})?$/;
+
+/** Thrown when a release catalog cannot be read or is not a catalog; `code` is `RELEASE_CATALOG_INVALID`. */
+export class ReleaseCatalogError extends Error {
+  readonly code = 'RELEASE_CATALOG_INVALID';
+  constructor(readonly file: string, readonly field: string, readonly expected: string, readonly received: string, readonly hint: string, options?: { cause?: unknown }) {
+    super(`${file}${field ? `: ${field}` : ''}: expected ${expected}, received ${received.length > 120 ? `${received.slice(0, 119)}…` : received}; ${hint}`, options);
+    this.name = 'ReleaseCatalogError';
+  }
+}
+
+/**
+ * Reads and checks a catalog file: a regular file of at most 1 MiB holding `server` (a release
+ * version) and, for every key of `CATALOG_IMAGE_KEYS`, a repository, an OCI tag and `latestTag`
+ * (an OCI tag or null).
+ * @throws ReleaseCatalogError naming the file and the field.
  */
 export function readReleaseCatalog(file: string): ReleaseCatalog {
+  const hint = file === RELEASE_CATALOG_FILE ? 'restore it with `git checkout -- packages/base-manifests/release-catalog.json`' : 'fix the file or unset CLEARML_K8S_RELEASE_CATALOG';
+  let text: string;
+  try {
+    text = readUserFile(file, { maxBytes: CATALOG_MAX_BYTES, what: 'the release catalog', noFollow: false });
+  } catch (error) {
+    const e = error as RepositoryIoError;
+    throw new ReleaseCatalogError(file, '', e.expected ?? 'a readable JSON file', e.received ?? String(error), hint, { cause: error });
+  }
   let data: any;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: expected a JSON release catalog, received ${(error as Error).message}; restore it from git`);
+    throw new ReleaseCatalogError(file, '', 'a JSON release catalog', `text that is not JSON (${(error as Error).message})`, hint, { cause: error });
   }
-  const fail = (field: string, expected: string) => {
-    throw new Error(`${file}: ${field}: expected ${expected}, received ${JSON.stringify(field.split('.').reduce((o, k) => o?.[k], data))}; fix the catalog file`);
+  const fail = (field: string, expected: string): never => {
+    const value = field.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), data);
+    throw new ReleaseCatalogError(file, field, expected, value === undefined ? 'nothing' : JSON.stringify(value), hint);
   };
-  if (typeof data?.server !== 'string') fail('server', 'a version string');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) fail('', 'a JSON object with server and images');
+  if (typeof data.server !== 'string' || !RELEASE_VERSION.test(data.server)) fail('server', 'a release version X.Y.Z');
+  if (!data.images || typeof data.images !== 'object' || Array.isArray(data.images)) fail('images', `an object with ${CATALOG_IMAGE_KEYS.join(', ')}`);
   for (const key of CATALOG_IMAGE_KEYS) {
-    const image = data?.images?.[key];
-    if (typeof image?.repository !== 'string') fail(`images.${key}.repository`, 'an image repository');
-    if (typeof image?.tag !== 'string') fail(`images.${key}.tag`, 'an image tag');
-    if (image.latestTag !== null && typeof image.latestTag !== 'string') fail(`images.${key}.latestTag`, 'a tag or null');
+    const image = data.images[key];
+    if (!image || typeof image !== 'object') fail(`images.${key}`, 'an object with repository, tag and latestTag');
+    if (typeof image.repository !== 'string' || !REPOSITORY.test(image.repository)) fail(`images.${key}.repository`, 'an image repository');
+    if (typeof image.tag !== 'string' || !OCI_TAG.test(image.tag)) fail(`images.${key}.tag`, 'an image tag (OCI: letters, digits, "_", "." and "-", at most 128)');
+    if (image.latestTag !== null && (typeof image.latestTag !== 'string' || !OCI_TAG.test(image.latestTag))) fail(`images.${key}.latestTag`, 'an image tag or null');
   }
   return data as ReleaseCatalog;
 }
 
+let catalog: ReleaseCatalog | null = null;
+
 /**
  * The catalog in effect: `$CLEARML_K8S_RELEASE_CATALOG` when set (a catalog file elsewhere, used by
  * `bump` to compose with the next catalog before writing it, and by tests), else
- * `release-catalog.json` of this package. Read once, when the module loads.
+ * `release-catalog.json` of this package. Read on first use (commands that need no catalog, such as
+ * `credentials`, never read it), then kept.
+ * @throws ReleaseCatalogError when the file cannot be read or is not a catalog.
  */
-export const RELEASE_CATALOG: ReleaseCatalog = readReleaseCatalog(process.env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE);
+export function releaseCatalog(): ReleaseCatalog {
+  return (catalog ??= readReleaseCatalog(process.env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE));
+}
 
 /** Key of an image in the catalog. */
 export type CatalogImageKey = (typeof CATALOG_IMAGE_KEYS)[number];

@@ -6,7 +6,7 @@
  * @see https://eemeli.org/yaml/#options
  */
 import jsYaml from 'js-yaml';
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type YAMLError } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Scalar, type YAMLError } from 'yaml';
 
 /**
  * Pinned stringify options: no line folding (`lineWidth: 0`), no anchors for repeated objects
@@ -15,6 +15,51 @@ import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parse
 const STRINGIFY_OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true } as const;
 const DOCUMENT_OPTIONS = { aliasDuplicateObjects: false } as const;
 
+/**
+ * At most this many alias nodes are expanded when a document is read (the `yaml` library's
+ * `maxAliasCount`): a "billion laughs" document fails fast instead of exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Plain scalars that some YAML reader would not read as a string: YAML 1.1 (what kustomize uses for
+ * JSON 6902 patch values, through sigs.k8s.io/yaml and go-yaml v2: `yes`, `on`, `y`, `0o17`, `1_000`,
+ * `1:20`, `2024-01-01` become booleans, numbers or timestamps) or YAML 1.2 core (`true`, `0x1F`,
+ * `1e3`, `.inf`, `null`, `~`). Strings like these are written double-quoted.
+ * @see https://yaml.org/type/bool.html (YAML 1.1 booleans)
+ * @see https://github.com/kubernetes-sigs/kustomize/blob/master/api/filters/patchjson6902/patchjson6902.go
+ */
+const AMBIGUOUS_PLAIN_SCALARS = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:Y|y|[Yy]es|YES|N|n|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF)$/,
+  /^[-+]?0b[0-1_]+$/,
+  /^[-+]?0o?[0-7_]+$/,
+  /^[-+]?[0-9][0-9_]*$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+  /^<<$/,
+];
+
+/** True when `text`, written as a plain scalar, would be read as something other than a string by YAML 1.1 or 1.2. */
+export function isAmbiguousPlainScalar(text: string): boolean {
+  return AMBIGUOUS_PLAIN_SCALARS.some((re) => re.test(text));
+}
+
+/** A document of `value` whose ambiguous strings (keys included) are double-quoted. */
+function quotedDocument(value: unknown): Document {
+  const doc = new Document(value, DOCUMENT_OPTIONS);
+  visit(doc, {
+    Scalar(_key, node: Scalar) {
+      if (typeof node.value === 'string' && !node.type && isAmbiguousPlainScalar(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc;
+}
+
 /** Where a parse error happened: file, 1-based line and column. */
 export interface SourcePosition {
   file: string;
@@ -22,11 +67,15 @@ export interface SourcePosition {
   column: number;
 }
 
-/** Thrown when a YAML file cannot be parsed; `code` is always `YAML_INVALID`. */
+/**
+ * Thrown when a YAML file cannot be parsed; `code` is always `YAML_INVALID`. `message` is
+ * `file:line:column: invalid YAML: reason; hint`; `reason` is the parser's first line, never more
+ * of the file than that.
+ */
 export class YamlError extends Error {
   readonly code = 'YAML_INVALID';
-  constructor(message: string, readonly position: SourcePosition, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(readonly position: SourcePosition, readonly reason: string, readonly hint: string, options?: { cause?: unknown }) {
+    super(`${position.file}:${position.line}:${position.column}: invalid YAML: ${reason}; ${hint}`, options);
     this.name = 'YamlError';
   }
 }
@@ -42,7 +91,7 @@ export class YamlError extends Error {
  */
 export function stringifyManifests(documents: readonly unknown[], header?: string): string {
   const parts = documents.map((value, index) => {
-    const doc = new Document(value, DOCUMENT_OPTIONS);
+    const doc = quotedDocument(value);
     if (index === 0 && header) doc.commentBefore = header.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
     return doc.toString(STRINGIFY_OPTIONS);
   });
@@ -51,7 +100,7 @@ export function stringifyManifests(documents: readonly unknown[], header?: strin
 
 /** A block-literal-friendly YAML rendering of one value, used for inline patch bodies. */
 export function stringifyValue(value: unknown): string {
-  return new Document(value, DOCUMENT_OPTIONS).toString(STRINGIFY_OPTIONS);
+  return quotedDocument(value).toString(STRINGIFY_OPTIONS);
 }
 
 /**
@@ -69,7 +118,7 @@ export function parseManifests(text: string, file: string): unknown[] {
   const values: unknown[] = [];
   for (const doc of list) {
     throwFirstError(doc.errors, lineCounter, file);
-    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    const value = toJS(doc, lineCounter, file);
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;
@@ -83,14 +132,40 @@ export function parseManifest(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   throwFirstError(doc.errors, lineCounter, file);
-  return doc.toJS();
+  return toJS(doc, lineCounter, file);
+}
+
+/**
+ * `doc.toJS()` with aliases capped at `MAX_ALIAS_COUNT`; an unresolved alias (`*nothing`) or too many
+ * become a YamlError at the first alias node instead of a ReferenceError.
+ */
+function toJS(doc: Document.Parsed, lineCounter: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let offset = 0;
+    const unresolved = /Unresolved alias[^:]*: (.*)$/.exec(error.message)?.[1];
+    visit(doc, {
+      Alias(_key, node) {
+        if (unresolved !== undefined && node.source !== unresolved) return undefined;
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const pos = lineCounter.linePos(offset);
+    const why = unresolved !== undefined ? `the alias *${unresolved} names no anchor before it` : `more than ${MAX_ALIAS_COUNT} aliases to expand (a document that grows exponentially)`;
+    const fix = unresolved !== undefined ? 'define the anchor (&name) before the alias, or write the value itself' : 'write the values out instead of aliasing them';
+    throw new YamlError({ file, line: pos.line, column: pos.col }, why, fix, { cause: error });
+  }
 }
 
 function throwFirstError(errors: readonly YAMLError[], lineCounter: LineCounter, file: string): void {
   const error = errors[0];
   if (!error) return;
   const pos = lineCounter.linePos(error.pos[0]);
-  throw new YamlError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${error.message.split('\n')[0]}; fix the syntax at that position`, { file, line: pos.line, column: pos.col }, { cause: error });
+  const reason = (error.message.split('\n')[0] ?? '').slice(0, 200);
+  throw new YamlError({ file, line: pos.line, column: pos.col }, reason, 'fix the syntax at that position', { cause: error });
 }
 
 /**
@@ -117,7 +192,7 @@ export function parseManifestWithPositions(text: string, file: string): {
     return { line: pos.line, column: pos.col };
   };
   return {
-    value: doc.toJS(),
+    value: toJS(doc, lineCounter, file),
     positionOf(pointer, part = 'value') {
       const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
       let node: unknown = doc.contents;

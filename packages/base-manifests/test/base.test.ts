@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
-import { baseObjects, objectId, PUBLIC_ENDPOINTS, RELEASE_CATALOG, renderBase, STACK } from '../src/index.ts';
+import { baseObjects, objectId, PUBLIC_ENDPOINTS, releaseCatalog, renderBase, STACK } from '../src/index.ts';
 import { parseManifests } from '../src/yaml.ts';
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = { Deployment, Service, Namespace };
@@ -110,7 +110,7 @@ test('node storage is hostPath under /opt/clearml on the node labelled app=clear
 });
 
 test('every image comes from the release catalog with a pinned tag', () => {
-  const catalog = new Set(Object.values(RELEASE_CATALOG.images).map((i) => `${i.repository}:${i.tag}`));
+  const catalog = new Set(Object.values(releaseCatalog().images).map((i) => `${i.repository}:${i.tag}`));
   for (const d of baseObjects().filter((o) => o.kind === 'Deployment') as any[]) {
     for (const c of [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers]) {
       assert.ok(catalog.has(c.image), `${d.metadata.name}/${c.name}: ${c.image} is not in the catalog`);

@@ -2,6 +2,19 @@
 // The clearml-k8s command. The packages are TypeScript run through tsx (no build step).
 import { register } from 'tsx/esm/api';
 
+// A reader that goes away (`clearml-k8s check base | head`) is not an error: stop writing, finish,
+// exit with the command's own code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+const io = {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: { write: (text) => process.stdout.writable && process.stdout.write(text), get isTTY() { return process.stdout.isTTY; } },
+  stderr: { write: (text) => process.stderr.writable && process.stderr.write(text), get isTTY() { return process.stderr.isTTY; } },
+};
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
+process.exitCode = await main(process.argv.slice(2), io);

@@ -4,8 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 // Commands are imported when run: start-up then loads only the packages the command needs.
+import { usageError } from './cli-error.ts';
+import { errorLine } from './error-line.ts';
 import { EXIT, type CommandIo } from './io.ts';
-import { findRepoRoot } from './repo-root.ts';
+import { resolveRoot } from './repo-root.ts';
 
 export const USAGE = `Usage: clearml-k8s <command> [options]
 
@@ -17,6 +19,7 @@ Commands:
       [--matrix]           use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl)
       [--json]             JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended
       [--no-cache]         build and check every overlay (default: reuse reports of unchanged overlays)
+      [--timeout SECONDS]  give up on a build after this long (default 120, or $CLEARML_K8S_BUILD_TIMEOUT)
   site add NAME            write overlays/sites/NAME/site.yaml and compose the site (nothing written on error)
       [--profile P]        current_version (default), latest, enterprise, non-root
       [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
@@ -35,11 +38,14 @@ Commands:
                            for: clearml-k8s credentials | kubectl create -f -
 
 Options:
-  --root DIR               repository root (default: nearest ancestor with turbo.json)
+  --root DIR               repository root: a clearml-k8s clone (package.json named clearml-k8s, turbo.json,
+                           packages/); default: the nearest such ancestor of the working directory
   -h, --help               show this help
 
 Engine: $KUSTOMIZE if set (a kustomize binary, or a command such as "kubectl.1.27 kustomize"),
 else kustomize on PATH, else kubectl kustomize.
+Writers (compose, site add, bump) take the lock .clearml-k8s.lock in the root and wait up to
+$CLEARML_K8S_LOCK_WAIT seconds (default 10) for another run to finish.
 Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.
 `;
 
@@ -49,6 +55,7 @@ const OPTIONS = {
   engine: { type: 'string', multiple: true },
   matrix: { type: 'boolean' },
   'no-cache': { type: 'boolean' },
+  timeout: { type: 'string' },
   level: { type: 'string' },
   profile: { type: 'string' },
   namespace: { type: 'string' },
@@ -68,58 +75,82 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Errors that carry a `code` are expected (bad input, missing engine): printed without a stack. */
-function isCodedError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+/** Flags each command takes (besides `--root` and `--help`). */
+const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  compose: ['check'],
+  verify: ['json', 'engine', 'matrix', 'no-cache', 'timeout'],
+  check: ['json', 'level'],
+  site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'],
+  bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'],
+  diff: ['json'],
+  credentials: [],
+};
+
+const HELP_HINT = 'run `clearml-k8s --help` for the usage';
+
+/**
+ * Parses the command line strictly: unknown flags, a flag the command does not take, a value flag
+ * given twice (only `--engine` and `--node-port` repeat) or given an empty value are usage errors.
+ * @throws CliError `USAGE`.
+ */
+export function parseCommandLine(argv: string[]): { command: string | undefined; rest: string[]; values: ReturnType<typeof parse>['values'] } {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw usageError('command line', 'options clearml-k8s knows', (error as Error).message.split('\n')[0]!.replace(/\.$/, ''), HELP_HINT);
+  }
+  const [command, ...rest] = parsed.positionals;
+  const seen = new Map<string, number>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const option = OPTIONS[token.name as keyof typeof OPTIONS];
+    seen.set(token.name, (seen.get(token.name) ?? 0) + 1);
+    if (option.type === 'string' && !('multiple' in option) && seen.get(token.name)! > 1) {
+      throw usageError(`--${token.name}`, 'the flag once', `it ${seen.get(token.name)} times`, `give --${token.name} one value`);
+    }
+    if (option.type === 'string' && token.value !== undefined && token.value.trim() === '') {
+      throw usageError(`--${token.name}`, 'a value', 'an empty string', `give --${token.name} a value, or leave the flag out`);
+    }
+  }
+  return { command, rest, values: parsed.values };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
 }
 
 /**
- * Runs the CLI.
+ * Runs the CLI. Every failure ends in one line on stderr, `clearml-k8s <command>: CODE: message`, and
+ * exit 2; never a stack trace (unless `CLEARML_K8S_DEBUG=1`, for an internal error).
  * @param argv arguments after the program name.
  * @returns the exit code.
  */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
-  let parsed;
+  let command: string | undefined;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.stderr.write(`clearml-k8s: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  const [command, ...rest] = parsed.positionals;
-  const { values } = parsed;
-  if (values.help || !command) {
-    (values.help ? io.stdout : io.stderr).write(USAGE);
-    return values.help ? EXIT.ok : EXIT.usage;
-  }
-  const allowed: Record<string, (keyof typeof OPTIONS)[]> = { compose: ['check'], verify: ['json', 'engine', 'matrix', 'no-cache'], check: ['json', 'level'], site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'], bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'], diff: ['json'], credentials: [] };
-  if (!(command in allowed)) {
-    io.stderr.write(`clearml-k8s: unknown command "${command}"; expected one of ${Object.keys(allowed).join(', ')}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  const misplaced = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).filter((o) => !['root', 'help'].includes(o) && values[o] !== undefined && !allowed[command]!.includes(o));
-  if (misplaced.length || (!['verify', 'check', 'site', 'diff'].includes(command) && rest.length) || (command === 'site' && (rest[0] !== 'add' || rest.length > 2))) {
-    const stray = command === 'site' && rest[0] === 'add' ? rest[2] : rest[0];
-    io.stderr.write(`clearml-k8s ${command}: unexpected ${misplaced.length ? `option --${misplaced[0]}` : stray === undefined ? 'command: expected `site add NAME`' : `argument "${stray}"`}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (command === 'credentials') return (await import('./commands/credentials.ts')).credentialsCommand(io);
-  if (command === 'check') {
-    const { checkCommand } = await import('./commands/check.ts');
-    try {
-      return checkCommand(rest, { level: values.level, json: values.json ?? false }, io);
-    } catch (error) {
-      if (!isCodedError(error)) throw error;
-      io.stderr.write(`clearml-k8s check: ${error.code}: ${error.message}\n`);
-      return EXIT.usage;
+    const line = parseCommandLine(argv);
+    command = line.command;
+    const { rest, values } = line;
+    if (values.help || !command) {
+      (values.help ? io.stdout : io.stderr).write(USAGE);
+      return values.help ? EXIT.ok : EXIT.usage;
     }
-  }
-  const root = values.root ?? findRepoRoot(io.cwd);
-  if (!root) {
-    io.stderr.write(`clearml-k8s: no repository root above ${io.cwd}: expected a directory with turbo.json and packages/; run inside a clearml-k8s clone or pass --root\n`);
-    return EXIT.usage;
-  }
-  try {
+    if (!Object.hasOwn(ALLOWED, command)) {
+      const name = command;
+      command = undefined;
+      throw usageError(`command "${name}"`, `one of ${Object.keys(ALLOWED).join(', ')}`, JSON.stringify(name), HELP_HINT);
+    }
+    const allowed = ALLOWED[command]!;
+    const misplaced = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).find((o) => !['root', 'help'].includes(o) && values[o] !== undefined && !allowed.includes(o));
+    if (misplaced) throw usageError(`--${misplaced}`, `an option of \`${command}\` (${allowed.map((o) => `--${o}`).join(', ') || 'none'})`, `--${misplaced}`, HELP_HINT);
+    if (!['verify', 'check', 'site', 'diff'].includes(command) && rest.length) throw usageError(`${command} ${rest[0]}`, `no arguments to \`${command}\``, JSON.stringify(rest[0]), HELP_HINT);
+    if (command === 'site' && (rest[0] !== 'add' || rest.length > 2)) {
+      throw usageError(rest[0] !== 'add' ? `site ${rest[0] ?? ''}`.trim() : `site add ${rest[1]} ${rest[2]}`, '`site add NAME`', rest[0] !== 'add' ? JSON.stringify(rest[0] ?? '') : `the extra argument ${JSON.stringify(rest[2])}`, 'name one site: clearml-k8s site add NAME');
+    }
+    if (command === 'credentials') return (await import('./commands/credentials.ts')).credentialsCommand(io);
+    if (command === 'check') return await (await import('./commands/check.ts')).checkCommand(rest, { level: values.level, json: values.json ?? false }, io);
+    const root = resolveRoot(values.root, io.cwd);
     if (command === 'compose') return await (await import('./commands/compose.ts')).composeCommand(root, { check: values.check ?? false }, io);
     if (command === 'diff') return await (await import('./commands/diff.ts')).diffCommand(root, rest, { json: values.json ?? false }, io);
     if (command === 'bump') {
@@ -138,12 +169,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         generateCredentials: values['generate-credentials'] ?? false,
       }, io);
     }
-    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false, cache: !values['no-cache'] }, io);
+    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false, cache: !values['no-cache'], timeout: values.timeout }, io);
   } catch (error) {
-    if (isCodedError(error)) {
-      io.stderr.write(`clearml-k8s ${command}: ${error.code}: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    io.stderr.write(`${errorLine(command === 'site' ? 'site add' : command, error, io.env)}\n`);
+    return EXIT.usage;
   }
 }

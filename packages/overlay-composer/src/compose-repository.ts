@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { GeneratedFile } from '@clearml-k8s/base-manifests';
 import { composeTree, generatedDirs, type ComposedProfile } from './compose-tree.ts';
-import { composeSites, SITE_USER_FILES, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
+import { composeSites, siteDirectories, SITE_USER_FILES, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
 import { siteSchemaFile } from './site/site-schema.ts';
 
 /** The generated tree of a repository. */
@@ -13,7 +13,10 @@ export interface ComposedRepository {
   files: GeneratedFile[];
   overlays: ComposedProfile[];
   sites: ComposedSite[];
-  /** Directories whose files are all generated, except those `preserve` keeps. */
+  /**
+   * Directories of generated files: `base/`, the stock overlays and every directory under
+   * `overlays/sites/` (a site's, or one whose `site.yaml` was removed, so its generated files go too).
+   */
   ownedDirs: string[];
   /** True for files in owned directories that compose must never touch (site specs, local credentials). */
   preserve(file: string): boolean;
@@ -21,7 +24,8 @@ export interface ComposedRepository {
 
 /**
  * Composes the repository at `root` (reads the site specs; writes nothing).
- * @throws SiteSpecError for an invalid site spec; ComposerError from the composer.
+ * @throws SiteSpecError for an invalid site spec; ComposerError from the composer; RepositoryIoError
+ *   for a site directory or spec that is a link, not a regular file, too large or not text.
  */
 export function composeRepository(root: string): ComposedRepository {
   const tree = composeTree();
@@ -30,7 +34,7 @@ export function composeRepository(root: string): ComposedRepository {
     files: [...tree.files, siteSchemaFile(), ...sites.flatMap((s) => s.files)],
     overlays: tree.overlays,
     sites,
-    ownedDirs: [...generatedDirs(), ...sites.map((s) => s.dir)],
+    ownedDirs: [...generatedDirs(), ...siteDirectories(root).map((s) => s.dir)],
     preserve: (file) => file.startsWith(`${SITES_DIR}/`) && (SITE_USER_FILES as readonly string[]).includes(path.posix.basename(file)),
   };
 }

@@ -9,7 +9,7 @@
  *   written by 7.x must be readable by 8 (snapshot first); it never goes back a major.
  * @see ../../../../shared/reference/clearml-on-kubernetes.md ("Server release history")
  */
-import type { ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { OCI_TAG, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 
 /** One change the guard refuses (unless forced). */
 export interface UpgradeRefusal {
@@ -22,9 +22,14 @@ export interface UpgradeRefusal {
   safePath: string;
 }
 
-/** `X.Y.Z` (optionally followed by `-suffix`) as numbers; null when not a version. */
+/**
+ * `X.Y[.Z]` (optionally followed by `-suffix`, as in `7.4.1-alpine`) as numbers; null when it is not
+ * such a version or not a valid image tag (OCI: no `+`, at most 128 characters; at most 6 digits a part).
+ * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests (tag grammar)
+ */
 export function parseVersion(version: string): [number, number, number] | null {
-  const m = version.match(/^(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.-]+)?$/);
+  if (!OCI_TAG.test(version)) return null;
+  const m = version.match(/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:\.(0|[1-9]\d{0,5}))?(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?$/);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { objectId, RELEASE_CATALOG, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, releaseCatalog, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import {
   composeOverlay,
   composeTree,
@@ -28,7 +28,7 @@ test('composeTree is deterministic and generates base plus four overlays', () =>
 });
 
 test('current_version: every image pinned to the catalog, no latest, IfNotPresent', () => {
-  const pinned = new Set(Object.values(RELEASE_CATALOG.images).map((i) => `${i.repository}:${i.tag}`));
+  const pinned = new Set(Object.values(releaseCatalog().images).map((i) => `${i.repository}:${i.tag}`));
   for (const d of deployments('current_version')) {
     for (const c of podContainers(d)) {
       assert.ok(pinned.has(c.image), `${d.metadata.name}/${c.name}: ${c.image}`);

@@ -2,11 +2,11 @@
 // patch and minor releases pass.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RELEASE_CATALOG, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { releaseCatalog, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { checkUpgrade, parseVersion } from '../src/index.ts';
 
 function catalog(server: string, tags: { mongo?: string; elasticsearch?: string; redis?: string } = {}): ReleaseCatalog {
-  const c = structuredClone(RELEASE_CATALOG);
+  const c = structuredClone(releaseCatalog());
   c.server = server;
   c.images.clearmlServer.tag = server;
   if (tags.mongo) c.images.mongo.tag = tags.mongo;
@@ -17,7 +17,7 @@ function catalog(server: string, tags: { mongo?: string; elasticsearch?: string;
 const refused = (from: ReleaseCatalog, to: ReleaseCatalog) => checkUpgrade(from, to).map((r) => `${r.component} ${r.from} → ${r.to}`);
 
 test('patch and minor upgrades of the current catalog pass', () => {
-  const now = catalog(RELEASE_CATALOG.server);
+  const now = catalog(releaseCatalog().server);
   assert.deepEqual(checkUpgrade(now, catalog('2.3.1')), []);
   assert.deepEqual(checkUpgrade(now, catalog('2.4.0', { mongo: '8.0.15', redis: '8.2.3', elasticsearch: '8.18.1' })), []);
 });
@@ -45,5 +45,11 @@ test('versions are parsed strictly', () => {
   assert.deepEqual(parseVersion('7.4.1-alpine'), [7, 4, 1]);
   assert.deepEqual(parseVersion('8.0'), [8, 0, 0]);
   assert.equal(parseVersion('latest'), null);
+  // Not image tags (OCI allows no "+"), or absurd: refused before anything is written.
+  assert.equal(parseVersion('2.3.1+build5'), null);
+  assert.equal(parseVersion(`2.3.${'9'.repeat(10_000)}`), null);
+  assert.equal(parseVersion('1234567.0.0'), null);
+  assert.equal(parseVersion('02.3.0'), null);
+  assert.equal(parseVersion(`2.3.0-${'a'.repeat(130)}`), null);
   assert.throws(() => checkUpgrade(catalog('2.3.0'), catalog('two')), /server: expected a version X\.Y\.Z, received "two"/);
 });

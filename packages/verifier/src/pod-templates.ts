@@ -104,16 +104,75 @@ function embeddedTemplate(configMap: ManifestObject): PodTemplate['template'] | 
 }
 
 function parseEmbeddedTemplate(configMap: ManifestObject): PodTemplate['template'] | null {
+  const result = readEmbeddedTemplate(configMap);
+  return result && !('error' in result) && isPodDocument(result.document) ? (result.document as PodTemplate['template']) : null;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isPodDocument = (doc: unknown): boolean => isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.containers);
+
+/**
+ * The ConfigMap's `template.yaml` parsed: `null` when there is no such key (or it is not a string),
+ * `{ error }` with the parse error (file `ConfigMap-name/template.yaml`, line and column inside the
+ * template) when it is not YAML, else `{ document }`.
+ */
+export function readEmbeddedTemplate(configMap: ManifestObject): { document: unknown } | { error: Error } | null {
   const text = (configMap as { data?: Record<string, unknown> }).data?.[EMBEDDED_TEMPLATE_KEY];
   if (typeof text !== 'string') return null;
-  let doc: any;
   try {
-    doc = parseManifest(text, `${configMap.metadata.name}/${EMBEDDED_TEMPLATE_KEY}`);
-  } catch {
-    return null;
+    return { document: parseManifest(text, `${configMap.metadata?.name ?? 'ConfigMap'}/${EMBEDDED_TEMPLATE_KEY}`) };
+  } catch (error) {
+    return { error: error as Error };
   }
-  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
-  return isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.containers) ? doc : null;
+}
+
+/** One field of a pod template whose shape Pod Security cannot read. */
+export interface PodShapeProblem {
+  /** JSON pointer, relative to the template (`/spec/containers`). */
+  path: string;
+  expected: string;
+  received: string;
+}
+
+const kindOf = (v: unknown): string => (v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v} (${JSON.stringify(v)?.slice(0, 40)})`);
+
+/**
+ * The fields of a pod (or pod template) that Pod Security reads but that have the wrong shape: a
+ * spec that is not a mapping, container lists that are not lists of mappings (`containers: "oops"`),
+ * security contexts, volumes and host namespace flags of the wrong type. Pod Security treats such
+ * fields as unset, which would admit a pod the API server rejects; `check` reports them instead.
+ * @returns the problems in document order; `[]` when the shape is sound.
+ */
+export function podShapeProblems(pod: unknown): PodShapeProblem[] {
+  if (!isObject(pod)) return [{ path: '', expected: 'a mapping with spec', received: kindOf(pod) }];
+  const spec = pod.spec;
+  if (!isObject(spec)) return [{ path: '/spec', expected: 'a pod spec (a mapping)', received: kindOf(spec) }];
+  const problems: PodShapeProblem[] = [];
+  const expectObject = (v: unknown, path: string, what: string) => v !== undefined && v !== null && !isObject(v) && problems.push({ path, expected: what, received: kindOf(v) });
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) problems.push({ path: '/spec/containers', expected: 'a list of at least one container', received: kindOf(spec.containers) });
+  for (const field of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+    const list = spec[field];
+    if (field !== 'containers' && list !== undefined && list !== null && !Array.isArray(list)) problems.push({ path: `/spec/${field}`, expected: 'a list of containers', received: kindOf(list) });
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: unknown, i: number) => {
+      if (!isObject(c)) problems.push({ path: `/spec/${field}/${i}`, expected: 'a container (a mapping)', received: kindOf(c) });
+      else expectObject(c.securityContext, `/spec/${field}/${i}/securityContext`, 'a security context (a mapping)');
+    });
+  }
+  expectObject(spec.securityContext, '/spec/securityContext', 'a pod security context (a mapping)');
+  if (spec.volumes !== undefined && spec.volumes !== null) {
+    if (!Array.isArray(spec.volumes)) problems.push({ path: '/spec/volumes', expected: 'a list of volumes', received: kindOf(spec.volumes) });
+    else spec.volumes.forEach((v: unknown, i: number) => expectObject(v, `/spec/volumes/${i}`, 'a volume (a mapping)'));
+  }
+  for (const flag of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+    if (spec[flag] !== undefined && typeof spec[flag] !== 'boolean') problems.push({ path: `/spec/${flag}`, expected: 'true or false', received: kindOf(spec[flag]) });
+  }
+  return problems;
+}
+
+/** Where each workload kind keeps its pod template, for callers that must find malformed ones too. */
+export function podTemplatePath(kind: string): string | undefined {
+  return TEMPLATE_AT[kind];
 }
 
 function stringMap(value: unknown): Record<string, string> {

@@ -2,8 +2,9 @@
  * The per-overlay result cache of `verify`: a report is reused while nothing it depends on changed,
  * so after editing one site only that site is built and checked again. The key is a SHA-256 of:
  * - every file of the overlay and of every local directory its kustomizations reach (parents,
- *   components), with their paths relative to the repository;
- * - this tool's own sources and the release catalog (a new check or catalog invalidates all);
+ *   components), dot-files included, with their paths relative to the repository;
+ * - this tool's own sources, its installed dependencies (the lockfiles) and the release catalog (a
+ *   new check, dependency or catalog invalidates all);
  * - each engine: its command and the real path, size and modification time of its binary.
  * Entries live in `node_modules/.cache/clearml-k8s/verify/` under the repository root.
  */
@@ -12,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSyn
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import which from 'which';
-import { RELEASE_CATALOG } from '@clearml-k8s/base-manifests';
+import { releaseCatalog } from '@clearml-k8s/base-manifests';
 import type { Engine } from './engine.ts';
 import { localDirectories, readKustomization } from './kustomization-files.ts';
 import type { OverlayReport } from './verify-overlay.ts';
@@ -21,23 +22,46 @@ import type { OverlayReport } from './verify-overlay.ts';
 const FORMAT = 1;
 const PACKAGES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Every file under `dir`, dot-files included (a kustomization may name `.env` files), but not `node_modules` or `.git`. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    if (entry.name === 'node_modules' || entry.name === '.git') continue;
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(p));
     else if (entry.isFile()) out.push(p);
+    else if (entry.isSymbolicLink()) {
+      // kustomize follows links to files: their targets' bytes are part of the key
+      try {
+        if (statSync(p).isFile()) out.push(p);
+      } catch {
+        // a dangling link: the build reports it
+      }
+    }
   }
   return out.sort();
 }
 
 let toolDigest: string | null = null;
 
-/** Hash of this tool's sources (every package's `src/` and `package.json`) and the catalog in effect. */
+/**
+ * The installed dependency versions: the lockfile npm wrote into `node_modules` at install time
+ * (`node_modules/.package-lock.json`) and the committed `package-lock.json`, so a new lockfile or a
+ * new install invalidates every entry.
+ */
+const DEPENDENCY_FILES = [path.join(PACKAGES_DIR, '..', 'package-lock.json'), path.join(PACKAGES_DIR, '..', 'node_modules', '.package-lock.json')];
+
+/** Hash of this tool's sources (every package's `src/` and `package.json`), its installed dependencies and the catalog in effect. */
 function toolHash(): string {
   if (toolDigest) return toolDigest;
-  const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(JSON.stringify(RELEASE_CATALOG));
+  const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(JSON.stringify(releaseCatalog()));
+  for (const file of DEPENDENCY_FILES) {
+    try {
+      hash.update(path.basename(file)).update('\0').update(readFileSync(file)).update('\0');
+    } catch {
+      hash.update(`${path.basename(file)} absent\0`);
+    }
+  }
   for (const pkg of readdirSync(PACKAGES_DIR).sort()) {
     const dir = path.join(PACKAGES_DIR, pkg);
     for (const file of [path.join(dir, 'package.json'), ...filesUnder(path.join(dir, 'src'))]) hash.update(path.relative(PACKAGES_DIR, file)).update('\0').update(readFileSync(file)).update('\0');

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite } from '@clearml-k8s/overlay-composer';
+import { lstatInside } from '@clearml-k8s/repository-io';
+import { readSiteSpec, siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
 import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
 import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
@@ -24,6 +25,7 @@ import type { CheckFinding, Finding } from './finding.ts';
 import { DEPRECATED_FIELDS, localDirectories, localResourceFiles, ownKustomizations, patchEntries, readKustomization } from './kustomization-files.ts';
 import { analysePatches, sourceOf, type PatchWrite } from './patch-analysis.ts';
 import { renderOverlay, type RenderResult } from './render-overlay.ts';
+import { VerifierError } from './verifier-error.ts';
 import type { SchemaValidator } from './schema.ts';
 
 /** What an overlay must render and promise. */
@@ -74,7 +76,14 @@ export interface VerifyContext {
   schema: SchemaValidator;
   /** Builds of parent directories, shared by the overlays of the run (absolute dir → render). */
   parentBuilds: Map<string, Promise<RenderResult>>;
+  /** Each build is killed after this long, in milliseconds (default `DEFAULT_BUILD_TIMEOUT_MS`). */
+  timeoutMs?: number;
+  /** Aborted when the run fails for good: builds still running are killed. */
+  signal?: AbortSignal;
 }
+
+/** How long one `kustomize build` may take by default, in milliseconds (a small overlay takes 0.1 s). */
+export const DEFAULT_BUILD_TIMEOUT_MS = 120_000;
 
 let composed: ReturnType<typeof composeTree> | null = null;
 
@@ -120,19 +129,15 @@ export function expectationFor(dir: string, root?: string): OverlayExpectation {
  * The expectation of a site directory (`overlays/sites/<name>` with a `site.yaml`): its composed
  * objects, exposure, prerequisites, images and declared cluster-scoped RBAC, and its profile's Pod
  * Security level.
- * @throws SiteSpecError when the spec is invalid.
+ * @throws SiteSpecError when the spec is invalid; RepositoryIoError when it is a link, a FIFO, too large or binary.
  */
 function siteExpectation(dir: string, root: string): OverlayExpectation | null {
   const relative = path.relative(root, dir).split(path.sep).join('/');
   const name = relative.startsWith(`${SITES_DIR}/`) ? relative.slice(SITES_DIR.length + 1) : '';
   if (!name || name.includes('/')) return null;
   const file = `${relative}/${SITE_SPEC_FILE}`;
-  let text: string;
-  try {
-    text = readFileSync(path.join(root, file), 'utf8');
-  } catch {
-    return null;
-  }
+  if (lstatInside(root, file) === null) return null;
+  const text = readSiteSpec(root, file);
   composed ??= composeTree();
   const site = siteIntentFromText(name, text, file, composed.overlays);
   const p = site.profile;
@@ -211,10 +216,16 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
   const parentDirs = top ? localDirectories(top).filter((d) => !(top.content.components ?? []).some((c: string) => path.resolve(top.dir, c) === d)) : [];
   const buildParent = (dir: string) => {
     let build = ctx.parentBuilds.get(dir);
-    if (!build) ctx.parentBuilds.set(dir, (build = renderOverlay(ctx.engines[0]!, dir)));
+    if (!build) ctx.parentBuilds.set(dir, (build = renderOverlay(ctx.engines[0]!, dir, { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) })));
     return build;
   };
-  const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => renderOverlay(e, absoluteDir))), Promise.all(parentDirs.map(buildParent))]);
+  const timeoutMs = ctx.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
+  const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => renderOverlay(e, absoluteDir, { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }))), Promise.all(parentDirs.map(buildParent))]);
+  const hung = [...renders.map((r, i) => ({ r, engine: ctx.engines[i]!, dir: displayDir })), ...parentRenders.map((r, i) => ({ r, engine: ctx.engines[0]!, dir: relative(ctx.root, parentDirs[i]!) }))].find((b) => b.r.timedOut);
+  if (hung) {
+    const seconds = `${timeoutMs / 1000} s`;
+    throw new VerifierError('BUILD_TIMEOUT', `${hung.dir}: expected ${engineLabel(hung.engine)} to build it within ${seconds}, received no result after ${seconds} (the engine and every process it started were killed); raise --timeout SECONDS (or $CLEARML_K8S_BUILD_TIMEOUT), or find what the engine waits for (a remote resource, a slow disk)`, hung.dir);
+  }
   // Checks run on the first engine's build, or on the first that succeeded when only some did
   // (then `engine-mismatch` is the finding, not `build`).
   const primary = renders.find((r) => r.exitCode === 0) ?? renders[0]!;

@@ -43,12 +43,14 @@ export function defaultOverlayDirs(root?: string): string[] {
  * @param options.dirs overlay directories (default: every stock overlay and every site).
  * @param options.concurrency builds at once (default: available CPUs).
  * @param options.cache reuse reports of overlays whose inputs did not change (default true).
+ * @param options.timeoutMs each build is killed after this long (default 120 s).
  * @param options.onProgress called after each overlay.
- * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file.
+ * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file; `BUILD_TIMEOUT`
+ *   when a build runs out of time (the engine and its children are killed).
  */
 export async function verifyOverlays(
   engines: Engine | readonly Engine[],
-  options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; onProgress?: (progress: VerifyProgress) => void },
+  options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; timeoutMs?: number; onProgress?: (progress: VerifyProgress) => void },
 ): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
@@ -62,21 +64,30 @@ export async function verifyOverlays(
     return { absolute, display: relative.startsWith('..') ? absolute : relative.split(path.sep).join('/') };
   });
   const list = Array.isArray(engines) ? engines : [engines as Engine];
-  const ctx: VerifyContext = { root: options.root, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map() };
+  const abort = new AbortController();
+  const ctx: VerifyContext = { root: options.root, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map(), signal: abort.signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
   const cache = options.cache === false ? null : new VerifyCache(options.root, list);
   const reports: OverlayReport[] = new Array(targets.length);
   let next = 0;
   let done = 0;
   let cached = 0;
+  let failed = false;
   let slowest: VerifyProgress['slowest'] = null;
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), targets.length)) }, async () => {
-    while (next < targets.length) {
+    while (next < targets.length && !failed) {
       const index = next++;
       const target = targets[index]!;
       const key = cache?.key(target.absolute, target.display);
       const hit = key ? cache!.get(key) : null;
       if (hit) cached++;
-      const report = hit ? { ...hit, cached: true } : (await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root)));
+      let report: OverlayReport;
+      try {
+        report = hit ? { ...hit, cached: true } : await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root));
+      } catch (error) {
+        failed = true;
+        abort.abort(); // kill the builds still running: the run ends with this error
+        throw error;
+      }
       if (key && !hit) cache!.set(key, report);
       reports[index] = report;
       done++;

@@ -176,7 +176,7 @@ test('label selectors and targets follow kustomize: anchored names, set-based se
 });
 
 test('build: deprecation warnings already reported by deprecated-field are not repeated', () => {
-  const render = { exitCode: 0, objects: [], stderr: "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\n", parseError: null, durationMs: 1 };
+  const render = { exitCode: 0, objects: [], stderr: "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\n", parseError: null, timedOut: false, durationMs: 1 };
   assert.deepEqual(checkBuild(render, 'o', new Set(['commonLabels'])), []);
   assert.deepEqual(checkBuild(render, 'o').map((f) => f.check), ['build-stderr']);
   assert.deepEqual(checkBuild({ ...render, exitCode: 1 }, 'o').map((f) => f.check), ['build']);
@@ -221,7 +221,7 @@ test('engine-mismatch: a field rendered differently, an object only one engine r
   const changed = structuredClone(objects);
   find(changed, 'Service', 'clearml-redis').spec.ports[0].port = 6380;
   changed.pop();
-  const render = (o: any[], exitCode = 0) => ({ exitCode, objects: o, stderr: exitCode ? 'error: boom' : '', parseError: null, durationMs: 1 });
+  const render = (o: any[], exitCode = 0) => ({ exitCode, objects: o, stderr: exitCode ? 'error: boom' : '', parseError: null, timedOut: false, durationMs: 1 });
   assert.deepEqual(compareEngines(engines, [render(objects), render(structuredClone(objects).reverse())], 'o'), [], 'order alone is not a mismatch');
   const findings = compareEngines(engines, [render(objects), render(changed)], 'o');
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [

@@ -4,7 +4,7 @@
  * own, so the apiserver Service never selects it (clearml-helm-charts#277).
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (async_delete)
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { serviceUrl, STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
@@ -23,7 +23,7 @@ export function asyncDeleteObjects(): ManifestObject[] {
       containers: [
         {
           name: c.container,
-          image: imageReference(RELEASE_CATALOG.images.clearmlServer),
+          image: imageReference(releaseCatalog().images.clearmlServer),
           command: ['python3', '-m', 'jobs.async_urls_delete', '--fileserver-host', serviceUrl('fileserver')],
           env: envList({ ...databaseHostEnv(), PYTHONPATH: '/opt/clearml/apiserver' }),
           resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '512Mi' } },

@@ -5,7 +5,7 @@
  * kustomize tree did). A pod cannot set ulimits, so `bootstrap.memory_lock=false`.
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (elasticsearch)
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
@@ -38,7 +38,7 @@ export function elasticsearchEnv(): Record<string, string> {
 /** The Elasticsearch Deployment (with its node-prerequisite init containers) and ClusterIP Service on 9200. */
 export function elasticsearchObjects(): ManifestObject[] {
   const c = STACK.elasticsearch;
-  const image = imageReference(RELEASE_CATALOG.images.elasticsearch);
+  const image = imageReference(releaseCatalog().images.elasticsearch);
   const storage = [NODE_STORAGE.elasticsearchData, NODE_STORAGE.elasticsearchLogs];
   const health = { httpGet: { path: '/_cluster/health?local=true', port: c.portName } };
   return [

@@ -4,7 +4,7 @@
  * hosts are set; NodePort 30081.
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (fileserver)
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { serviceUrl, STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
@@ -23,7 +23,7 @@ export function fileserverObjects(): ManifestObject[] {
       containers: [
         {
           name: c.container,
-          image: imageReference(RELEASE_CATALOG.images.clearmlServer),
+          image: imageReference(releaseCatalog().images.clearmlServer),
           args: ['fileserver'],
           ports: [{ name: c.portName, containerPort: c.containerPort, protocol: 'TCP' }],
           env: envList({

@@ -3,7 +3,7 @@
  * compose.
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (mongo)
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
@@ -22,7 +22,7 @@ export function mongodbObjects(): ManifestObject[] {
       containers: [
         {
           name: c.container,
-          image: imageReference(RELEASE_CATALOG.images.mongo),
+          image: imageReference(releaseCatalog().images.mongo),
           args: ['--setParameter', 'internalQueryMaxBlockingSortMemoryUsageBytes=196100200'],
           ports: [{ name: c.portName, containerPort: c.containerPort, protocol: 'TCP' }],
           readinessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 10 },

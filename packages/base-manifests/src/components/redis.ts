@@ -2,7 +2,7 @@
  * Redis (db 0 apiserver, 4 workers, 8 fileserver), data under `/data`.
  * @see https://github.com/clearml/clearml-server/blob/v2.3.0/docker/docker-compose.yml (redis)
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
@@ -21,7 +21,7 @@ export function redisObjects(): ManifestObject[] {
       containers: [
         {
           name: c.container,
-          image: imageReference(RELEASE_CATALOG.images.redis),
+          image: imageReference(releaseCatalog().images.redis),
           ports: [{ name: c.portName, containerPort: c.containerPort, protocol: 'TCP' }],
           readinessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 10 },
           livenessProbe: { ...probe, initialDelaySeconds: 30, periodSeconds: 20 },

@@ -4,7 +4,7 @@
  * Service serves 8080 and targets the named container port; NodePort 30080.
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md ("Webserver port")
  */
-import { imageReference, RELEASE_CATALOG } from '../release-catalog.ts';
+import { imageReference, releaseCatalog } from '../release-catalog.ts';
 import { serviceUrl, STACK } from '../stack.ts';
 import type { ManifestObject } from '../manifest-object.ts';
 import { clearmlDeployment, clearmlService, envList } from '../workload.ts';
@@ -21,7 +21,7 @@ export function webserverObjects(): ManifestObject[] {
       containers: [
         {
           name: c.container,
-          image: imageReference(RELEASE_CATALOG.images.clearmlServer),
+          image: imageReference(releaseCatalog().images.clearmlServer),
           args: ['webserver'],
           ports: [{ name: c.portName, containerPort: c.containerPort, protocol: 'TCP' }],
           env: envList({

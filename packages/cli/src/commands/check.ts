@@ -1,31 +1,42 @@
-/** `clearml-k8s check FILE|DIR... [--level baseline|restricted] [--json]`: Pod Security for raw manifests. */
-import { checkManifests, POD_SECURITY_LEVELS, type PodSecurityLevel } from '@clearml-k8s/verifier';
+/** `clearml-k8s check FILE|DIR|-... [--level baseline|restricted] [--json]`: Pod Security for manifests. */
+import { readFileSync } from 'node:fs';
+import { checkManifests, MANIFEST_MAX_BYTES, POD_SECURITY_LEVELS, resolveEngine, type PodSecurityLevel } from '@clearml-k8s/verifier';
+import { RepositoryIoError } from '@clearml-k8s/repository-io';
+import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 
 /** Level used without `--level`. */
 export const DEFAULT_CHECK_LEVEL: PodSecurityLevel = 'baseline';
 
+/** Standard input, whole (at most `MANIFEST_MAX_BYTES`). @throws RepositoryIoError `FILE_TOO_LARGE`, `READ_FAILED`. */
+function readStdin(): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(0);
+  } catch (error) {
+    throw new RepositoryIoError({ code: 'READ_FAILED', path: '-', expected: 'manifests on standard input', received: (error as Error).message, hint: 'pipe manifests in, e.g. kubectl kustomize DIR | clearml-k8s check -' }, { cause: error });
+  }
+  if (bytes.length > MANIFEST_MAX_BYTES) throw new RepositoryIoError({ code: 'FILE_TOO_LARGE', path: '-', expected: 'at most 256 MiB of manifests', received: `${bytes.length} bytes`, hint: 'check fewer manifests at a time' });
+  return bytes.toString('utf8');
+}
+
 /**
  * Checks every pod template in `targets` at `level` and prints one line per violation (or JSON).
- * @returns 0 when every pod template is admitted, 1 otherwise, 2 for a bad `--level`.
- * @throws VerifierError `MANIFEST_NOT_FOUND`, YamlError `YAML_INVALID` (the CLI maps them to exit 2).
+ * A kustomization directory is built with the kustomize engine first.
+ * @returns 0 when every pod template is admitted, 1 otherwise.
+ * @throws CliError `USAGE` (bad `--level`, no target); VerifierError `MANIFEST_NOT_FOUND`,
+ *   `MANIFEST_INVALID`, `KUSTOMIZE_NOT_FOUND`; YamlError `YAML_INVALID`; RepositoryIoError (the CLI maps them to exit 2).
  */
-export function checkCommand(targets: string[], options: { level: string | undefined; json: boolean }, io: CommandIo): number {
+export async function checkCommand(targets: string[], options: { level: string | undefined; json: boolean }, io: CommandIo): Promise<number> {
   const level = (options.level ?? DEFAULT_CHECK_LEVEL) as PodSecurityLevel;
-  if (!POD_SECURITY_LEVELS.includes(level)) {
-    io.stderr.write(`clearml-k8s check: --level: expected one of ${POD_SECURITY_LEVELS.join(', ')}, received "${options.level}"\n`);
-    return EXIT.usage;
-  }
-  if (targets.length === 0) {
-    io.stderr.write('clearml-k8s check: expected at least one FILE or DIR of manifests, received none\n');
-    return EXIT.usage;
-  }
-  const result = checkManifests(targets, level, io.cwd);
+  if (!POD_SECURITY_LEVELS.includes(level)) throw usageError('--level', `one of ${POD_SECURITY_LEVELS.join(', ')}`, JSON.stringify(options.level), 'e.g. --level restricted');
+  if (targets.length === 0) throw usageError('check', 'at least one FILE, DIR or - (standard input)', 'none', 'e.g. clearml-k8s check base, or kubectl kustomize DIR | clearml-k8s check -');
+  const result = await checkManifests(targets, level, io.cwd, { engine: () => resolveEngine(io.env), stdin: readStdin });
   if (options.json) {
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
     for (const f of result.findings) io.stdout.write(`${f.file}: ${f.resource} ${f.path} [${f.level} ${f.rule}] ${f.message}\n    fix: ${f.hint}\n`);
-    io.stdout.write(`check: ${result.podTemplates} pod template(s) in ${result.files.length} file(s) at ${level}: ${result.ok ? 'all admitted' : `${result.findings.length} violation(s)`}\n`);
+    io.stdout.write(`check: ${result.podTemplates} pod template(s) in ${result.files.length} source(s) at ${level}: ${result.ok ? 'all admitted' : `${result.findings.length} violation(s)`}\n`);
   }
   return result.ok ? EXIT.ok : EXIT.findings;
 }

@@ -2,8 +2,6 @@
  * `clearml-k8s site add NAME [...]`: writes `overlays/sites/NAME/site.yaml` from flags and composes
  * the site, or writes nothing at all when anything is invalid.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import {
   composeSiteFromText,
@@ -12,13 +10,17 @@ import {
   generateCredentialValues,
   planTree,
   SITE_SPEC_FILE,
+  siteDirectories,
   SITES_DIR,
   SiteSpecError,
   siteSchemaFile,
   validateSiteName,
   writeTree,
 } from '@clearml-k8s/overlay-composer';
+import { lstatInside, withRepositorySession } from '@clearml-k8s/repository-io';
+import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
+import { recoveryNote, unknownNote } from './compose.ts';
 
 /** The flags of `site add` (all optional; the spec keeps only what is given). */
 export interface SiteAddOptions {
@@ -37,10 +39,6 @@ export interface SiteAddOptions {
 /** Local file (git-ignored) that receives generated credentials. */
 export const CREDENTIALS_FILE = 'credentials.env';
 
-function cliError(field: string, expected: string, received: string, hint: string): SiteSpecError {
-  return new SiteSpecError({ code: 'SITE_TYPE', file: '', path: field, expected, received, hint });
-}
-
 /** Builds the spec object from the flags (field order as in the README). */
 export function specFromFlags(options: SiteAddOptions): Record<string, unknown> {
   const spec: Record<string, any> = { profile: options.profile ?? 'current_version' };
@@ -51,7 +49,8 @@ export function specFromFlags(options: SiteAddOptions): Record<string, unknown> 
     spec.nodePorts = {};
     for (const entry of options.nodePorts) {
       const m = entry.match(/^(api|app|files)=(\d+)$/);
-      if (!m) throw cliError('--node-port', 'LABEL=PORT with LABEL api, app or files (e.g. app=30180)', JSON.stringify(entry), 'pass --node-port once per endpoint');
+      if (!m) throw usageError('--node-port', 'LABEL=PORT with LABEL api, app or files (e.g. app=30180)', JSON.stringify(entry), 'pass --node-port once per endpoint');
+      if (spec.nodePorts[m[1]!] !== undefined) throw usageError('--node-port', `one --node-port for ${m[1]}`, `${m[1]}=${spec.nodePorts[m[1]!]} and ${entry}`, `keep one of them`);
       spec.nodePorts[m[1]!] = Number(m[2]);
     }
   }
@@ -69,41 +68,52 @@ export function siteSpecText(name: string, spec: Record<string, unknown>): strin
 }
 
 /**
- * Writes the spec and the composed site under `root`; nothing is written when the name, the flags
- * or the spec are invalid, or the site exists.
+ * Writes the spec and the composed site under `root`, holding the repository lock, as one journaled
+ * write with `site.yaml` last (a directory without `site.yaml` is not a site: a killed `site add`
+ * leaves no site behind that looks complete). Nothing is written when the name, the flags or the
+ * spec are invalid, the site exists, or a file that is not generated stands where the site's files go.
  * @returns 0 when written.
  * @throws SiteSpecError (`SITE_NAME_INVALID`, `SITE_EXISTS`, or any spec error, with the spec's
- *   would-be path, line and column); the CLI maps it to exit 2.
+ *   would-be path, line and column); RepositoryIoError (`PATH_SYMLINK`, `FILE_NOT_GENERATED` for a
+ *   user's file in the way, `LOCKED`, `WRITE_FAILED`); the CLI maps them to exit 2.
  */
 export async function siteAddCommand(root: string, name: string | undefined, options: SiteAddOptions, io: CommandIo): Promise<number> {
-  if (!name) {
-    io.stderr.write('clearml-k8s site add: expected a site NAME (a DNS-1123 label, e.g. acme-prod), received none\n');
-    return EXIT.usage;
-  }
+  if (!name) throw usageError('site add NAME', 'a site NAME (a DNS-1123 label, e.g. acme-prod)', 'none', 'name the site: clearml-k8s site add acme-prod');
   validateSiteName(name);
+  const spec = specFromFlags(options);
   const dir = `${SITES_DIR}/${name}`;
   const file = `${dir}/${SITE_SPEC_FILE}`;
-  if (existsSync(path.join(root, dir))) {
-    throw new SiteSpecError({ code: 'SITE_EXISTS', file: dir, expected: 'a new site name', received: `an existing directory ${dir}`, hint: `edit ${file} and run \`clearml-k8s compose\`, or pick another name` });
-  }
-  const spec = specFromFlags(options);
   const text = siteSpecText(name, spec);
-  const site = composeSiteFromText(name, text, file, composeTree().overlays);
-  const credentials = options.generateCredentials ? generateCredentialValues() : null;
-  const files = [
-    { path: file, content: text },
-    ...site.files,
-    siteSchemaFile(),
-    ...(credentials ? [{ path: `${dir}/${CREDENTIALS_FILE}`, content: Object.entries(credentials).map(([k, v]) => `${k}=${v}\n`).join('') }] : []),
-  ];
-  const changes = await planTree(root, files, []);
-  await writeTree(root, files, changes);
-  for (const change of changes) io.stdout.write(`${change.change.padEnd(6)} ${change.path}\n`);
-  const namespace = site.composition.namespace ?? 'clearml';
-  const steps = [`review ${file} (every field is optional but profile; your editor completes them from schemas/site.schema.json)`];
-  if (credentials) steps.push(`kubectl create namespace ${namespace} && kubectl -n ${namespace} create secret generic ${ENTERPRISE_CREDENTIALS_SECRET} --from-env-file=${dir}/${CREDENTIALS_FILE}   (the file is git-ignored: keep it in your secret store, then delete it)`);
-  for (const p of site.composition.prerequisites.filter((q) => !(credentials && q.name === ENTERPRISE_CREDENTIALS_SECRET))) steps.push(`create ${p.kind} ${namespace}/${p.name} (see ${p.documentedIn})`);
-  steps.push(`npx clearml-k8s verify ${dir}`, `kubectl apply -k ${dir}`);
-  io.stdout.write(`site ${name}: composed on overlays/${site.profile.name}. Next:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
-  return EXIT.ok;
+  return withRepositorySession(root, `clearml-k8s site add ${name}`, async ({ lock, recovered }) => {
+    for (const r of recovered) io.stderr.write(recoveryNote('site add', r));
+    const existing = siteDirectories(root).find((s) => s.name === name);
+    if (existing?.hasSpec) {
+      throw new SiteSpecError({ code: 'SITE_EXISTS', file: dir, expected: 'a new site name', received: `an existing site ${file}`, hint: `edit ${file} and run \`clearml-k8s compose\`, or pick another name` });
+    }
+    const credentialsFile = `${dir}/${CREDENTIALS_FILE}`;
+    if (options.generateCredentials && lstatInside(root, credentialsFile) !== null) {
+      throw new SiteSpecError({ code: 'SITE_EXISTS', file: credentialsFile, expected: `no ${CREDENTIALS_FILE} yet (--generate-credentials writes a new one)`, received: 'an existing file, perhaps the credentials of a deployed site', hint: `move ${credentialsFile} to your secret store (it is never overwritten), or drop --generate-credentials` });
+    }
+    const site = composeSiteFromText(name, text, file, composeTree().overlays);
+    const credentials = options.generateCredentials ? generateCredentialValues() : null;
+    const files = [
+      ...site.files,
+      siteSchemaFile(),
+      ...(credentials ? [{ path: credentialsFile, content: Object.entries(credentials).map(([k, v]) => `${k}=${v}\n`).join(''), mode: 0o600 }] : []),
+      { path: file, content: text },
+    ];
+    // A directory left without site.yaml may hold an earlier site's generated files (replaced or removed
+    // now) and the user's own files (left alone; one at a path the site writes stops the command).
+    const { changes, unknown } = await planTree(root, files, { ownedDirs: existing ? [dir] : [], preserve: (f) => f === credentialsFile && !credentials, keepForeignFiles: true });
+    await writeTree(root, files, changes, { command: `clearml-k8s site add ${name}`, lock, env: io.env });
+    for (const change of changes) io.stdout.write(`${change.change.padEnd(6)} ${change.path}\n`);
+    io.stderr.write(unknownNote('site add', unknown));
+    const namespace = site.composition.namespace ?? 'clearml';
+    const steps = [`review ${file} (every field is optional but profile; your editor completes them from schemas/site.schema.json)`];
+    if (credentials) steps.push(`kubectl create namespace ${namespace} && kubectl -n ${namespace} create secret generic ${ENTERPRISE_CREDENTIALS_SECRET} --from-env-file=${credentialsFile}   (the file is git-ignored and readable only by you: keep it in your secret store, then delete it)`);
+    for (const p of site.composition.prerequisites.filter((q) => !(credentials && q.name === ENTERPRISE_CREDENTIALS_SECRET))) steps.push(`create ${p.kind} ${namespace}/${p.name} (see ${p.documentedIn})`);
+    steps.push(`npx clearml-k8s verify ${dir}`, `kubectl apply -k ${dir}`);
+    io.stdout.write(`site ${name}: composed on overlays/${site.profile.name}. Next:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
+    return EXIT.ok;
+  }, { env: io.env });
 }

@@ -1,7 +1,8 @@
 /** `clearml-k8s verify [DIR...] [--engine CMD]... [--matrix] [--json]`: build overlays with the real kustomize and check them. */
 import { appendFileSync } from 'node:fs';
 import which from 'which';
-import { discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type Engine } from '@clearml-k8s/verifier';
+import { describeSystemError, pendingWrites } from '@clearml-k8s/repository-io';
+import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type Engine } from '@clearml-k8s/verifier';
 import { EXIT, type CommandIo } from '../io.ts';
 
 export interface VerifyOptions {
@@ -13,6 +14,22 @@ export interface VerifyOptions {
   matrix: boolean;
   /** Reuse reports of unchanged overlays (default true; `--no-cache` turns it off). */
   cache: boolean;
+  /** `--timeout SECONDS` as given (default `$CLEARML_K8S_BUILD_TIMEOUT`, else 120). */
+  timeout?: string;
+}
+
+/**
+ * The per-build timeout in milliseconds: `--timeout`, else `$CLEARML_K8S_BUILD_TIMEOUT`, else the default.
+ * @throws VerifierError `TIMEOUT_INVALID` for anything but a number of seconds in 1–86400.
+ */
+export function buildTimeoutMs(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+  const [where, text] = flag !== undefined ? ['--timeout', flag] : ['$CLEARML_K8S_BUILD_TIMEOUT', env.CLEARML_K8S_BUILD_TIMEOUT];
+  if (text === undefined || text === '') return DEFAULT_BUILD_TIMEOUT_MS;
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds >= 1 && seconds <= 86_400)) {
+    throw new VerifierError('TIMEOUT_INVALID', `${where}: expected a number of seconds from 1 to 86400, received ${JSON.stringify(text)}; give how long one kustomize build may take, e.g. ${where === '--timeout' ? '--timeout 300' : 'CLEARML_K8S_BUILD_TIMEOUT=300'} (default ${DEFAULT_BUILD_TIMEOUT_MS / 1000})`, where);
+  }
+  return seconds * 1000;
 }
 
 /** Progress shown on a terminal once a run takes longer than this (milliseconds). */
@@ -53,11 +70,15 @@ export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'ma
 /**
  * Verifies `dirs` (default: every stock overlay) and prints the table or JSON; appends a Markdown
  * summary to `$GITHUB_STEP_SUMMARY` when it is set.
+ * A summary file that cannot be written is a warning, not a failure.
  * @returns 0 without findings, 1 with findings.
- * @throws VerifierError `KUSTOMIZE_NOT_FOUND` / `OVERLAY_NOT_FOUND` (the CLI maps them to exit 2).
+ * @throws VerifierError `KUSTOMIZE_NOT_FOUND`, `OVERLAY_NOT_FOUND`, `BUILD_TIMEOUT`, `TIMEOUT_INVALID` (the CLI maps them to exit 2).
  */
 export async function verifyCommand(root: string, options: VerifyOptions, io: CommandIo): Promise<number> {
+  const timeoutMs = buildTimeoutMs(options.timeout, io.env);
   const engines = await selectEngines(options, io);
+  const unfinished = pendingWrites(root).filter((p) => p.committed);
+  if (unfinished.length) io.stderr.write(`verify: warning: an interrupted write${unfinished[0]!.command ? ` of \`${unfinished[0]!.command}\`` : ''} is not finished (journal in .clearml-k8s/); the tree may be half-written: run \`clearml-k8s compose\` to finish it\n`);
   const started = performance.now();
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   let shown = false;
@@ -66,6 +87,7 @@ export async function verifyCommand(root: string, options: VerifyOptions, io: Co
     cwd: io.cwd,
     dirs: options.dirs,
     cache: options.cache,
+    timeoutMs,
     onProgress: tty
       ? ({ done, total, slowest }) => {
           if (performance.now() - started < PROGRESS_AFTER_MS) return;
@@ -76,6 +98,13 @@ export async function verifyCommand(root: string, options: VerifyOptions, io: Co
   });
   if (shown) io.stderr.write('\r\x1b[K');
   io.stdout.write(options.json ? formatJson(result) : formatReport(result));
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(result));
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    try {
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(result));
+    } catch (error) {
+      // the summary is a courtesy: a run's verdict does not depend on it
+      io.stderr.write(`verify: warning: could not append the Markdown summary to $GITHUB_STEP_SUMMARY (${io.env.GITHUB_STEP_SUMMARY}): ${describeSystemError(error)}\n`);
+    }
+  }
   return result.ok ? EXIT.ok : EXIT.findings;
 }

@@ -4,7 +4,7 @@
  * Database images keep their catalog tags (no safe `latest` exists for them).
  */
 import { parseImageReference } from '../images.ts';
-import { RELEASE_CATALOG } from '@clearml-k8s/base-manifests';
+import { releaseCatalog } from '@clearml-k8s/base-manifests';
 import { mapDeploymentContainers, type Profile } from '../profile.ts';
 
 export const latestProfile: Profile = {
@@ -19,7 +19,7 @@ export const latestProfile: Profile = {
   apply: (parent) =>
     mapDeploymentContainers(parent, (c) => {
       const { name } = parseImageReference(c.image);
-      const entry = Object.values(RELEASE_CATALOG.images).find((i) => i.repository === name);
+      const entry = Object.values(releaseCatalog().images).find((i) => i.repository === name);
       if (entry?.latestTag) c.image = `${name}:${entry.latestTag}`;
       c.imagePullPolicy = 'Always';
     }),

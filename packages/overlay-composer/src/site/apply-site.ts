@@ -10,8 +10,9 @@ import {
   NODE_STORAGE,
   NODE_STORAGE_ROOT,
   PUBLIC_ENDPOINTS,
-  RELEASE_CATALOG,
+  releaseCatalog,
   STACK,
+  type CatalogImage,
   type CatalogImageKey,
   type ManifestObject,
 } from '@clearml-k8s/base-manifests';
@@ -248,7 +249,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
 
   // Images: catalog overrides, then the mirror registry; pull Secrets.
   const expectedImages: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(RELEASE_CATALOG.images) as [CatalogImageKey, (typeof RELEASE_CATALOG.images)[CatalogImageKey]][]) {
+  for (const [key, entry] of Object.entries(releaseCatalog().images) as [CatalogImageKey, CatalogImage][]) {
     const override = spec.images?.overrides?.[key];
     const registry = spec.images?.registry;
     const repository = `${registry ? `${registry}/` : ''}${override?.repository ?? entry.repository}`;

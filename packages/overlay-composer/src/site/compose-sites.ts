@@ -3,9 +3,10 @@
  * `overlays/sites/<name>/kustomization.yaml` (and the resource files it needs) on top of the stock
  * overlay the spec names. Reads the spec files; writes nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { fileKind, lstatInside, readUserFile, RepositoryIoError } from '@clearml-k8s/repository-io';
 import { parseManifest, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 import { applyNamespace, composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
 import type { ComposedProfile } from '../compose-tree.ts';
@@ -30,14 +31,58 @@ export interface ComposedSite extends ComposedOverlay {
   composition: SiteComposition;
 }
 
-/** Names of the sites under `root` (directories of `overlays/sites` with a `site.yaml`), sorted. */
+/** Largest site spec read, in bytes (a spec is a few dozen lines; anything near this is a mistake). */
+export const SITE_SPEC_MAX_BYTES = 1 << 20;
+
+/** A directory under `overlays/sites/`. */
+export interface SiteDirectory {
+  name: string;
+  /** Repository-relative directory. */
+  dir: string;
+  /** Whether it has a `site.yaml` (a regular file); a directory without one is not a site. */
+  hasSpec: boolean;
+}
+
+/**
+ * Every directory under `overlays/sites/`, sorted by name, with whether it holds a site spec. Nothing
+ * is skipped silently: a symbolic link where a site directory or its `site.yaml` belongs, or a
+ * `site.yaml` that is not a regular file (a directory, FIFO, device), is an error. Other files
+ * directly under `overlays/sites/` (a README) are not sites and are ignored.
+ * @throws RepositoryIoError `PATH_SYMLINK` (dangling links and link loops included), `PATH_NOT_REGULAR`.
+ */
+export function siteDirectories(root: string): SiteDirectory[] {
+  const stat = lstatInside(root, SITES_DIR);
+  if (stat === null) return [];
+  if (!stat.isDirectory()) throw new RepositoryIoError({ code: 'PATH_NOT_REGULAR', path: SITES_DIR, expected: 'a directory of sites', received: fileKind(stat), hint: `move it away; sites live in ${SITES_DIR}/<name>/site.yaml` });
+  const out: SiteDirectory[] = [];
+  for (const entry of readdirSync(path.join(root, SITES_DIR), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const dir = `${SITES_DIR}/${entry.name}`;
+    if (entry.isSymbolicLink()) {
+      throw new RepositoryIoError({ code: 'PATH_SYMLINK', path: dir, expected: 'a site directory', received: 'a symbolic link (clearml-k8s never follows links inside the repository)', hint: `replace the link with the directory itself, or remove it` });
+    }
+    if (!entry.isDirectory()) continue;
+    const spec = lstatInside(root, `${dir}/${SITE_SPEC_FILE}`);
+    if (spec && !spec.isFile()) {
+      throw new RepositoryIoError({ code: spec.isSymbolicLink() ? 'PATH_SYMLINK' : 'PATH_NOT_REGULAR', path: `${dir}/${SITE_SPEC_FILE}`, expected: 'a regular file (the site spec)', received: fileKind(spec), hint: 'put the spec there as a plain file' });
+    }
+    out.push({ name: entry.name, dir, hasSpec: spec !== null });
+  }
+  return out;
+}
+
+/** Names of the sites under `root` (directories of `overlays/sites` with a `site.yaml`), sorted. @throws as `siteDirectories`. */
 export function listSites(root: string): string[] {
-  const dir = path.join(root, SITES_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, SITE_SPEC_FILE)))
-    .map((e) => e.name)
-    .sort();
+  return siteDirectories(root).filter((s) => s.hasSpec).map((s) => s.name);
+}
+
+/**
+ * The text of a site spec, read safely: no symbolic link followed, no FIFO or device, at most
+ * `SITE_SPEC_MAX_BYTES`, text only.
+ * @param file repository-relative path of the spec.
+ * @throws RepositoryIoError from `readUserFile`.
+ */
+export function readSiteSpec(root: string, file: string): string {
+  return readUserFile({ root, relative: file }, { maxBytes: SITE_SPEC_MAX_BYTES, what: 'the site spec' });
 }
 
 /** What a site means, without its kustomization: the validated spec, its parent and what it renders. */
@@ -113,11 +158,11 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
 
 /**
  * Composes every site under `root`.
- * @throws SiteSpecError from the first invalid spec.
+ * @throws SiteSpecError from the first invalid spec; RepositoryIoError for a spec that cannot be read safely.
  */
 export function composeSites(root: string, overlays: readonly ComposedProfile[]): ComposedSite[] {
   return listSites(root).map((name) => {
     const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
-    return composeSiteFromText(name, readFileSync(path.join(root, file), 'utf8'), file, overlays);
+    return composeSiteFromText(name, readSiteSpec(root, file), file, overlays);
   });
 }

@@ -1,4 +1,5 @@
 /** The one error class of site specs (`overlays/sites/<name>/site.yaml`). */
+import { truncate } from '@clearml-k8s/repository-io';
 
 /**
  * The stable codes of `SiteSpecError`, each with what it means. Schema violations come first,
@@ -76,7 +77,7 @@ export class SiteSpecError extends Error {
     this.column = fields.column ?? 0;
     this.path = fields.path ?? '';
     this.expected = fields.expected;
-    this.received = fields.received;
+    this.received = truncate(fields.received);
     this.hint = fields.hint;
   }
 
@@ -84,6 +85,6 @@ export class SiteSpecError extends Error {
   static format(fields: SiteSpecErrorFields): string {
     const where = !fields.file ? '' : fields.line ? `${fields.file}:${fields.line}:${fields.column ?? 0}: ` : `${fields.file}: `;
     const path = fields.path ? `${fields.path}: ` : '';
-    return `${where}${path}expected ${fields.expected}, received ${fields.received}; ${fields.hint}`;
+    return `${where}${path}expected ${fields.expected}, received ${truncate(fields.received)}; ${fields.hint}`;
   }
 }

@@ -3,7 +3,7 @@
  * for editors and used by `parseSiteSpec` to validate. Value formats (names, quantities, ports …)
  * are named `definitions`; `SITE_FORMATS` gives each its error code, expected phrase and hint.
  */
-import { RELEASE_CATALOG, type GeneratedFile } from '@clearml-k8s/base-manifests';
+import { CATALOG_IMAGE_KEYS, type GeneratedFile } from '@clearml-k8s/base-manifests';
 import { PROFILES } from '../profiles/index.ts';
 import type { SiteSpecErrorCode } from './site-error.ts';
 import type { SiteSpec } from './site-spec.ts';
@@ -145,15 +145,27 @@ export const SITE_FORMATS = {
   },
   replicas: {
     code: 'SITE_RANGE',
-    description: 'a replica count of 1 or more',
-    schema: { type: 'integer', minimum: 1 },
-    hint: () => 'use 1 or more replicas',
+    description: 'a count from 1 to 2147483647 (a Kubernetes int32)',
+    schema: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    hint: () => 'use a count from 1 to 2147483647',
   },
   seconds: {
     code: 'SITE_RANGE',
-    description: 'a number of seconds, 0 or more',
-    schema: { type: 'integer', minimum: 0 },
+    description: 'a number of seconds from 0 to 9007199254740991',
+    schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     hint: () => 'use 0 or more seconds',
+  },
+  queueName: {
+    code: 'SITE_K8S_NAME',
+    description: 'a queue name that fits in object names and labels: a DNS-1123 label of at most 49 characters (clearml-agent-<name> is a label value, at most 63)',
+    schema: string(`(?=.{1,49}$)${LABEL}`),
+    hint: () => 'use at most 49 lowercase letters, digits and "-", e.g. gpu-a100',
+  },
+  affinityWeight: {
+    code: 'SITE_RANGE',
+    description: 'a scheduling weight from 1 to 100',
+    schema: { type: 'integer', minimum: 1, maximum: 100 },
+    hint: () => 'use a weight from 1 to 100',
   },
 } as const satisfies Record<string, SiteFormat>;
 
@@ -177,9 +189,65 @@ const keys = <K extends string>(names: readonly K[], value: (name: K) => Schema)
 const STORED = ['fileserver', 'elasticsearch', 'mongodb', 'redis'] as const;
 const COMPONENTS = ['apiserver', 'webserver', 'fileserver', 'asyncDelete', 'elasticsearch', 'mongodb', 'redis'] as const;
 const ENDPOINTS = ['api', 'app', 'files'] as const;
-const IMAGE_KEYS = Object.keys(RELEASE_CATALOG.images);
+const IMAGE_KEYS = CATALOG_IMAGE_KEYS;
 const externalDb = (name: string, extra: Record<string, Schema> = {}) =>
   object(`An external ${name}: its bundled Deployment, Service and storage are removed.`, { host: ref('hostname', `Hostname or IPv4 address of the external ${name}.`), port: ref('port', 'Port; default: the standard port.'), ...extra }, ['host']);
+
+/**
+ * core/v1 Affinity as closed schemas (every type the API defines under it, with its required fields
+ * and enums), so a misspelt or misplaced field fails at compose time, not at `kubectl apply`.
+ * A test keeps the field lists equal to those of @kubernetes/client-node's models.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#scheduling
+ */
+const strings = (description: string): Schema => ({ type: 'array', description, items: { type: 'string' } });
+const AFFINITY_DEFINITIONS: Record<string, Schema> = {
+  nodeSelectorRequirement: object('A node selector requirement (core/v1 NodeSelectorRequirement).', {
+    key: { type: 'string', description: 'The label key (or field, in matchFields).' },
+    operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'], description: 'How the key relates to the values.' },
+    values: strings('Values; one integer for Gt and Lt, none for Exists and DoesNotExist.'),
+  }, ['key', 'operator']),
+  nodeSelectorTerm: object('Node selector requirements, ANDed (core/v1 NodeSelectorTerm).', {
+    matchExpressions: { type: 'array', description: 'Requirements on node labels.', items: ref('nodeSelectorRequirement') },
+    matchFields: { type: 'array', description: 'Requirements on node fields.', items: ref('nodeSelectorRequirement') },
+  }),
+  labelSelectorRequirement: object('A label selector requirement (meta/v1 LabelSelectorRequirement).', {
+    key: { type: 'string', description: 'The label key.' },
+    operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'], description: 'How the key relates to the values.' },
+    values: strings('Values; none for Exists and DoesNotExist.'),
+  }, ['key', 'operator']),
+  labelSelector: object('A label selector (meta/v1 LabelSelector).', {
+    matchLabels: { type: 'object', description: 'Labels pods must have.', additionalProperties: { type: 'string' } },
+    matchExpressions: { type: 'array', description: 'Requirements, ANDed.', items: ref('labelSelectorRequirement') },
+  }),
+  podAffinityTerm: object('Pods near which (or away from which) to schedule (core/v1 PodAffinityTerm).', {
+    labelSelector: ref('labelSelector', 'Which pods.'),
+    namespaceSelector: ref('labelSelector', 'Namespaces of those pods.'),
+    namespaces: strings('Namespaces of those pods; default the pod\'s own.'),
+    topologyKey: { type: 'string', description: 'Node label whose value defines "near", e.g. kubernetes.io/hostname.' },
+    matchLabelKeys: strings('Label keys whose values the pod\'s own must match.'),
+    mismatchLabelKeys: strings('Label keys whose values the pod\'s own must not match.'),
+  }, ['topologyKey']),
+  weightedPodAffinityTerm: object('A preferred pod affinity term (core/v1 WeightedPodAffinityTerm).', {
+    weight: ref('affinityWeight', 'Weight, 1-100.'),
+    podAffinityTerm: ref('podAffinityTerm', 'The term.'),
+  }, ['weight', 'podAffinityTerm']),
+  podAffinity: object('Pod affinity (or anti-affinity) rules (core/v1 PodAffinity, PodAntiAffinity).', {
+    requiredDuringSchedulingIgnoredDuringExecution: { type: 'array', description: 'Terms that must hold.', items: ref('podAffinityTerm') },
+    preferredDuringSchedulingIgnoredDuringExecution: { type: 'array', description: 'Terms preferred, by weight.', items: ref('weightedPodAffinityTerm') },
+  }),
+  affinity: object('Scheduling constraints (core/v1 Affinity).', {
+    nodeAffinity: object('Node affinity (core/v1 NodeAffinity).', {
+      requiredDuringSchedulingIgnoredDuringExecution: object('Nodes the pods must run on (core/v1 NodeSelector: terms ORed).', { nodeSelectorTerms: { type: 'array', description: 'Terms, ORed.', items: ref('nodeSelectorTerm') } }, ['nodeSelectorTerms']),
+      preferredDuringSchedulingIgnoredDuringExecution: {
+        type: 'array',
+        description: 'Nodes preferred, by weight.',
+        items: object('A preferred node term (core/v1 PreferredSchedulingTerm).', { weight: ref('affinityWeight', 'Weight, 1-100.'), preference: ref('nodeSelectorTerm', 'The term.') }, ['weight', 'preference']),
+      },
+    }),
+    podAffinity: ref('podAffinity', 'Schedule near these pods.'),
+    podAntiAffinity: ref('podAffinity', 'Schedule away from these pods.'),
+  }),
+};
 
 const resourceList = object('CPU and memory, as Kubernetes quantities.', { cpu: ref('quantity', 'CPU, e.g. 500m or 2 (quote whole numbers: "2").'), memory: ref('quantity', 'Memory, e.g. 512Mi or 4Gi.') });
 
@@ -197,6 +265,7 @@ const definitions: Record<string, Schema> = {
     effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'], description: 'Taint effect; empty matches all.' },
     tolerationSeconds: ref('seconds', 'How long the pod stays bound after the taint appears (only with effect NoExecute).'),
   }),
+  ...AFFINITY_DEFINITIONS,
   operation: {
     ...object('One JSON 6902 (RFC 6902) operation.', {
       op: { enum: ['add', 'remove', 'replace', 'test', 'move', 'copy'], description: 'The operation.' },
@@ -227,7 +296,7 @@ const properties = {
   placement: object('Where pods run; default node selector app: clearml.', {
     nodeSelector: mapping('Node labels pods require (replaces the default app: clearml).', ref('labelKey'), ref('labelValue')),
     tolerations: { type: 'array', description: 'Tolerations of every pod.', items: ref('toleration') },
-    affinity: { type: 'object', description: 'A Kubernetes core/v1 Affinity, used as given.' },
+    affinity: ref('affinity', 'A Kubernetes core/v1 Affinity (node affinity, pod affinity and anti-affinity), used as given.'),
   }),
   storage: object('Where data is stored.', {
     type: { enum: ['hostPath', 'pvc'], description: 'hostPath: directories under hostPathRoot on the labelled node; pvc: PersistentVolumeClaims.' },
@@ -258,7 +327,7 @@ const properties = {
       minItems: 1,
       description: 'Queues, each served by its own glue with its own task pod template.',
       items: object('One queue.', {
-        name: ref('dnsLabel', 'ClearML queue name (also in object names: clearml-agent-<name>).'),
+        name: ref('queueName', 'ClearML queue name (also in object names and labels: clearml-agent-<name>).'),
         image: ref('imageReference', 'Image of task pods whose task names none; default agents.defaultImage.'),
         gpus: ref('replicas', 'NVIDIA GPUs per task pod (nvidia.com/gpu); also selects GPU nodes and tolerates their taint.'),
         resources: object('Requests and limits of task pods.', { requests: resourceList, limits: resourceList }),
@@ -281,7 +350,7 @@ const properties = {
   },
 } satisfies Record<keyof SiteSpec, Schema>;
 
-/** The JSON Schema of `SiteSpec` (draft-07); every object but `placement.affinity` is closed. */
+/** The JSON Schema of `SiteSpec` (draft-07); every object is closed (unknown fields are errors). */
 export const SITE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'urn:clearml-k8s:schemas:site',

@@ -3,7 +3,7 @@
  * cannot say (distinct NodePorts, fields that conflict, replicas only where safe, patches that
  * resolve in the parent overlay). Every error points at the offending node in `site.yaml`.
  */
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { NODE_STORAGE_ROOT, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../json-patch.ts';
@@ -68,8 +68,8 @@ function checkSiteSpec(text: string, file: string, context: SiteContext): { spec
   } catch (error) {
     if (!(error instanceof YamlError)) throw error;
     const { line, column } = error.position;
-    const received = error.message.replace(/^.*?: invalid YAML: /, '').replace(/; fix the syntax at that position$/, '');
-    const hint = /unique/i.test(received) ? 'remove or merge the repeated key' : /multiple documents/i.test(received) ? 'keep one document: remove the "---" separators' : 'fix the syntax there: indent sibling fields equally, nested ones by two more spaces, and put a space after ":"';
+    const received = error.reason;
+    const hint = /unique/i.test(received) ? 'remove or merge the repeated key' : /multiple documents/i.test(received) ? 'keep one document: remove the "---" separators' : /alias/i.test(received) ? error.hint : 'fix the syntax there: indent sibling fields equally, nested ones by two more spaces, and put a space after ":"';
     return { spec: undefined, errors: [new SiteSpecError({ code: 'SITE_YAML_INVALID', file, line, column, expected: 'valid YAML', received, hint }, { cause: error })] };
   }
   const spec = parsed.value;
@@ -220,8 +220,28 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
     }
   }
 
+  // Ingress hosts: one Ingress rule per host, so three distinct hosts.
+  const hostOwner = new Map<string, EndpointLabel>();
+  for (const label of ENDPOINTS) {
+    const host = spec.ingress?.hosts?.[label];
+    if (host === undefined) continue;
+    const other = hostOwner.get(host);
+    if (other) conflict(`/ingress/hosts/${label}`, 'a host no other endpoint uses (each endpoint is its own Ingress host)', `${JSON.stringify(host)} (also ${other})`, `give ${label} a host of its own, e.g. ${label}.${host.split('.').slice(1).join('.') || 'example.com'}`);
+    else hostOwner.set(host, label);
+  }
+
   // Storage.
   const storage = spec.storage;
+  for (const [name, size] of Object.entries(storage?.sizes ?? {})) {
+    if (size !== undefined && quantityValue(size) <= 0) {
+      errors.push(report('SITE_RANGE', `/storage/sizes/${name}`, 'value', { expected: 'a claim size above zero (e.g. 50Gi)', received: JSON.stringify(size), hint: `give the ${name} claim a size, e.g. 50Gi, or drop the field for the default` }));
+    }
+  }
+  // Node storage without a pinned node: pods move between nodes and each start finds other (empty) data.
+  const nodeStorage = spec.storage?.type === 'hostPath' || (spec.storage?.type !== 'pvc' && context.parentObjects.some(usesNodeStorage));
+  if (nodeStorage && spec.placement?.nodeSelector !== undefined && Object.keys(spec.placement.nodeSelector).length === 0 && !pinsNode(spec.placement.affinity)) {
+    conflict('/placement/nodeSelector', 'a node selector (or a required node affinity) that pins the one node holding the data, with hostPath storage', 'an empty nodeSelector and no required node affinity', 'keep the default (drop nodeSelector: app=clearml on one node), name a label of exactly one node, or set storage.type: pvc');
+  }
   if (storage?.type === 'pvc' && storage.hostPathRoot !== undefined) conflict('/storage/hostPathRoot', 'hostPathRoot only with type: hostPath', 'type: pvc', 'drop hostPathRoot, or set storage.type: hostPath');
   if (storage?.type === 'hostPath') {
     for (const field of ['storageClass', 'sizes', 'existingClaims', 'keepOnDelete'] as const) {
@@ -230,6 +250,13 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   }
   for (const name of Object.keys(storage?.existingClaims ?? {})) {
     if (storage?.sizes?.[name as keyof typeof storage.sizes] !== undefined) conflict(`/storage/existingClaims/${name}`, `either a size or an existing claim for ${name}`, 'both', `drop storage.sizes.${name} (an existing claim keeps its size) or this claim`);
+  }
+
+  // Pinned profiles run released tags only (verify's image-tag check says the same, later).
+  if (profileByName(spec.profile).imagePolicy === 'pinned') {
+    for (const [key, override] of Object.entries(spec.images?.overrides ?? {})) {
+      if (override?.tag === 'latest') errors.push(report('SITE_IMAGE', `/images/overrides/${key}/tag`, 'value', { expected: `a released tag (profile ${spec.profile} pins every image)`, received: '"latest"', hint: 'pin a released tag, or build on profile latest' }));
+    }
   }
 
   // External databases: nothing of the removed bundled one may be tuned.
@@ -336,8 +363,31 @@ function pathHint(document: unknown, pointer: string): string {
 
 // ---- helpers ----
 
+const SUFFIX_FACTORS: Record<string, number> = { '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+
+/** The value of a Kubernetes quantity the schema accepted (`50Gi` → 53687091200, `0` → 0). */
+function quantityValue(quantity: string): number {
+  const m = /^\+?([0-9.]+)(?:([eE][-+]?[0-9]+)|([KMGTPE]i|[numkMGTPE]))?$/.exec(quantity);
+  if (!m) return Number.NaN;
+  return Number(`${m[1]}${m[2] ?? ''}`) * (SUFFIX_FACTORS[m[3] ?? ''] ?? 1);
+}
+
+/** Whether a Deployment of the parent keeps data on the node (a hostPath under the node storage root). */
+function usesNodeStorage(o: ManifestObject): boolean {
+  const volumes = (o as { kind: string; spec?: { template?: { spec?: { volumes?: { hostPath?: { path?: string } }[] } } } }).spec?.template?.spec?.volumes ?? [];
+  return o.kind === 'Deployment' && volumes.some((v) => v.hostPath?.path?.startsWith(`${NODE_STORAGE_ROOT}/`));
+}
+
+/** Whether an affinity requires particular nodes (a required node selector term with a requirement). */
+function pinsNode(affinity: Record<string, any> | undefined): boolean {
+  const terms = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return Array.isArray(terms) && terms.length > 0 && terms.every((t: any) => (t?.matchExpressions?.length ?? 0) + (t?.matchFields?.length ?? 0) > 0);
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'not a number (.nan)';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value < 0 ? 'minus ' : ''}infinity (.inf, or a number too large such as 1e400)`;
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a mapping';
   return JSON.stringify(value);

@@ -19,11 +19,11 @@ const DEPRECATION_WARNING = /^# Warning: '(\w+)' is deprecated\b/;
  */
 export function checkBuild(render: RenderResult, overlay: string, reportedDeprecations: ReadonlySet<string> = new Set()): CheckFinding[] {
   const stderr = render.stderr.trim();
+  if (render.parseError) {
+    return [{ check: 'build', resource: overlay, path: '', message: `expected a stream of Kubernetes objects from kustomize, received output that is not one: ${render.parseError}`, hint: 'check the resources for templating or encoding errors, and that the engine is kustomize' }];
+  }
   if (render.exitCode !== 0) {
     return [{ check: 'build', resource: overlay, path: '', message: `kustomize build failed: expected exit 0, received ${render.exitCode}: ${stderr.split('\n').slice(-3).join(' ').slice(0, 400)}`, hint: 'fix the kustomization or the patch the error names, then run the build by hand' }];
-  }
-  if (render.parseError) {
-    return [{ check: 'build', resource: overlay, path: '', message: `kustomize printed output that is not YAML: ${render.parseError}`, hint: 'check the resources for templating or encoding errors' }];
   }
   const unexplained = stderr
     .split('\n')

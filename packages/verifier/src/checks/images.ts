@@ -7,7 +7,7 @@
  * - `image-catalog`: containers running an image of the release catalog use the catalog's tag
  *   (the `latestTag` where the overlay follows latest; a site's mirror and overrides where declared).
  */
-import { objectId, RELEASE_CATALOG, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, releaseCatalog, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
@@ -46,7 +46,7 @@ function renderedContainers(objects: readonly ManifestObject[]): RenderedContain
 
 /** Repository → tag the release catalog pins under an image policy (`latestTag` where the overlay follows latest). */
 export function catalogImages(policy: ImagePolicy): Record<string, string> {
-  return Object.fromEntries(Object.values(RELEASE_CATALOG.images).map((e) => [e.repository, policy === 'latest' && e.latestTag ? e.latestTag : e.tag]));
+  return Object.fromEntries(Object.values(releaseCatalog().images).map((e) => [e.repository, policy === 'latest' && e.latestTag ? e.latestTag : e.tag]));
 }
 
 /**
@@ -72,7 +72,7 @@ export function checkImages(objects: readonly ManifestObject[], policy: ImagePol
     }
     const want = expected[ref.name];
     if (want !== undefined && !ref.digest && ref.tag !== want) {
-      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${RELEASE_CATALOG.server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the version with `clearml-k8s bump` (or in the site spec), not in the overlay' });
+      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${releaseCatalog().server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the version with `clearml-k8s bump` (or in the site spec), not in the overlay' });
     }
   }
   for (const o of overrides) {

@@ -1,13 +1,14 @@
 /**
  * Renders one side of a diff: an overlay directory in the work tree, or `REF:DIR`, a directory as it
  * is in a git commit, built from a temporary copy of that commit's tree (the user's index and work
- * tree are never touched).
+ * tree are never touched). The copy is removed however the command ends, Ctrl-C included.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { cleanupOnExit } from '@clearml-k8s/repository-io';
 import { engineLabel, type Engine } from '../engine.ts';
 import { runCommand } from '../execa.ts';
 import { renderOverlay } from '../render-overlay.ts';
@@ -96,6 +97,8 @@ async function renderAtRef(source: string, ref: string, dir: string, options: Re
   const label = `${ref}:${dirInTree}`;
   // Real path: kustomize reports resolved paths, which are rewritten back to `REF:` in errors.
   const tmp = realpathSync(await mkdtemp(path.join(os.tmpdir(), 'clearml-k8s-diff-')));
+  // Ctrl-C (SIGINT), SIGTERM or an exit while the copy exists removes it too.
+  const unregister = cleanupOnExit(() => rmSync(tmp, { recursive: true, force: true }));
   try {
     const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
     const tree = path.join(tmp, 'tree');
@@ -114,6 +117,7 @@ async function renderAtRef(source: string, ref: string, dir: string, options: Re
     return { label, objects: await build(options.engine, target, label, { from: tree + path.sep, to: `${ref}:` }) };
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    unregister();
   }
 }
 
