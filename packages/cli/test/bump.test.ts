@@ -7,15 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
-import { BIN, engineSkip, ROOT, snapshot } from './support.ts';
+import { BIN, engineSkip, ROOT, scratchRepository, snapshot } from './support.ts';
 
 const skip = engineSkip;
 
 /** A scratch repository with its own copy of the catalog (pointed at by $CLEARML_K8S_RELEASE_CATALOG). */
 function scratch(t: { after(fn: () => void): void }, edit?: (catalog: any) => void) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-bump-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  const dir = scratchRepository(t, ['base', 'overlays', 'schemas'], 'clearml-k8s-bump-');
   const catalog = JSON.parse(readFileSync(RELEASE_CATALOG_FILE, 'utf8'));
   edit?.(catalog);
   writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');
@@ -44,7 +42,7 @@ test('bump to a patch release recomposes every overlay and site; compose --check
   assert.match(bump.stdout, new RegExp(`bump: server ${from.replaceAll('.', '\\.')} → ${to.replaceAll('.', '\\.')}; overlays/current_version before → after:`));
   assert.match(bump.stdout, new RegExp(`containers\\[apiserver\\]\\.image: "clearml/server:${from.replaceAll('.', '\\.')}" → "clearml/server:${to.replaceAll('.', '\\.')}"`));
   assert.equal(repo.run('compose', '--check').code, 0);
-  const verify = repo.run('verify');
+  const verify = repo.run('verify', '--no-cache');
   assert.equal(verify.code, 0, verify.stdout);
   assert.match(verify.stdout, /5\/5 overlays passed/);
   assert.equal(repo.run('bump', '--server', to).code, 0, 'bumping to the same version is a no-op');
@@ -83,6 +81,13 @@ test('bump usage errors exit 2 and write nothing', (t) => {
   assert.match(repo.run('bump').stderr, /expected at least one of --server, --mongo, --elasticsearch, --redis/);
   const bad = repo.run('bump', '--server', 'latest');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--server: expected a version X\.Y\.Z, received "latest"/);
+  assert.match(bad.stderr, /USAGE: --server: expected a release version X\.Y\.Z .*, received "latest"/);
+  // Not image tags (OCI has no "+"), or absurd (issue 11, item 11).
+  for (const [flag, value] of [['--server', '2.3.1+build5'], ['--server', `2.3.${'1'.repeat(10_000)}`], ['--mongo', '7.0.22+x'], ['--redis', `7.${'9'.repeat(200)}.1`]] as const) {
+    const result = repo.run('bump', flag, value);
+    assert.equal(result.code, 2, `${flag} ${value.slice(0, 20)}`);
+    assert.match(result.stderr, new RegExp(`^clearml-k8s bump: USAGE: ${flag}: expected .+, received ".{1,41}"; give the released version`, 'm'));
+    assert.ok(result.stderr.length < 500, 'the value is not echoed whole');
+  }
   assert.deepEqual(snapshot(repo.dir), before);
 });

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, engineSkip, ROOT, which } from './support.ts';
+import { BIN, engineSkip, ROOT, scratchRepository, which } from './support.ts';
 
 const skip = engineSkip;
 const gitSkip = skip || (which('git') ? false : 'git is not on PATH');
@@ -83,9 +83,7 @@ test('diff HEAD:overlays/current_version overlays/current_version exits 0 and le
 });
 
 test('diff HEAD~1:DIR HEAD:DIR in a throwaway repository shows a changed nodePort', { skip: gitSkip }, (t) => {
-  const repo = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-diff-cli-'));
-  t.after(() => rmSync(repo, { recursive: true, force: true }));
-  for (const sub of ['base', 'overlays']) cpSync(path.join(ROOT, sub), path.join(repo, sub), { recursive: true });
+  const repo = scratchRepository(t, ['base', 'overlays'], 'clearml-k8s-diff-cli-');
   assert.equal(git(repo, 'init', '-q').code, 0);
   assert.equal(git(repo, 'add', '.').code, 0);
   assert.equal(git(repo, 'commit', '-q', '-m', 'first').code, 0);

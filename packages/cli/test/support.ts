@@ -1,10 +1,12 @@
 /**
  * What the CLI's end-to-end tests share: the repository root, the real bin, whether a kustomize
- * engine is installed (tests skip with that reason otherwise), and a byte snapshot of a tree for
- * "nothing was written" assertions. Not a test file itself (the runner picks `*.test.ts`).
+ * engine is installed (tests skip with that reason otherwise), scratch repositories, and a snapshot of
+ * a tree (path, mode and SHA-256 of every file; links and special files by kind) for "nothing was
+ * written" assertions. Not a test file itself (the runner picks `*.test.ts`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,14 +27,50 @@ export function which(cmd: string): string | null {
 /** `false` when a kustomize engine is available, else the reason to skip (for `test(..., { skip })`). */
 export const engineSkip: string | false = process.env.KUSTOMIZE || which('kustomize') || which('kubectl') ? false : 'no kustomize engine ($KUSTOMIZE, kustomize or kubectl) on PATH';
 
-/** Every file under `dir` (relative path → SHA-256 of its bytes): compare before and after a run. */
-export function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * Makes `dir` a clearml-k8s repository root as the CLI recognises one: a `package.json` named
+ * `clearml-k8s`, `turbo.json` and `packages/`.
+ */
+export function writeRepositoryMarkers(dir: string): void {
+  writeFileSync(path.join(dir, 'package.json'), '{ "name": "clearml-k8s", "private": true }\n');
+  writeFileSync(path.join(dir, 'turbo.json'), '{}\n');
+  mkdirSync(path.join(dir, 'packages'), { recursive: true });
+}
+
+/**
+ * A scratch repository in a temporary directory (removed after the test): copies of `parts` of this
+ * repository (default the generated tree: base/, overlays/, schemas/) and the root markers.
+ */
+export function scratchRepository(t: { after(fn: () => void): void }, parts: readonly string[] = ['base', 'overlays', 'schemas'], prefix = 'clearml-k8s-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of parts) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  writeRepositoryMarkers(dir);
+  return dir;
+}
+
+/** One entry of a tree snapshot. */
+export type SnapshotEntry = { type: 'file'; mode: string; sha256: string } | { type: 'dir'; mode: string } | { type: 'symlink'; target: string } | { type: 'other'; mode: string };
+
+/**
+ * Every entry under `dir` by relative path: files with mode and SHA-256 of their bytes, directories
+ * with mode, links with their target (never followed), FIFOs and sockets by mode (never read).
+ * Compare before and after a run.
+ */
+export function snapshot(dir: string): Record<string, SnapshotEntry> {
+  const out: Record<string, SnapshotEntry> = {};
   const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
+    for (const name of readdirSync(d).sort()) {
       const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+      const rel = path.relative(dir, p);
+      const stat = lstatSync(p);
+      const mode = (stat.mode & 0o7777).toString(8);
+      if (stat.isSymbolicLink()) out[rel] = { type: 'symlink', target: readlinkSync(p) };
+      else if (stat.isDirectory()) {
+        out[rel] = { type: 'dir', mode };
+        walk(p);
+      } else if (stat.isFile()) out[rel] = { type: 'file', mode, sha256: createHash('sha256').update(readFileSync(p)).digest('hex') };
+      else out[rel] = { type: 'other', mode };
     }
   };
   walk(dir);

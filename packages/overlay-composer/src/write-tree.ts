@@ -38,10 +38,11 @@ export interface PlanOptions {
   /** Files in owned directories that are the user's (site specs, local credentials): never touched, never reported. */
   preserve?: (file: string) => boolean;
   /**
-   * Refuse to replace an existing file that does not carry the generated mark (default false:
-   * `compose` restores hand-edited generated files; `site add` must not overwrite a user's file).
+   * Under this directory, refuse to replace an existing file that does not carry the generated mark
+   * (default none: `compose` restores hand-edited generated files; `site add` must not overwrite a
+   * user's file in a directory that was not a site yet).
    */
-  keepForeignFiles?: boolean;
+  keepForeignFilesIn?: string;
 }
 
 /** True when the file's first line is the generated mark. */
@@ -55,7 +56,7 @@ function isGenerated(absolute: string): boolean {
  * @param files the generated files (repository-relative paths).
  * @throws RepositoryIoError `PATH_SYMLINK` when a generated path, its directory or a preserved user file
  *   is a link; `PATH_NOT_REGULAR` when a generated path is a directory, FIFO or device (or an owned
- *   directory is a file); `FILE_NOT_GENERATED` with `keepForeignFiles` for a user's file at a generated path.
+ *   directory is a file); `FILE_NOT_GENERATED` for a user's file at a generated path under `keepForeignFilesIn`.
  */
 export async function planTree(root: string, files: readonly GeneratedFile[], options: PlanOptions = {}): Promise<TreePlan> {
   const changes: TreeChange[] = [];
@@ -72,7 +73,7 @@ export async function planTree(root: string, files: readonly GeneratedFile[], op
     }
     const current = await readFile(path.join(root, file.path), 'utf8');
     if (current === file.content) continue;
-    if (options.keepForeignFiles && !current.startsWith(GENERATED_MARK)) {
+    if (options.keepForeignFilesIn && file.path.startsWith(`${options.keepForeignFilesIn}/`) && !current.startsWith(GENERATED_MARK)) {
       throw new RepositoryIoError({ code: 'FILE_NOT_GENERATED', path: file.path, expected: 'no file, or one clearml-k8s generated', received: 'a file written by someone else (no generated header)', hint: 'move the file away (or pick another site name) and run the command again; nothing was changed' });
     }
     changes.push({ path: file.path, change: 'update' });

@@ -75,6 +75,18 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'toleration-seconds-without-no-execute': ['SITE_CONFLICT', '/placement/tolerations/0/tolerationSeconds', 8],
   'unknown-top-level-key': ['SITE_UNKNOWN_FIELD', '/replicas', 4],
   'yaml-bad-indentation': ['SITE_YAML_INVALID', '', 4],
+  // Specs that used to compose and break later (issue 11, item 12), hostPath without a pinned node (item 13), YAML traps (item 8, 17).
+  'agents-queue-name-too-long': ['SITE_K8S_NAME', '/agents/queues/0/name', 7],
+  'size-zero': ['SITE_RANGE', '/storage/sizes/fileserver', 6],
+  'image-override-tag-latest': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
+  'ingress-hosts-identical': ['SITE_CONFLICT', '/ingress/hosts/app', 6],
+  'affinity-misspelt-field': ['SITE_UNKNOWN_FIELD', '/placement/affinity/nodeAffinity/requiredDuringScheduling', 6],
+  'affinity-bad-operator': ['SITE_ENUM', '/placement/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/operator', 10],
+  'replicas-above-int32': ['SITE_RANGE', '/components/apiserver/replicas', 5],
+  'host-path-empty-node-selector': ['SITE_CONFLICT', '/placement/nodeSelector', 6],
+  'yaml-unresolved-alias': ['SITE_YAML_INVALID', '', 2],
+  'yaml-alias-bomb': ['SITE_YAML_INVALID', '', 4],
+  'node-port-infinity': ['SITE_TYPE', '/nodePorts/app', 4],
   'yaml-duplicate-key': ['SITE_YAML_INVALID', '', 4],
 };
 
@@ -132,7 +144,18 @@ const FULL_NODE_PORT: SiteSpec = {
   placement: {
     nodeSelector: { 'node-role.kubernetes.io/clearml': '', app: 'clearml-acme' },
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'clearml', effect: 'NoExecute', tolerationSeconds: 300 }, { operator: 'Exists' }],
-    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }] }] } } },
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }], matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['old-node'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'disktype', operator: 'Exists' }] } }],
+      },
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, namespaces: ['clearml'], topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'] }],
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/part-of', operator: 'NotIn', values: ['other'] }] }, namespaceSelector: {}, topologyKey: 'topology.kubernetes.io/zone', mismatchLabelKeys: ['tenant'] } }],
+      },
+    },
   },
   storage: { type: 'hostPath', hostPathRoot: '/data/clearml' },
   images: {

@@ -104,7 +104,7 @@ export async function siteAddCommand(root: string, name: string | undefined, opt
     ];
     // A directory left without site.yaml may hold an earlier site's generated files (replaced or removed
     // now) and the user's own files (left alone; one at a path the site writes stops the command).
-    const { changes, unknown } = await planTree(root, files, { ownedDirs: existing ? [dir] : [], preserve: (f) => f === credentialsFile && !credentials, keepForeignFiles: true });
+    const { changes, unknown } = await planTree(root, files, { ownedDirs: existing ? [dir] : [], preserve: (f) => f === credentialsFile && !credentials, keepForeignFilesIn: dir });
     await writeTree(root, files, changes, { command: `clearml-k8s site add ${name}`, lock, env: io.env });
     for (const change of changes) io.stdout.write(`${change.change.padEnd(6)} ${change.path}\n`);
     io.stderr.write(unknownNote('site add', unknown));

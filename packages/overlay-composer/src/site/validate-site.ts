@@ -240,7 +240,7 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   // Node storage without a pinned node: pods move between nodes and each start finds other (empty) data.
   const nodeStorage = spec.storage?.type === 'hostPath' || (spec.storage?.type !== 'pvc' && context.parentObjects.some(usesNodeStorage));
   if (nodeStorage && spec.placement?.nodeSelector !== undefined && Object.keys(spec.placement.nodeSelector).length === 0 && !pinsNode(spec.placement.affinity)) {
-    conflict('/placement/nodeSelector', 'a node selector (or a required node affinity) that pins the one node holding the data, with hostPath storage', 'an empty nodeSelector and no required node affinity', 'keep the default (drop nodeSelector: app=clearml on one node), name a label of exactly one node, or set storage.type: pvc');
+    conflict('/placement/nodeSelector', 'a node selector (or a required node affinity) that pins the one node holding the data, with hostPath storage', 'an empty nodeSelector and no required node affinity', 'drop nodeSelector to keep the default (app: clearml, set on one node), select a label only that node has, or set storage.type: pvc');
   }
   if (storage?.type === 'pvc' && storage.hostPathRoot !== undefined) conflict('/storage/hostPathRoot', 'hostPathRoot only with type: hostPath', 'type: pvc', 'drop hostPathRoot, or set storage.type: hostPath');
   if (storage?.type === 'hostPath') {
