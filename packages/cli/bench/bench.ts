@@ -14,7 +14,7 @@
  * Wall times use Node's `performance.now()`. Nothing is asserted: the table says which targets hold.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,10 @@ function timed(argv: string[], cwd: string): Run {
 // A scratch repository with N sites.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-bench-'));
 for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+// What makes it a repository root for the CLI (package.json named clearml-k8s, turbo.json, packages/).
+writeFileSync(path.join(dir, 'package.json'), '{ "name": "clearml-k8s", "private": true }\n');
+writeFileSync(path.join(dir, 'turbo.json'), '{}\n');
+mkdirSync(path.join(dir, 'packages'));
 const examples = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 const siteNames = Array.from({ length: sites }, (_, i) => `site-${String(i + 1).padStart(4, '0')}`);
 siteNames.forEach((name, i) => {

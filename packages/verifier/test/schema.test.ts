@@ -344,3 +344,30 @@ test('every object of the committed overlays, rendered by kustomize, is schema-v
   const seconds = (performance.now() - started) / 1000;
   t.diagnostic(`schema validation throughput: ${Math.round(rounds / seconds)} objects/s (${rounds} validations of ${objects.length} rendered objects)`);
 });
+
+// The site spec's closed Affinity schema is hand-written (so editors complete it and compose rejects
+// misspelt fields); its field lists must stay those of the Kubernetes API.
+test('the site schema\'s Affinity types have exactly the fields of the Kubernetes models', async () => {
+  const k8s = await import('@kubernetes/client-node');
+  const { SITE_SCHEMA } = await import('@clearml-k8s/overlay-composer');
+  const defs = (SITE_SCHEMA as any).definitions;
+  const affinity = defs.affinity.properties;
+  const pairs: [string, any, { getAttributeTypeMap(): { baseName: string }[] }][] = [
+    ['affinity', defs.affinity, k8s.V1Affinity],
+    ['nodeAffinity', affinity.nodeAffinity, k8s.V1NodeAffinity],
+    ['nodeSelector', affinity.nodeAffinity.properties.requiredDuringSchedulingIgnoredDuringExecution, k8s.V1NodeSelector],
+    ['preferredSchedulingTerm', affinity.nodeAffinity.properties.preferredDuringSchedulingIgnoredDuringExecution.items, k8s.V1PreferredSchedulingTerm],
+    ['nodeSelectorTerm', defs.nodeSelectorTerm, k8s.V1NodeSelectorTerm],
+    ['nodeSelectorRequirement', defs.nodeSelectorRequirement, k8s.V1NodeSelectorRequirement],
+    ['labelSelector', defs.labelSelector, k8s.V1LabelSelector],
+    ['labelSelectorRequirement', defs.labelSelectorRequirement, k8s.V1LabelSelectorRequirement],
+    ['podAffinityTerm', defs.podAffinityTerm, k8s.V1PodAffinityTerm],
+    ['weightedPodAffinityTerm', defs.weightedPodAffinityTerm, k8s.V1WeightedPodAffinityTerm],
+    ['podAffinity', defs.podAffinity, k8s.V1PodAffinity],
+    ['podAntiAffinity', defs.podAffinity, k8s.V1PodAntiAffinity],
+  ];
+  for (const [name, schema, model] of pairs) {
+    assert.equal(schema.additionalProperties, false, `${name} is closed`);
+    assert.deepEqual(Object.keys(schema.properties).sort(), model.getAttributeTypeMap().map((a) => a.baseName).sort(), name);
+  }
+});
