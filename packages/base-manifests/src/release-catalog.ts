@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readUserFile, type RepositoryIoError } from '@clearml-k8s/repository-io';
+import { readUserFile, truncate, type RepositoryIoError } from '@clearml-k8s/repository-io';
 /**
  * The release catalog: the one place where image repositories and tags are pinned, in
  * `release-catalog.json` beside this package's sources. `compose` writes these tags into `base/`;
@@ -54,7 +54,7 @@ export const RELEASE_VERSION = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{
 export class ReleaseCatalogError extends Error {
   readonly code = 'RELEASE_CATALOG_INVALID';
   constructor(readonly file: string, readonly field: string, readonly expected: string, readonly received: string, readonly hint: string, options?: { cause?: unknown }) {
-    super(`${file}${field ? `: ${field}` : ''}: expected ${expected}, received ${received.length > 120 ? `${received.slice(0, 119)}…` : received}; ${hint}`, options);
+    super(`${file}${field ? `: ${field}` : ''}: expected ${expected}, received ${truncate(received)}; ${hint}`, options);
     this.name = 'ReleaseCatalogError';
   }
 }

@@ -66,8 +66,9 @@ export interface ReadUserFileOptions {
    */
   noFollow?: boolean;
   /**
-   * Also read pipes and character devices (blocking, up to `maxBytes`): what `check -` and
-   * `check <(kubectl kustomize DIR)` need. Default false: FIFOs and devices are refused unread.
+   * Also read pipes and character devices (until end of file, up to `maxBytes`): what
+   * `check <(kubectl kustomize DIR)` needs; a FIFO without a writer reads as empty. Default false:
+   * FIFOs and devices are refused unread.
    */
   streams?: boolean;
 }
@@ -88,7 +89,8 @@ export function readUserFile(file: string | { root: string; relative: string }, 
   }
   let fd: number;
   try {
-    fd = openSync(absolute, constants.O_RDONLY | (options.streams ? 0 : constants.O_NONBLOCK) | (noFollow ? constants.O_NOFOLLOW : 0));
+    // O_NONBLOCK always: opening a FIFO nobody writes to must not hang (reads of a stream wait below).
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0));
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ELOOP') throw new RepositoryIoError({ code: 'PATH_SYMLINK', path: display, expected: `a regular file (${options.what})`, received: 'a symbolic link', hint: 'replace the link with the file itself' }, { cause: error });
@@ -107,6 +109,10 @@ export function readUserFile(file: string | { root: string; relative: string }, 
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (error) {
+        if (errnoCode(error) === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a pipe with nothing yet: wait for its writer
+          continue;
+        }
         throw new RepositoryIoError({ code: 'READ_FAILED', path: display, expected: `a readable file (${options.what})`, received: describeSystemError(error), hint: systemErrorHint(error, 'check the file and its permissions') }, { cause: error });
       }
       if (n === 0) break;

@@ -17,7 +17,7 @@ import {
   validateSiteName,
   writeTree,
 } from '@clearml-k8s/overlay-composer';
-import { lstatInside, withRepositorySession } from '@clearml-k8s/repository-io';
+import { lstatInside, RepositoryIoError, withRepositorySession } from '@clearml-k8s/repository-io';
 import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 import { recoveryNote, unknownNote } from './compose.ts';
@@ -91,7 +91,11 @@ export async function siteAddCommand(root: string, name: string | undefined, opt
       throw new SiteSpecError({ code: 'SITE_EXISTS', file: dir, expected: 'a new site name', received: `an existing site ${file}`, hint: `edit ${file} and run \`clearml-k8s compose\`, or pick another name` });
     }
     const credentialsFile = `${dir}/${CREDENTIALS_FILE}`;
-    if (options.generateCredentials && lstatInside(root, credentialsFile) !== null) {
+    const credentialsStat = lstatInside(root, credentialsFile);
+    if (credentialsStat?.isSymbolicLink()) {
+      throw new RepositoryIoError({ code: 'PATH_SYMLINK', path: credentialsFile, expected: 'a regular file or nothing', received: 'a symbolic link (clearml-k8s never follows links inside the repository)', hint: 'remove the link; credentials.env is a plain local file' });
+    }
+    if (options.generateCredentials && credentialsStat !== null) {
       throw new SiteSpecError({ code: 'SITE_EXISTS', file: credentialsFile, expected: `no ${CREDENTIALS_FILE} yet (--generate-credentials writes a new one)`, received: 'an existing file, perhaps the credentials of a deployed site', hint: `move ${credentialsFile} to your secret store (it is never overwritten), or drop --generate-credentials` });
     }
     const site = composeSiteFromText(name, text, file, composeTree().overlays);

@@ -50,7 +50,7 @@ export function validateSiteName(name: string): void {
   if (/^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return;
   throw new SiteSpecError({
     code: 'SITE_NAME_INVALID',
-    file: '',
+    file: `overlays/sites/${name}`,
     expected: `a site name that is ${SITE_FORMATS.dnsLabel.description}`,
     received: JSON.stringify(name),
     hint: 'use lowercase letters, digits and "-", e.g. acme-prod',
