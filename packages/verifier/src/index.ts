@@ -23,4 +23,5 @@ export * from './report.ts';
 export * from './verifier-error.ts';
 export * from './verify-overlay.ts';
 export * from './verify-overlays.ts';
+export { VerifyCache } from './verify-cache.ts';
 export * from './diff/index.ts';

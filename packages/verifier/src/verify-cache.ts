@@ -42,7 +42,7 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-let toolDigest: string | null = null;
+const toolDigests = new Map<string, string>();
 
 /**
  * The installed dependency versions: the lockfile npm wrote into `node_modules` at install time
@@ -52,10 +52,19 @@ let toolDigest: string | null = null;
 const DEPENDENCY_FILES = [path.join(PACKAGES_DIR, '..', 'package-lock.json'), path.join(PACKAGES_DIR, '..', 'node_modules', '.package-lock.json')];
 
 /** Hash of this tool's sources (every package's `src/` and `package.json`), its installed dependencies and the catalog in effect. */
-function toolHash(): string {
-  if (toolDigest) return toolDigest;
+function toolHash(dependencyFiles: readonly string[]): string {
+  const memoKey = dependencyFiles.map((f) => {
+    try {
+      const stat = statSync(f);
+      return `${f} ${stat.size} ${stat.mtimeMs}`;
+    } catch {
+      return `${f} absent`;
+    }
+  }).join('\0');
+  const memo = toolDigests.get(memoKey);
+  if (memo) return memo;
   const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(JSON.stringify(releaseCatalog()));
-  for (const file of DEPENDENCY_FILES) {
+  for (const file of dependencyFiles) {
     try {
       hash.update(path.basename(file)).update('\0').update(readFileSync(file)).update('\0');
     } catch {
@@ -66,7 +75,9 @@ function toolHash(): string {
     const dir = path.join(PACKAGES_DIR, pkg);
     for (const file of [path.join(dir, 'package.json'), ...filesUnder(path.join(dir, 'src'))]) hash.update(path.relative(PACKAGES_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  return (toolDigest = hash.digest('hex'));
+  const digest = hash.digest('hex');
+  toolDigests.set(memoKey, digest);
+  return digest;
 }
 
 function engineHash(engine: Engine): string {
@@ -94,15 +105,22 @@ function closure(dir: string): string[] {
 export class VerifyCache {
   private readonly dir: string;
   private readonly engines: string;
+  private readonly tool: string;
 
-  constructor(private readonly root: string, engines: readonly Engine[]) {
+  /**
+   * @param root repository root (entries go to its `node_modules/.cache/clearml-k8s/verify/`).
+   * @param options.dependencyFiles the lockfiles whose bytes are part of every key (default: this
+   *   tool's `package-lock.json` and `node_modules/.package-lock.json`).
+   */
+  constructor(private readonly root: string, engines: readonly Engine[], options: { dependencyFiles?: readonly string[] } = {}) {
+    this.tool = toolHash(options.dependencyFiles ?? DEPENDENCY_FILES);
     this.dir = path.join(root, 'node_modules', '.cache', 'clearml-k8s', 'verify');
     this.engines = engines.map(engineHash).join('\n');
   }
 
   /** The key of an overlay (see the module comment). */
   key(absoluteDir: string, display: string): string {
-    const hash = createHash('sha256').update(toolHash()).update(this.engines).update(display);
+    const hash = createHash('sha256').update(this.tool).update(this.engines).update(display);
     for (const d of closure(absoluteDir)) {
       for (const file of filesUnder(d)) hash.update(path.relative(this.root, file)).update('\0').update(readFileSync(file)).update('\0');
     }
