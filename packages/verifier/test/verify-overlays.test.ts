@@ -17,7 +17,7 @@ const versioned = await discoverVersionedEngines();
 const matrix: Engine[] = versioned.length >= 2 ? [versioned[0]!.engine, versioned[versioned.length - 1]!.engine] : [];
 
 test('the four stock overlays pass every check', { skip }, async () => {
-  const result = await verifyOverlays(engine!, { root: ROOT });
+  const result = await verifyOverlays(engine!, { root: ROOT, cache: false });
   assert.deepEqual(result.overlays.map((o) => [o.dir, o.findings]), [
     ['overlays/current_version', []],
     ['overlays/latest', []],
@@ -32,7 +32,7 @@ test('the four stock overlays pass every check', { skip }, async () => {
 });
 
 test('the four stock overlays pass with the oldest and newest engines, with identical output', { skip: skip || (matrix.length < 2 && 'fewer than two versioned kubectl builds (kubectl.1.27 …) found') }, async () => {
-  const result = await verifyOverlays(matrix, { root: ROOT });
+  const result = await verifyOverlays(matrix, { root: ROOT, cache: false });
   assert.equal(result.engines.length, 2);
   assert.deepEqual(result.overlays.flatMap((o) => o.findings), []);
 });
@@ -76,7 +76,7 @@ test('each broken overlay is caught by exactly its check', { skip }, async () =>
   // engine-mismatch needs two engines; without them it is left out (and says so).
   const engines = matrix.length >= 2 ? matrix : [engine!];
   const dirs = Object.keys(BROKEN).filter((d) => engines.length > 1 || BROKEN[d] !== 'engine-mismatch');
-  const result = await verifyOverlays(engines, { root: ROOT, dirs });
+  const result = await verifyOverlays(engines, { root: ROOT, dirs, cache: false });
   assert.equal(result.ok, false);
   assert.equal(result.overlays.length, dirs.length);
   for (const report of result.overlays) {
