@@ -2,8 +2,7 @@
 // overlay and site and verify stays green; unsafe jumps are refused with nothing written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';

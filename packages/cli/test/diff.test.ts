@@ -2,8 +2,7 @@
 // repository, with the real kustomize engine.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BIN, engineSkip, ROOT, scratchRepository, which } from './support.ts';
