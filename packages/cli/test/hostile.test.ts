@@ -245,6 +245,7 @@ for (const { file, cases } of groups) {
       }
     };
     await Promise.all([worker(), worker(), worker()]);
+    t.diagnostic(`${cases.length - failures.length} of ${cases.length} cases held${failures.length ? `; failed: ${failures.map((f) => f.split(':')[0]).join(' | ')}` : ''}`);
     assert.deepEqual(failures, []);
   });
 }
