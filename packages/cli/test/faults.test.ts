@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, engineSkip, ROOT, scratchRepository, snapshot, which, writeRepositoryMarkers, type SnapshotEntry } from './support.ts';
+import { BIN, engineSkip, repositoryAt, ROOT, scratchRepository, snapshot, which, type SnapshotEntry } from './support.ts';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 
@@ -176,9 +176,7 @@ function tmpfs(t: { after(fn: () => void): void }, sizeKiB: number): { dir: stri
 test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, changes nothing, leaves nothing', { skip: engineSkip }, (t) => {
   const fs = tmpfs(t, 1024);
   if ('skip' in fs) return t.skip(fs.skip);
-  const repo = path.join(fs.dir, 'repo');
-  for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(repo, sub), { recursive: true });
-  writeRepositoryMarkers(repo);
+  const repo = repositoryAt(path.join(fs.dir, 'repo'));
   for (let i = 0; i < 200; i++) {
     mkdirSync(path.join(repo, 'overlays/sites', `s${i}`), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', EXAMPLES[i % EXAMPLES.length]!, 'site.yaml'), path.join(repo, 'overlays/sites', `s${i}`, 'site.yaml'));
@@ -193,9 +191,7 @@ test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, 
 test('a read-only file system: compose says EROFS (not ENOENT); compose --check still works', { skip: engineSkip }, (t) => {
   const fs = tmpfs(t, 8192);
   if ('skip' in fs) return t.skip(fs.skip);
-  const repo = path.join(fs.dir, 'repo');
-  for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(repo, sub), { recursive: true });
-  writeRepositoryMarkers(repo);
+  const repo = repositoryAt(path.join(fs.dir, 'repo'));
   mkdirSync(path.join(repo, 'overlays/sites/a'), { recursive: true });
   writeFileSync(path.join(repo, 'overlays/sites/a/site.yaml'), 'profile: latest\n');
   assert.equal(spawnSync('mount', ['-o', 'remount,ro', fs.dir]).status, 0, 'remount read-only');

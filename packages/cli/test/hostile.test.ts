@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
-import { BIN, engineSkip, ROOT, snapshot, writeRepositoryMarkers, type SnapshotEntry } from './support.ts';
+import { BIN, engineSkip, repositoryAt, ROOT, snapshot, type SnapshotEntry } from './support.ts';
 
 const CASES_DIR = path.join(ROOT, 'fixtures/hostile');
 
@@ -103,10 +103,7 @@ async function setUp(c: Case, t: { after(fn: () => void): void }): Promise<{ dir
   writeFileSync(path.join(dir, 'outside', 'secret.txt'), 'TOKEN=do-not-print-me\n');
   const subst = (s: string) => s.replaceAll('{repo}', repo).replaceAll('{outside}', path.join(dir, 'outside')).replaceAll('{dir}', dir).replaceAll('{hostname}', os.hostname());
   const setup = c.setup ?? {};
-  if ((setup.repo ?? 'repository') === 'repository') {
-    for (const sub of ['base', 'overlays', 'schemas']) cpSync(path.join(ROOT, sub), path.join(repo, sub), { recursive: true });
-    writeRepositoryMarkers(repo);
-  }
+  if ((setup.repo ?? 'repository') === 'repository') repositoryAt(repo);
   for (const site of setup.sites ?? []) {
     mkdirSync(path.join(repo, 'overlays/sites', site), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', site, 'site.yaml'), path.join(repo, 'overlays/sites', site, 'site.yaml'));

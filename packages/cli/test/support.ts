@@ -45,6 +45,11 @@ export function writeRepositoryMarkers(dir: string): void {
 export function scratchRepository(t: { after(fn: () => void): void }, parts: readonly string[] = ['base', 'overlays', 'schemas'], prefix = 'clearml-k8s-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return repositoryAt(dir, parts);
+}
+
+/** Makes `dir` (created if needed) a repository: copies of `parts` of this one and the root markers. @returns `dir`. */
+export function repositoryAt(dir: string, parts: readonly string[] = ['base', 'overlays', 'schemas']): string {
   for (const sub of parts) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   writeRepositoryMarkers(dir);
   return dir;

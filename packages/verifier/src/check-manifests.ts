@@ -10,6 +10,7 @@ import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
 import { readUserFile } from '@clearml-k8s/repository-io';
 import type { Engine } from './engine.ts';
+import { hasKustomization } from './kustomization-files.ts';
 import { evaluatePodSecurity, type PodSecurityLevel } from './pod-security.ts';
 import { EMBEDDED_TEMPLATE_KEY, podShapeProblems, podTemplatePath, podTemplates, readEmbeddedTemplate } from './pod-templates.ts';
 import { renderOverlay } from './render-overlay.ts';
@@ -50,20 +51,11 @@ export interface CheckManifestsOptions {
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 /** Largest manifest file read, in bytes (the cap of a kustomize build's output, too). */
 export const MANIFEST_MAX_BYTES = 256 * 1024 * 1024;
 const STDIN = new Set(['-', '/dev/stdin']);
 
 type Source = { kind: 'file'; file: string } | { kind: 'stdin' } | { kind: 'kustomization'; dir: string };
-
-const isKustomization = (absolute: string) => KUSTOMIZATION_FILES.some((f) => {
-  try {
-    return statSync(path.join(absolute, f)).isFile();
-  } catch {
-    return false;
-  }
-});
 
 /** The sources under `target`, sorted, recursing into directories that are not kustomizations. */
 function sources(target: string, cwd: string): Source[] {
@@ -76,7 +68,7 @@ function sources(target: string, cwd: string): Source[] {
     throw new VerifierError('MANIFEST_NOT_FOUND', `${target}: expected a YAML/JSON manifest, a directory of them, or - for standard input, received no such file or directory; check the path`, target);
   }
   if (!stat.isDirectory()) return [{ kind: 'file', file: target }];
-  if (isKustomization(absolute)) return [{ kind: 'kustomization', dir: target }];
+  if (hasKustomization(absolute)) return [{ kind: 'kustomization', dir: target }];
   const out: Source[] = [];
   for (const entry of readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const child = path.join(target, entry.name);

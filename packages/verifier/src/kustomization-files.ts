@@ -11,6 +11,17 @@ import { parseManifestWithPositions, parseManifests } from '@clearml-k8s/base-ma
 /** File names kustomize accepts, in its order of preference. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
+/** True when `dir` (absolute) holds a kustomization file (a regular file of one of `KUSTOMIZATION_FILE_NAMES`). */
+export function hasKustomization(dir: string): boolean {
+  return KUSTOMIZATION_FILE_NAMES.some((name) => {
+    try {
+      return statSync(path.join(dir, name)).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * Deprecated Kustomization fields (kustomize v5 warns on stderr; Kustomization v1 drops them),
  * with the field that replaces each.

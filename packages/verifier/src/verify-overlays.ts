@@ -8,6 +8,7 @@ import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR } from '@clearml-k8s/overl
 import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
 import { loadSchemaValidator } from './schema.ts';
+import { hasKustomization } from './kustomization-files.ts';
 import { VerifyCache } from './verify-cache.ts';
 import { expectationFor, verifyOverlay, type OverlayReport, type VerifyContext } from './verify-overlay.ts';
 
@@ -56,8 +57,7 @@ export async function verifyOverlays(
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
   const targets = dirs.map((d) => {
     const absolute = path.resolve(cwd, d);
-    const hasKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => existsSync(path.join(absolute, f)));
-    if (!hasKustomization) {
+    if (!hasKustomization(absolute)) {
       throw new VerifierError('OVERLAY_NOT_FOUND', `${d}: expected a directory with kustomization.yaml, received ${existsSync(absolute) ? 'a directory without one' : 'no such path'}; pass an overlay directory such as overlays/current_version`, d);
     }
     const relative = path.relative(options.root, absolute);

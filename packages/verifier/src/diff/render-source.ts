@@ -11,6 +11,7 @@ import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { cleanupOnExit } from '@clearml-k8s/repository-io';
 import { engineLabel, type Engine } from '../engine.ts';
 import { runCommand } from '../execa.ts';
+import { hasKustomization } from '../kustomization-files.ts';
 import { renderOverlay } from '../render-overlay.ts';
 import { VerifierError } from '../verifier-error.ts';
 
@@ -29,8 +30,6 @@ export interface RenderSourceOptions {
   engine: Engine;
 }
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const hasKustomization = (dir: string) => KUSTOMIZATION_FILES.some((f) => existsSync(path.join(dir, f)));
 const toPosix = (p: string) => p.split(path.sep).join('/');
 const EXAMPLES = 'e.g. overlays/current_version, or REF:DIR such as HEAD~1:overlays/current_version';
 
