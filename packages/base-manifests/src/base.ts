@@ -1,38 +1,30 @@
 /**
- * The ClearML Server base: every object, grouped into the files of `base/`.
+ * The ClearML Server base: every object, grouped into the files of `base/`, built from the stack
+ * model for a release catalog.
  */
-import { apiserverObjects } from './components/apiserver.ts';
-import { asyncDeleteObjects } from './components/async-delete.ts';
-import { elasticsearchObjects } from './components/elasticsearch.ts';
-import { fileserverObjects } from './components/fileserver.ts';
-import { mongodbObjects } from './components/mongodb.ts';
-import { namespaceObjects } from './components/namespace.ts';
-import { redisObjects } from './components/redis.ts';
-import { webserverObjects } from './components/webserver.ts';
+import { namespaceObjects } from './namespace.ts';
 import { kustomization } from './kustomization.ts';
 import type { GeneratedFile, ManifestObject } from './manifest-object.ts';
+import type { ReleaseCatalog } from './release-catalog.ts';
+import type { StackModel } from './stack/component-spec.ts';
+import { STACK_MODEL } from './stack/index.ts';
 import { stringifyManifests } from './yaml.ts';
 
 /** Repository-relative directory of the base. */
 export const BASE_DIR = 'base';
 
-/** The base as manifest files: file name (inside `base/`) and its objects, in kustomization order. */
-export function baseManifestFiles(): { file: string; objects: ManifestObject[] }[] {
-  return [
-    { file: 'namespace.yaml', objects: namespaceObjects() },
-    { file: 'mongodb.yaml', objects: mongodbObjects() },
-    { file: 'elasticsearch.yaml', objects: elasticsearchObjects() },
-    { file: 'redis.yaml', objects: redisObjects() },
-    { file: 'apiserver.yaml', objects: apiserverObjects() },
-    { file: 'fileserver.yaml', objects: fileserverObjects() },
-    { file: 'webserver.yaml', objects: webserverObjects() },
-    { file: 'async-delete.yaml', objects: asyncDeleteObjects() },
-  ];
+/**
+ * The base as manifest files: file name (inside `base/`) and its objects, in kustomization order
+ * (the Namespace, then each component the model renders, by its `base.rank`).
+ */
+export function baseManifestFiles(catalog: ReleaseCatalog, model: StackModel = STACK_MODEL): { file: string; objects: ManifestObject[] }[] {
+  const components = model.components.flatMap((c) => (c.base ? [c.base] : [])).sort((a, b) => a.rank - b.rank);
+  return [{ file: 'namespace.yaml', objects: namespaceObjects() }, ...components.map((b) => ({ file: b.file, objects: b.objects({ catalog, model }) }))];
 }
 
 /** Every object of the base (fresh copies on each call). */
-export function baseObjects(): ManifestObject[] {
-  return baseManifestFiles().flatMap((f) => f.objects);
+export function baseObjects(catalog: ReleaseCatalog, model: StackModel = STACK_MODEL): ManifestObject[] {
+  return baseManifestFiles(catalog, model).flatMap((f) => f.objects);
 }
 
 /**
@@ -50,8 +42,8 @@ export function generatedHeader(source: string): string {
  * Renders `base/`: one YAML file per component plus `base/kustomization.yaml`.
  * @returns files with repository-relative paths (`base/apiserver.yaml`, ...), byte-stable.
  */
-export function renderBase(): GeneratedFile[] {
-  const files = baseManifestFiles();
+export function renderBase(catalog: ReleaseCatalog, model: StackModel = STACK_MODEL): GeneratedFile[] {
+  const files = baseManifestFiles(catalog, model);
   const header = generatedHeader('packages/base-manifests');
   return [
     ...files.map((f) => ({ path: `${BASE_DIR}/${f.file}`, content: stringifyManifests(f.objects, header) })),

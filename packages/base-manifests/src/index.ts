@@ -1,9 +1,10 @@
 export * from './base.ts';
+export * from './constants.ts';
 export * from './kustomization.ts';
 export * from './labels.ts';
 export * from './manifest-object.ts';
+export * from './namespace.ts';
 export * from './node-storage.ts';
 export * from './release-catalog.ts';
-export * from './stack.ts';
+export * from './stack/index.ts';
 export * from './workload.ts';
-export { ES_MAX_MAP_COUNT, ES_UID } from './components/elasticsearch.ts';

@@ -97,17 +97,23 @@ export function readReleaseCatalog(file: string): ReleaseCatalog {
   return data as ReleaseCatalog;
 }
 
-let catalog: ReleaseCatalog | null = null;
+/**
+ * The catalog file in effect for an environment: `$CLEARML_K8S_RELEASE_CATALOG` when set (a catalog
+ * file elsewhere, used by tests and by users who keep their own), else `release-catalog.json` of
+ * this package.
+ */
+export function releaseCatalogFile(env: Readonly<Record<string, string | undefined>>): string {
+  return env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE;
+}
 
 /**
- * The catalog in effect: `$CLEARML_K8S_RELEASE_CATALOG` when set (a catalog file elsewhere, used by
- * `bump` to compose with the next catalog before writing it, and by tests), else
- * `release-catalog.json` of this package. Read on first use (commands that need no catalog, such as
- * `credentials`, never read it), then kept.
+ * Reads the catalog in effect for `env` (see `releaseCatalogFile`). Nothing reads the catalog when a
+ * module loads: the command line reads it once and passes it to the composer and the verifier as a
+ * value (commands that need none, such as `credentials`, never read it).
  * @throws ReleaseCatalogError when the file cannot be read or is not a catalog.
  */
-export function releaseCatalog(): ReleaseCatalog {
-  return (catalog ??= readReleaseCatalog(process.env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE));
+export function loadReleaseCatalog(env: Readonly<Record<string, string | undefined>> = process.env): ReleaseCatalog {
+  return readReleaseCatalog(releaseCatalogFile(env));
 }
 
 /** Key of an image in the catalog. */

@@ -1,31 +1,29 @@
 /**
- * Builders for the two object shapes every component uses: a single-replica Deployment on the
- * ClearML node and a Service in front of it. Typed with `kubernetes-models`.
+ * Builders for the object shapes every component uses: a single-replica Deployment on the
+ * ClearML node, a Service in front of it, and probes and ports from the stack model. Typed with
+ * `kubernetes-models`.
  */
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import type { IContainer, IEnvVar, IPodSecurityContext, IVolume } from 'kubernetes-models/v1';
+import type { IContainer, IContainerPort, IEnvVar, IPodSecurityContext, IProbe, IVolume } from 'kubernetes-models/v1';
 import { Service } from 'kubernetes-models/v1/Service';
-import { recommendedLabels, selectorLabels } from './labels.ts';
+import { CLEARML_NODE_LABEL, NAMESPACE } from './constants.ts';
+import { recommendedLabels, selectorLabels, type ComponentIdentity } from './labels.ts';
 import { toManifestObject, type ManifestObject } from './manifest-object.ts';
-import { CLEARML_NODE_LABEL, NAMESPACE, type StackComponent } from './stack.ts';
+import type { ComponentSpec, ProbeSpec } from './stack/component-spec.ts';
 
 /** What differs between the components' Deployments. */
 export interface DeploymentSpecInput {
-  component: StackComponent;
+  component: ComponentSpec;
   containers: IContainer[];
   initContainers?: IContainer[];
   volumes?: IVolume[];
   securityContext?: IPodSecurityContext;
-  /** `Recreate` for components that own node storage (two writers would corrupt it). */
-  strategy: 'Recreate' | 'RollingUpdate';
-  /** Pin to the `app=clearml` node (components with node storage). */
-  onClearmlNode: boolean;
 }
 
 /**
  * A one-replica Deployment for a component: recommended labels, selector on the component's own
- * labels, `enableServiceLinks: false` (so Kubernetes injects no `*_SERVICE_HOST` variables the
- * server would read as fallbacks).
+ * labels, the rollout strategy and node pinning of its placement, `enableServiceLinks: false` (so
+ * Kubernetes injects no `*_SERVICE_HOST` variables the server would read as fallbacks).
  */
 export function clearmlDeployment(input: DeploymentSpecInput): ManifestObject {
   const { component } = input;
@@ -34,13 +32,13 @@ export function clearmlDeployment(input: DeploymentSpecInput): ManifestObject {
       metadata: { name: component.name, namespace: NAMESPACE, labels: recommendedLabels(component) },
       spec: {
         replicas: 1,
-        strategy: { type: input.strategy },
+        strategy: { type: component.placement.strategy },
         selector: { matchLabels: selectorLabels(component) },
         template: {
           metadata: { labels: recommendedLabels(component) },
           spec: {
             enableServiceLinks: false,
-            ...(input.onClearmlNode ? { nodeSelector: { ...CLEARML_NODE_LABEL } } : {}),
+            ...(component.placement.onClearmlNode ? { nodeSelector: { ...CLEARML_NODE_LABEL } } : {}),
             ...(input.securityContext ? { securityContext: input.securityContext } : {}),
             ...(input.initContainers ? { initContainers: input.initContainers } : {}),
             containers: input.containers,
@@ -53,30 +51,58 @@ export function clearmlDeployment(input: DeploymentSpecInput): ManifestObject {
 }
 
 /**
- * The Service of a component: targets the container port by name; `nodePort` makes it a
- * NodePort Service, otherwise ClusterIP.
+ * The Service of a component: its first port, targeting the container port by name; the port's
+ * public NodePort makes it a NodePort Service, otherwise ClusterIP.
  * @throws TypeError for a component without a port.
  */
-export function clearmlService(component: StackComponent, nodePort?: number): ManifestObject {
-  if (component.servicePort === null || component.portName === null) throw new TypeError(`${component.name} has no port to expose`);
+export function clearmlService(component: ComponentSpec): ManifestObject {
+  const port = component.ports[0];
+  if (!port) throw new TypeError(`${component.name} has no port to expose`);
+  const nodePort = port.public?.nodePort;
   return toManifestObject(
     new Service({
-      metadata: { name: component.name, namespace: NAMESPACE, labels: recommendedLabels(component) },
+      metadata: { name: component.name, namespace: NAMESPACE, labels: recommendedLabels(component as ComponentIdentity) },
       spec: {
         type: nodePort === undefined ? 'ClusterIP' : 'NodePort',
         selector: selectorLabels(component),
         ports: [
           {
-            name: component.portName,
-            protocol: 'TCP',
-            port: component.servicePort,
-            targetPort: component.portName,
+            name: port.name,
+            protocol: port.protocol,
+            port: port.servicePort,
+            targetPort: port.name,
             ...(nodePort === undefined ? {} : { nodePort }),
           },
         ],
       },
     }),
   );
+}
+
+/** The container ports of a component (`name`, `containerPort`, `protocol`). */
+export function containerPorts(component: ComponentSpec): IContainerPort[] {
+  return component.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }));
+}
+
+/** A Kubernetes probe from the model: the target (HTTP scheme left at its default) then the timings. */
+export function probe(spec: ProbeSpec): IProbe {
+  const t = spec.target;
+  const target =
+    t.kind === 'httpGet'
+      ? { httpGet: { path: t.path, port: t.port, ...(t.scheme === 'HTTP' ? {} : { scheme: t.scheme }) } }
+      : { tcpSocket: { port: t.port } };
+  return {
+    ...target,
+    initialDelaySeconds: spec.initialDelaySeconds,
+    periodSeconds: spec.periodSeconds,
+    ...(spec.timeoutSeconds === undefined ? {} : { timeoutSeconds: spec.timeoutSeconds }),
+    ...(spec.failureThreshold === undefined ? {} : { failureThreshold: spec.failureThreshold }),
+  };
+}
+
+/** The readiness and liveness probes of a component (none for workers). */
+export function probes(component: ComponentSpec): { readinessProbe?: IProbe; livenessProbe?: IProbe } {
+  return component.probes ? { readinessProbe: probe(component.probes.readiness), livenessProbe: probe(component.probes.liveness) } : {};
 }
 
 /** `name=value` pairs as a container `env` list (values are strings, as Kubernetes requires). */

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
-import { baseObjects, objectId, PUBLIC_ENDPOINTS, releaseCatalog, renderBase, STACK } from '../src/index.ts';
+import { baseObjects as baseObjectsOf, loadReleaseCatalog, objectId, PUBLIC_ENDPOINTS, renderBase as renderBaseOf, STACK } from '../src/index.ts';
 import { parseManifests } from '../src/yaml.ts';
+
+const catalog = loadReleaseCatalog({});
+const renderBase = () => renderBaseOf(catalog);
+const baseObjects = () => baseObjectsOf(catalog);
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = { Deployment, Service, Namespace };
 
@@ -79,7 +83,7 @@ test('pods set service hosts explicitly and disable service links', () => {
   for (const d of objects.filter((o) => o.kind === 'Deployment')) assert.equal(d.spec.template.spec.enableServiceLinks, false, d.metadata.name);
   for (const name of [STACK.apiserver.name, STACK.asyncDelete.name]) {
     assert.equal(env(name).CLEARML_ELASTIC_SERVICE_HOST, STACK.elasticsearch.name);
-    assert.equal(env(name).CLEARML_MONGODB_SERVICE_HOST, STACK.mongo.name);
+    assert.equal(env(name).CLEARML_MONGODB_SERVICE_HOST, STACK.mongodb.name);
     assert.equal(env(name).CLEARML_REDIS_SERVICE_HOST, STACK.redis.name);
   }
   assert.equal(env(STACK.fileserver.name).CLEARML__hosts__api_server, 'http://clearml-apiserver:8008');
@@ -110,11 +114,26 @@ test('node storage is hostPath under /opt/clearml on the node labelled app=clear
 });
 
 test('every image comes from the release catalog with a pinned tag', () => {
-  const catalog = new Set(Object.values(releaseCatalog().images).map((i) => `${i.repository}:${i.tag}`));
+  const pinned = new Set(Object.values(catalog.images).map((i) => `${i.repository}:${i.tag}`));
   for (const d of baseObjects().filter((o) => o.kind === 'Deployment') as any[]) {
     for (const c of [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers]) {
-      assert.ok(catalog.has(c.image), `${d.metadata.name}/${c.name}: ${c.image} is not in the catalog`);
+      assert.ok(pinned.has(c.image), `${d.metadata.name}/${c.name}: ${c.image} is not in the catalog`);
       assert.doesNotMatch(c.image, /:latest$/);
     }
   }
+});
+
+test('the stack model: every connection names a registered component and one of its ports; every probe a declared port', async () => {
+  const { STACK_MODEL } = await import('../src/index.ts');
+  for (const c of STACK_MODEL.components) {
+    for (const k of c.connections) {
+      const target = STACK_MODEL.get(k.target);
+      assert.ok(target.ports.some((p) => p.name === k.port), `${c.key} → ${k.target}:${k.port}`);
+      assert.ok(k.source.length > 0);
+    }
+    for (const p of c.probes ? [c.probes.readiness, c.probes.liveness] : []) assert.ok(c.ports.some((port) => port.name === p.target.port), `${c.key} probe on ${p.target.port}`);
+    if (c.storage.singleWriter) assert.equal(c.placement.strategy, 'Recreate', `${c.key} is a single writer`);
+    if (c.resources.heap) assert.match(c.resources.heap.value, /-Xmx/);
+  }
+  assert.deepEqual(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, e.nodePort]), [['api', 30008], ['app', 30080], ['files', 30081]]);
 });

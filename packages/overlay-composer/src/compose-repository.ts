@@ -3,7 +3,7 @@
  * site specs, and one overlay per site spec found under `overlays/sites/`.
  */
 import path from 'node:path';
-import type { GeneratedFile } from '@clearml-k8s/base-manifests';
+import { STACK_MODEL, type GeneratedFile, type ReleaseCatalog, type StackModel } from '@clearml-k8s/base-manifests';
 import { composeTree, generatedDirs, type ComposedProfile } from './compose-tree.ts';
 import { composeSites, siteDirectories, SITE_USER_FILES, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
 import { siteSchemaFile } from './site/site-schema.ts';
@@ -23,13 +23,13 @@ export interface ComposedRepository {
 }
 
 /**
- * Composes the repository at `root` (reads the site specs; writes nothing).
+ * Composes the repository at `root` for a release catalog (reads the site specs; writes nothing).
  * @throws SiteSpecError for an invalid site spec; ComposerError from the composer; RepositoryIoError
  *   for a site directory or spec that is a link, not a regular file, too large or not text.
  */
-export function composeRepository(root: string): ComposedRepository {
-  const tree = composeTree();
-  const sites = composeSites(root, tree.overlays);
+export function composeRepository(root: string, catalog: ReleaseCatalog, model: StackModel = STACK_MODEL): ComposedRepository {
+  const tree = composeTree(catalog, model);
+  const sites = composeSites(root, tree);
   return {
     files: [...tree.files, siteSchemaFile(), ...sites.flatMap((s) => s.files)],
     overlays: tree.overlays,

@@ -2,7 +2,7 @@
  * A profile: a pure function from the objects of its parent (the base or another overlay) to the
  * objects the overlay should render, plus what the verifier should expect of the result.
  */
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import type { ManifestObject, ReleaseCatalog, StackModel } from '@clearml-k8s/base-manifests';
 
 /** The stock overlays under `overlays/`. */
 export type ProfileName = 'current_version' | 'latest' | 'enterprise' | 'non-root';
@@ -43,7 +43,13 @@ export interface Profile {
    * Pure: parent objects in, desired objects out. Must not mutate its input.
    * Objects it adds are written as resource files of the overlay (grouped by kind).
    */
-  apply(parent: readonly ManifestObject[]): ManifestObject[];
+  apply(parent: readonly ManifestObject[], context: ProfileContext): ManifestObject[];
+}
+
+/** What every profile and site composes with: the release catalog and the stack model, as values. */
+export interface ProfileContext {
+  catalog: ReleaseCatalog;
+  model: StackModel;
 }
 
 /**

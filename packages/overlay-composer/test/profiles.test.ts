@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { objectId, releaseCatalog, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, loadReleaseCatalog, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import {
   composeOverlay,
   composeTree,
@@ -13,12 +13,12 @@ import {
   profileByName,
 } from '../src/index.ts';
 
-const tree = composeTree();
+const tree = composeTree(loadReleaseCatalog());
 const intended = (name: string): any[] => tree.overlays.find((o) => o.profile.name === name)!.intended;
 const deployments = (name: string) => intended(name).filter((o) => o.kind === 'Deployment');
 
 test('composeTree is deterministic and generates base plus four overlays', () => {
-  assert.deepEqual(composeTree().files, tree.files);
+  assert.deepEqual(composeTree(loadReleaseCatalog()).files, tree.files);
   assert.deepEqual(tree.overlays.map((o) => o.dir), ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root']);
   for (const o of tree.overlays) {
     const k = o.kustomization as any;
@@ -28,7 +28,7 @@ test('composeTree is deterministic and generates base plus four overlays', () =>
 });
 
 test('current_version: every image pinned to the catalog, no latest, IfNotPresent', () => {
-  const pinned = new Set(Object.values(releaseCatalog().images).map((i) => `${i.repository}:${i.tag}`));
+  const pinned = new Set(Object.values(loadReleaseCatalog().images).map((i) => `${i.repository}:${i.tag}`));
   for (const d of deployments('current_version')) {
     for (const c of podContainers(d)) {
       assert.ok(pinned.has(c.image), `${d.metadata.name}/${c.name}: ${c.image}`);

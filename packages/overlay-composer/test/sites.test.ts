@@ -1,3 +1,4 @@
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 // Example sites: each fixtures/sites/<name>/site.yaml composes, byte for byte, into the committed
 // fixtures/sites/<name>/expected/ (the files `compose` writes to overlays/sites/<name>/).
 // UPDATE_GOLDEN=1 rewrites the goldens (review the diff before committing). The CLI tests build
@@ -12,12 +13,12 @@ import { applySite, composeSiteFromText, composeTree, cookieDomain, profileByNam
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SITES = 'fixtures/sites';
-const tree = composeTree();
+const tree = composeTree(loadReleaseCatalog());
 const names = readdirSync(path.join(ROOT, SITES)).sort();
 
 function compose(name: string) {
   const text = readFileSync(path.join(ROOT, SITES, name, 'site.yaml'), 'utf8');
-  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree.overlays);
+  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
 }
 
 test('there are the five example sites of the site issue, plus agents', () => {
@@ -72,7 +73,7 @@ test('cookie domain: the suffix the three hosts share, or none', () => {
 
 test('a patch that no longer applies after the site settings is a SITE_PATCH_PATH error with its position', () => {
   const text = 'profile: current_version\nexternal:\n  redis:\n    host: redis.example.org\npatches:\n  - target:\n      kind: Deployment\n      name: clearml-apiserver\n    operations:\n      - op: test\n        path: /spec/template/spec/containers/0/env/4/value\n        value: clearml-redis\n';
-  assert.throws(() => composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree.overlays), (error: unknown) => {
+  assert.throws(() => composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree), (error: unknown) => {
     assert.ok(error instanceof SiteSpecError);
     assert.equal(error.code, 'SITE_PATCH_PATH');
     assert.equal(error.path, '/patches/0/operations/0');
@@ -84,7 +85,7 @@ test('a patch that no longer applies after the site settings is a SITE_PATCH_PAT
 test('applySite leaves its input alone', () => {
   const parent = tree.overlays.find((o) => o.profile.name === 'current_version')!.intended;
   const before = JSON.stringify(parent);
-  applySite({ profile: 'current_version', expose: 'ingress', storage: { type: 'pvc' }, components: { apiserver: { replicas: 3 } } }, parent, profileByName('current_version'));
+  applySite({ profile: 'current_version', expose: 'ingress', storage: { type: 'pvc' }, components: { apiserver: { replicas: 3 } } }, parent, profileByName('current_version'), tree.context);
   assert.equal(JSON.stringify(parent), before);
 });
 
@@ -92,7 +93,7 @@ test('the spec shown in the README ("Add a site") is valid and composes', () => 
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Add a site'));
   const yaml = section.match(/```yaml\n([\s\S]*?)```/)![1]!;
-  const site = composeSiteFromText('acme', yaml, 'overlays/sites/acme/site.yaml', tree.overlays);
+  const site = composeSiteFromText('acme', yaml, 'overlays/sites/acme/site.yaml', tree);
   assert.equal(site.composition.namespace, 'clearml-acme');
   assert.equal(site.composition.exposure.kind, 'ingress');
 });
@@ -134,6 +135,7 @@ test('agents on non-root: glue and task pods get HOME=/tmp and the restricted se
     { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2' } } },
     tree.overlays.find((o) => o.profile.name === 'current_version')!.intended,
     profileByName('current_version'),
+    tree.context,
   ).desired.find((o) => o.metadata.name === 'clearml-agent-services') as any;
   assert.equal(services.spec.template.spec.containers[0].securityContext.privileged, true);
   assert.deepEqual(services.spec.template.spec.volumes[0].hostPath, { path: '/var/run/docker.sock', type: 'Socket' });

@@ -2,11 +2,11 @@
 // patch and minor releases pass.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { releaseCatalog, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { loadReleaseCatalog, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { checkUpgrade, parseVersion } from '../src/index.ts';
 
 function catalog(server: string, tags: { mongo?: string; elasticsearch?: string; redis?: string } = {}): ReleaseCatalog {
-  const c = structuredClone(releaseCatalog());
+  const c = structuredClone(loadReleaseCatalog());
   c.server = server;
   c.images.clearmlServer.tag = server;
   if (tags.mongo) c.images.mongo.tag = tags.mongo;
@@ -17,7 +17,7 @@ function catalog(server: string, tags: { mongo?: string; elasticsearch?: string;
 const refused = (from: ReleaseCatalog, to: ReleaseCatalog) => checkUpgrade(from, to).map((r) => `${r.component} ${r.from} → ${r.to}`);
 
 test('patch and minor upgrades of the current catalog pass', () => {
-  const now = catalog(releaseCatalog().server);
+  const now = catalog(loadReleaseCatalog().server);
   assert.deepEqual(checkUpgrade(now, catalog('2.3.1')), []);
   assert.deepEqual(checkUpgrade(now, catalog('2.4.0', { mongo: '8.0.15', redis: '8.2.3', elasticsearch: '8.18.1' })), []);
 });

@@ -1,3 +1,4 @@
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import type { SiteSpec } from '../src/site/site-spec.ts';
 import { parseSiteSpec, siteSpecErrors, validateSiteName } from '../src/site/validate-site.ts';
 
 const FIXTURES = new URL('../../../fixtures/sites-invalid/', import.meta.url);
-const overlays = composeTree().overlays;
+const overlays = composeTree(loadReleaseCatalog()).overlays;
 const parentOf = (profile: string | undefined) => ({ parentObjects: (overlays.find((o) => o.profile.name === profile) ?? overlays.find((o) => o.profile.name === 'current_version'))!.intended });
 const contextOf = (text: string) => parentOf(/^profile:\s*(\S+)/m.exec(text)?.[1]);
 

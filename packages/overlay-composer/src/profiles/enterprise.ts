@@ -73,7 +73,7 @@ export function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], settings
         rules: [
           {
             host,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: component.name, port: { number: component.servicePort } } } }] },
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: component.name, port: { number: component.servicePort! } } } }] },
           },
         ],
       },

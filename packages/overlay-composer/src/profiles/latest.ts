@@ -4,7 +4,6 @@
  * Database images keep their catalog tags (no safe `latest` exists for them).
  */
 import { parseImageReference } from '../images.ts';
-import { releaseCatalog } from '@clearml-k8s/base-manifests';
 import { mapDeploymentContainers, type Profile } from '../profile.ts';
 
 export const latestProfile: Profile = {
@@ -16,10 +15,10 @@ export const latestProfile: Profile = {
   podSecurity: 'privileged',
   imagePolicy: 'latest',
   prerequisites: [],
-  apply: (parent) =>
+  apply: (parent, { catalog }) =>
     mapDeploymentContainers(parent, (c) => {
       const { name } = parseImageReference(c.image);
-      const entry = Object.values(releaseCatalog().images).find((i) => i.repository === name);
+      const entry = Object.values(catalog.images).find((i) => i.repository === name);
       if (entry?.latestTag) c.image = `${name}:${entry.latestTag}`;
       c.imagePullPolicy = 'Always';
     }),

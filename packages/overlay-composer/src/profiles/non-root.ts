@@ -10,28 +10,31 @@
  * @see ../../../../../shared/reference/kustomize-and-verification.md ("Pod Security Standards")
  */
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { ES_UID, NAMESPACE, NODE_STORAGE, PART_OF, STACK, toManifestObject, type ManifestObject, type NodeStorageDirectory } from '@clearml-k8s/base-manifests';
+import { NAMESPACE, ownedStorage, PART_OF, STACK_MODEL, toManifestObject, type ManifestObject, type NodeStorageDirectory, type StackModel } from '@clearml-k8s/base-manifests';
 import { mapObjects, podContainers, type Profile } from '../profile.ts';
 
-/** uid (and gid, fsGroup) each component runs as: the images' own users where they have one. */
-export const NON_ROOT_UIDS: Record<string, number> = {
-  [STACK.apiserver.name]: 1000,
-  [STACK.webserver.name]: 1000,
-  [STACK.fileserver.name]: 1000,
-  [STACK.asyncDelete.name]: 1000,
-  [STACK.elasticsearch.name]: ES_UID,
-  [STACK.mongo.name]: 999,
-  [STACK.redis.name]: 999,
-};
+/** uid (and gid, fsGroup) each component runs as, by Deployment name: the model's `nonRoot`. */
+export function nonRootUids(model: StackModel = STACK_MODEL): Record<string, number> {
+  return Object.fromEntries(model.components.filter((c) => c.base).map((c) => [c.name, c.nonRoot.uid]));
+}
 
-/** PVC sizes, as the ClearML Helm chart 7.x sizes them. */
-export const PVC_SIZES: { dir: NodeStorageDirectory; owner: string; size: string }[] = [
-  { dir: NODE_STORAGE.fileserverData, owner: STACK.fileserver.name, size: '50Gi' },
-  { dir: NODE_STORAGE.elasticsearchData, owner: STACK.elasticsearch.name, size: '50Gi' },
-  { dir: NODE_STORAGE.mongoDb, owner: STACK.mongo.name, size: '50Gi' },
-  { dir: NODE_STORAGE.mongoConfigDb, owner: STACK.mongo.name, size: '1Gi' },
-  { dir: NODE_STORAGE.redisData, owner: STACK.redis.name, size: '5Gi' },
-];
+/** uid each component runs as on non-root profiles, by Deployment name (derived from the stack model). */
+export const NON_ROOT_UIDS: Record<string, number> = nonRootUids();
+
+/** One claim of PVC profiles: the directory it replaces, the owning Deployment, its size. */
+export interface ClaimSize {
+  dir: NodeStorageDirectory;
+  owner: string;
+  size: string;
+}
+
+/** The claims PVC profiles create: every directory a component owns, with the model's size. */
+export function claimSizes(model: StackModel = STACK_MODEL): ClaimSize[] {
+  return model.components.filter((c) => c.base).flatMap((c) => ownedStorage(c).map((m) => ({ dir: m.dir, owner: c.name, size: m.claim.size })));
+}
+
+/** PVC sizes, as the ClearML Helm chart 7.x sizes them (derived from the stack model). */
+export const PVC_SIZES: ClaimSize[] = claimSizes();
 
 /** Name of the PVC that replaces a node storage directory. */
 export function claimName(dir: NodeStorageDirectory): string {
@@ -48,28 +51,34 @@ export function persistentVolumeClaim(dir: NodeStorageDirectory, size: string): 
   );
 }
 
-function restrictPod(deployment: any): void {
+/** The lowest port a process may bind without privileges unless the pod lowers it (Linux default). */
+const UNPRIVILEGED_PORT_START = 1024;
+
+function restrictPod(deployment: any, model: StackModel): void {
   const name = deployment.metadata.name as string;
-  const uid = NON_ROOT_UIDS[name];
+  const spec = model.components.find((c) => c.name === name);
+  if (!spec) throw new TypeError(`non-root: ${name} is not a component of the stack model`);
   const pod = deployment.spec.template.spec;
+  const bindsPrivilegedPort = spec.ports.some((p) => p.containerPort < UNPRIVILEGED_PORT_START);
   delete pod.initContainers;
   delete pod.nodeSelector;
   pod.securityContext = {
     ...(pod.securityContext ?? {}),
     runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
+    runAsUser: spec.nonRoot.uid,
+    runAsGroup: spec.nonRoot.gid,
+    fsGroup: spec.nonRoot.gid,
     seccompProfile: { type: 'RuntimeDefault' },
-    ...(name === STACK.webserver.name ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : {}),
+    ...(bindsPrivilegedPort ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : {}),
   };
   for (const container of podContainers(deployment)) {
     container.securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
   }
+  const owned = ownedStorage(spec);
   for (const volume of pod.volumes ?? []) {
     if (!volume.hostPath) continue;
     delete volume.hostPath;
-    const claim = PVC_SIZES.find((p) => p.dir.volume === volume.name && p.owner === name);
+    const claim = owned.find((m) => m.dir.volume === volume.name);
     if (claim) volume.persistentVolumeClaim = { claimName: claimName(claim.dir) };
     else volume.emptyDir = {};
   }
@@ -84,7 +93,7 @@ export const nonRootProfile: Profile = {
   podSecurity: 'restricted',
   imagePolicy: 'pinned',
   prerequisites: [],
-  apply: (parent) => {
+  apply: (parent, { model }) => {
     let objects = mapObjects(parent, { kind: 'Namespace', name: NAMESPACE }, (ns) => {
       ns.metadata.labels = {
         ...ns.metadata.labels,
@@ -93,7 +102,7 @@ export const nonRootProfile: Profile = {
         'pod-security.kubernetes.io/audit': 'restricted',
       };
     });
-    objects = mapObjects(objects, { kind: 'Deployment' }, restrictPod);
-    return [...objects, ...PVC_SIZES.map((p) => persistentVolumeClaim(p.dir, p.size))];
+    objects = mapObjects(objects, { kind: 'Deployment' }, (d) => restrictPod(d, model));
+    return [...objects, ...claimSizes(model).map((p) => persistentVolumeClaim(p.dir, p.size))];
   },
 };

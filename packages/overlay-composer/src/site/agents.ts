@@ -13,7 +13,7 @@
  * @see https://github.com/clearml/clearml-helm-charts/tree/main/charts/clearml-agent (templates/agentk8sglue-*.yaml)
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md ("Agents")
  */
-import { imageReference, NAMESPACE, NODE_STORAGE_ROOT, PART_OF, releaseCatalog, serviceUrl, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { imageReference, NAMESPACE, NODE_STORAGE_ROOT, PART_OF, serviceUrl, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import type { EnvVar } from '../profiles/enterprise.ts';
 import type { AgentQueue, AgentsSpec, EndpointLabel } from './site-spec.ts';
@@ -35,6 +35,8 @@ export interface AgentContext {
   urls: Record<EndpointLabel, string>;
   /** Pods must meet Pod Security "restricted". */
   restricted: boolean;
+  /** The release catalog (the glue's image). */
+  catalog: ReleaseCatalog;
 }
 
 const labels = (component: string) => ({ 'app.kubernetes.io/name': `clearml-${component}`, 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': PART_OF });
@@ -121,7 +123,7 @@ function glueObjects(queue: AgentQueue, agents: AgentsSpec, context: AgentContex
           containers: [
             {
               name: 'k8s-glue',
-              image: imageReference(releaseCatalog().images.agentK8sGlue),
+              image: imageReference(context.catalog.images.agentK8sGlue),
               imagePullPolicy: 'IfNotPresent',
               command: ['/bin/bash', '-c', 'export PATH=$PATH:$HOME/bin; source /root/.bashrc && /root/entrypoint.sh'],
               env,

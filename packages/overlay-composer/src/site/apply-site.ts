@@ -9,18 +9,20 @@ import {
   NAMESPACE,
   NODE_STORAGE,
   NODE_STORAGE_ROOT,
+  ownedStorage,
   PUBLIC_ENDPOINTS,
-  releaseCatalog,
   STACK,
   type CatalogImage,
   type CatalogImageKey,
+  type ComponentSpec,
   type ManifestObject,
+  type StackModel,
 } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '../images.ts';
 import { applyOperations } from '../json-patch.ts';
-import { mapObjects, podContainers, type Exposure, type Prerequisite, type Profile } from '../profile.ts';
+import { mapObjects, podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profile.ts';
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
-import { claimName, persistentVolumeClaim, PVC_SIZES } from '../profiles/non-root.ts';
+import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
@@ -40,31 +42,24 @@ export interface SiteComposition {
   clusterRoles: string[];
 }
 
-/** Site component key → the Deployment it tunes. */
-const DEPLOYMENTS: Record<SiteComponent, string> = {
-  apiserver: STACK.apiserver.name,
-  webserver: STACK.webserver.name,
-  fileserver: STACK.fileserver.name,
-  asyncDelete: STACK.asyncDelete.name,
-  elasticsearch: STACK.elasticsearch.name,
-  mongodb: STACK.mongo.name,
-  redis: STACK.redis.name,
-};
+/** The components a site tunes, with their storage, from the stack model. */
+function siteComponents(model: StackModel): ComponentSpec[] {
+  return model.components.filter((c) => c.base !== null);
+}
 
-/** Storage directories of each stored component (claims are made per directory). */
-const STORED_DIRS: Record<StoredComponent, { owner: string; dirs: (typeof NODE_STORAGE)[keyof typeof NODE_STORAGE][] }> = {
-  fileserver: { owner: STACK.fileserver.name, dirs: [NODE_STORAGE.fileserverData] },
-  elasticsearch: { owner: STACK.elasticsearch.name, dirs: [NODE_STORAGE.elasticsearchData] },
-  mongodb: { owner: STACK.mongo.name, dirs: [NODE_STORAGE.mongoDb, NODE_STORAGE.mongoConfigDb] },
-  redis: { owner: STACK.redis.name, dirs: [NODE_STORAGE.redisData] },
-};
-
-/** Which bundled database each `external` key replaces, and the env the servers read. */
-const EXTERNAL = {
-  mongodb: { component: STACK.mongo, env: 'CLEARML_MONGODB_SERVICE', defaultPort: 27017 },
-  elasticsearch: { component: STACK.elasticsearch, env: 'CLEARML_ELASTIC_SERVICE', defaultPort: 9200 },
-  redis: { component: STACK.redis, env: 'CLEARML_REDIS_SERVICE', defaultPort: 6379 },
-} as const;
+/** Which bundled database each `external` key replaces: its spec, and the host and port env the servers read (from the apiserver's connections). */
+function externalDatabases(model: StackModel): { key: 'mongodb' | 'elasticsearch' | 'redis'; component: ComponentSpec; hostEnv: string; portEnv: string; defaultPort: number }[] {
+  const api = model.get('apiserver');
+  return (['mongodb', 'elasticsearch', 'redis'] as const).map((key) => {
+    const component = model.get(key);
+    const env = (form: 'host' | 'port') => {
+      const c = api.connections.find((k) => k.target === key && k.form === form && 'env' in k.via);
+      if (!c || !('env' in c.via)) throw new TypeError(`stack model: the apiserver has no ${form} connection to ${key}`);
+      return c.via.env;
+    };
+    return { key, component, hostEnv: env('host'), portEnv: env('port'), defaultPort: component.ports[0]!.servicePort };
+  });
+}
 
 /**
  * A `patches` operation that applies to the parent overlay but not after the site's own settings
@@ -105,7 +100,8 @@ export function cookieDomain(hosts: Record<EndpointLabel, string>): string | nul
  * @param profile the stock profile the site names (its exposure and prerequisites are the defaults).
  * @param siteName names the site's cluster-scoped objects (agents' optional ClusterRole).
  */
-export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, siteName = 'site'): SiteComposition {
+export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, context: ProfileContext, siteName = 'site'): SiteComposition {
+  const { catalog, model } = context;
   let objects = parentObjects.map((o) => structuredClone(o) as ManifestObject);
   const prerequisites: Prerequisite[] = [...profile.prerequisites];
   const needs = (p: Prerequisite) => {
@@ -116,15 +112,16 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   };
 
   // External databases: drop the bundled workload, Service and claims; point the servers at the host.
-  for (const [key, external] of Object.entries(EXTERNAL) as [keyof typeof EXTERNAL, (typeof EXTERNAL)[keyof typeof EXTERNAL]][]) {
+  for (const external of externalDatabases(model)) {
+    const key = external.key;
     const target = spec.external?.[key];
     if (!target) continue;
-    const claims = new Set(STORED_DIRS[key].dirs.map(claimName));
+    const claims = new Set(ownedStorage(external.component).map((m) => claimName(m.dir)));
     objects = objects.filter((o) => o.metadata.name !== external.component.name && !(o.kind === 'PersistentVolumeClaim' && claims.has(o.metadata.name)));
     const port = target.port ?? external.defaultPort;
     const env: EnvVar[] = [
-      { name: `${external.env}_HOST`, value: target.host },
-      { name: `${external.env}_PORT`, value: String(port) },
+      { name: external.hostEnv, value: target.host },
+      { name: external.portEnv, value: String(port) },
     ];
     if (key === 'elasticsearch' && (spec.external?.elasticsearch?.scheme ?? 'http') === 'https') {
       const hosts = JSON.stringify([{ host: target.host, port, scheme: 'https' }]);
@@ -183,7 +180,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       ? (Object.fromEntries(Object.entries(exposure.hosts).map(([label, host]) => [label, `${tls ? 'https' : 'http'}://${host}`])) as Record<EndpointLabel, string>)
       : inClusterUrls();
     const credentialsSecret = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
-    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted' });
+    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog });
     objects.push(...agents.objects);
     clusterRoles = agents.clusterRoles;
   }
@@ -208,8 +205,12 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   }
   if (storage?.type === 'pvc') {
     const hadClaims = objects.some((o) => o.kind === 'PersistentVolumeClaim');
-    for (const [component, { owner, dirs }] of Object.entries(STORED_DIRS) as [StoredComponent, (typeof STORED_DIRS)[StoredComponent]][]) {
-      if (spec.external?.[component as keyof typeof EXTERNAL]) continue;
+    for (const stored of siteComponents(model).filter((c) => ownedStorage(c).length > 0)) {
+      const component = stored.key as StoredComponent;
+      const owner = stored.name;
+      const mounts = ownedStorage(stored);
+      const dirs = mounts.map((m) => m.dir);
+      if (spec.external?.[component as 'mongodb' | 'elasticsearch' | 'redis']) continue;
       const existing = storage.existingClaims?.[component];
       for (const dir of dirs) {
         const claim = existing && dir === dirs[0] ? existing : claimName(dir);
@@ -226,7 +227,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
           objects = objects.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName(dir)));
           continue;
         }
-        const size = storage.sizes?.[component] && dir === dirs[0] ? storage.sizes[component]! : PVC_SIZES.find((p) => p.dir === dir)!.size;
+        const size = storage.sizes?.[component] && dir === dirs[0] ? storage.sizes[component]! : mounts.find((m) => m.dir === dir)!.claim.size;
         let pvc: any = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim);
         if (!pvc) objects.push((pvc = persistentVolumeClaim(dir, size)));
         pvc.spec.resources.requests.storage = size;
@@ -249,7 +250,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
 
   // Images: catalog overrides, then the mirror registry; pull Secrets.
   const expectedImages: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(releaseCatalog().images) as [CatalogImageKey, CatalogImage][]) {
+  for (const [key, entry] of Object.entries(catalog.images) as [CatalogImageKey, CatalogImage][]) {
     const override = spec.images?.overrides?.[key];
     const registry = spec.images?.registry;
     const repository = `${registry ? `${registry}/` : ''}${override?.repository ?? entry.repository}`;
@@ -300,7 +301,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   // Components: replicas, resources, extra env.
   for (const [component, settings] of Object.entries(spec.components ?? {}) as [SiteComponent, NonNullable<SiteSpec['components']>[SiteComponent]][]) {
     if (!settings) continue;
-    edit((o) => isDeployment(o, DEPLOYMENTS[component]), (d) => {
+    edit((o) => isDeployment(o, model.get(component).name), (d) => {
       if (settings.replicas !== undefined) d.spec.replicas = settings.replicas;
       const main = d.spec.template.spec.containers[0];
       if (settings.resources) {

@@ -9,7 +9,7 @@ import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { fileKind, lstatInside, readUserFile, RepositoryIoError } from '@clearml-k8s/repository-io';
 import { parseManifest, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 import { applyNamespace, composeOverlay, type ComposedOverlay } from '../compose-overlay.ts';
-import type { ComposedProfile } from '../compose-tree.ts';
+import type { ComposedProfile, ComposedTree } from '../compose-tree.ts';
 import type { Profile } from '../profile.ts';
 import { applySite, SitePatchConflict, type SiteComposition } from './apply-site.ts';
 import { SiteSpecError } from './site-error.ts';
@@ -102,8 +102,9 @@ export interface SiteIntent {
  * `verify` needs; `composeSiteFromText` adds the kustomization and its proof).
  * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
  */
-export function siteIntentFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): SiteIntent {
+export function siteIntentFromText(name: string, text: string, file: string, tree: ComposedTree): SiteIntent {
   validateSiteName(name);
+  const { overlays } = tree;
   const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
   // The spec is validated against the parent it names; parse once to learn which one.
   let named: unknown;
@@ -116,7 +117,7 @@ export function siteIntentFromText(name: string, text: string, file: string, ove
   const chosen = profileOf(spec.profile)!;
   let composition: SiteComposition;
   try {
-    composition = applySite(spec, chosen.intended, chosen.profile, name);
+    composition = applySite(spec, chosen.intended, chosen.profile, tree.context, name);
   } catch (error) {
     if (!(error instanceof SitePatchConflict)) throw error;
     const at = parseManifestWithPositions(text, file).positionOf(error.pointer);
@@ -138,11 +139,11 @@ export function siteIntentFromText(name: string, text: string, file: string, ove
 /**
  * Composes one site from its spec text.
  * @param file repository-relative path of the spec, for errors and the generated header.
- * @param overlays the composed stock overlays (the site's parent is one of them).
+ * @param tree the composed stock overlays (the site's parent is one of them) and their catalog and model.
  * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
  */
-export function composeSiteFromText(name: string, text: string, file: string, overlays: readonly ComposedProfile[]): ComposedSite {
-  const { spec, profile, parent: chosen, composition } = siteIntentFromText(name, text, file, overlays);
+export function composeSiteFromText(name: string, text: string, file: string, tree: ComposedTree): ComposedSite {
+  const { spec, profile, parent: chosen, composition } = siteIntentFromText(name, text, file, tree);
   const dir = `${SITES_DIR}/${name}`;
   const composed = composeOverlay({
     dir,
@@ -160,9 +161,9 @@ export function composeSiteFromText(name: string, text: string, file: string, ov
  * Composes every site under `root`.
  * @throws SiteSpecError from the first invalid spec; RepositoryIoError for a spec that cannot be read safely.
  */
-export function composeSites(root: string, overlays: readonly ComposedProfile[]): ComposedSite[] {
+export function composeSites(root: string, tree: ComposedTree): ComposedSite[] {
   return listSites(root).map((name) => {
     const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
-    return composeSiteFromText(name, readSiteSpec(root, file), file, overlays);
+    return composeSiteFromText(name, readSiteSpec(root, file), file, tree);
   });
 }

@@ -1,7 +1,7 @@
 /** The `clearml` Namespace. */
 import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { toManifestObject, type ManifestObject } from '../manifest-object.ts';
-import { NAMESPACE, PART_OF } from '../stack.ts';
+import { toManifestObject, type ManifestObject } from './manifest-object.ts';
+import { NAMESPACE, PART_OF } from './constants.ts';
 
 /**
  * The Pod Security level the base declares on its namespace. The classic deployment needs

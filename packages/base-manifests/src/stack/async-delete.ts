@@ -1,0 +1,73 @@
+/**
+ * Async delete: the job that deletes the files of deleted tasks from the fileserver. Same image,
+ * entrypoint `python3 -m jobs.async_urls_delete`, no port and no Service. Its pod labels are its
+ * own, so the apiserver Service never selects it (clearml-helm-charts#277).
+ */
+import { imageReference } from '../release-catalog.ts';
+import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
+import { clearmlDeployment, envList } from '../workload.ts';
+import type { ComponentSpec } from './component-spec.ts';
+import { connectionArgs, connectionEnv } from './connections.ts';
+import { COMPOSE, DOCKERFILE, HELM_VALUES } from './sources.ts';
+
+export const asyncDelete: ComponentSpec = {
+  key: 'asyncDelete',
+  role: 'server',
+  name: 'clearml-async-delete',
+  component: 'async-delete',
+  container: 'async-delete',
+  summary: 'Deletes the fileserver files of deleted tasks and models, from the queue the apiserver fills.',
+  image: {
+    catalogKey: 'clearmlServer',
+    repository: null,
+    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
+    writesAtStart: [{ path: '/opt/clearml/apiserver/apierrors/errors', source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py (generates the errors package on import)' }],
+  },
+  entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: `${COMPOSE} (async_delete.entrypoint)` },
+  ports: [],
+  probes: null,
+  connections: [
+    { via: { arg: '--fileserver-host' }, form: 'url', target: 'fileserver', port: 'http', source: `${COMPOSE} (async_delete.entrypoint --fileserver-host)` },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_HOST' }, form: 'host', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_PORT' }, form: 'port', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_HOST' }, form: 'host', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${COMPOSE} (async_delete.environment)` },
+  ],
+  storage: {
+    mounts: [
+      { dir: NODE_STORAGE.logs, claim: null },
+      { dir: NODE_STORAGE.config, claim: null },
+    ],
+    singleWriter: false,
+    source: `${COMPOSE} (async_delete.volumes)`,
+  },
+  resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '512Mi' }, heap: null },
+  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (apiserver.podSecurityContext; async delete runs the apiserver's code)` },
+  placement: { onClearmlNode: true, strategy: 'RollingUpdate', scalable: false },
+  base: {
+    file: 'async-delete.yaml',
+    rank: 7,
+    objects: ({ catalog, model }) => {
+      const c = asyncDelete;
+      const storage = c.storage.mounts.map((m) => m.dir);
+      return [
+        clearmlDeployment({
+          component: c,
+          containers: [
+            {
+              name: c.container,
+              image: imageReference(catalog.images.clearmlServer),
+              command: [...c.entrypoint.command!, ...connectionArgs(model, c)],
+              env: envList({ ...connectionEnv(model, c), PYTHONPATH: '/opt/clearml/apiserver' }),
+              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
+              volumeMounts: storage.map(volumeMount),
+            },
+          ],
+          volumes: storage.map(hostPathVolume),
+        }),
+      ];
+    },
+  },
+};

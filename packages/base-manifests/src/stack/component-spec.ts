@@ -1,0 +1,200 @@
+/**
+ * The shape of the stack model: what one ClearML component is, as typed data. Every fact the
+ * composer and the verifier rely on (a port, an env name, a path the image writes, a uid) is a
+ * field here, next to the upstream source it was checked at (`source`: `owner/repo@tag:path:line`
+ * or a documentation URL). A missing fact is a type error.
+ *
+ * One module per component under `stack/` exports a `ComponentSpec`; `stack/index.ts` registers
+ * them. Adding a component is one new file plus its registration there.
+ */
+import type { CatalogImageKey, ReleaseCatalog } from '../release-catalog.ts';
+import type { ManifestObject } from '../manifest-object.ts';
+import type { NodeStorageDirectory } from '../node-storage.ts';
+
+/** Where a fact was checked: `owner/repo@tag:path:line`, or a documentation URL. */
+export type Source = string;
+
+/**
+ * Keys of the components, one spelling everywhere (site spec `components`, `storage`, `external`,
+ * the model registry): `mongodb`, never `mongo` (the catalog's image key) or `clearml-mongodb` (the
+ * Service name).
+ */
+export type ComponentKey =
+  | 'apiserver'
+  | 'webserver'
+  | 'fileserver'
+  | 'asyncDelete'
+  | 'elasticsearch'
+  | 'mongodb'
+  | 'redis'
+  | 'agentK8sGlue'
+  | 'agentServices';
+
+/** How a component takes part in the stack. */
+export type ComponentRole = 'server' | 'database' | 'agent';
+
+/** The three public endpoints, by the DNS label in front of a base domain. */
+export type EndpointLabel = 'api' | 'app' | 'files';
+
+/** Application protocol on a port: `tcp` for the databases' own wire protocols. */
+export type PortScheme = 'http' | 'https' | 'tcp';
+
+/** A port the component's process listens on. */
+export interface PortSpec {
+  /** Name of the container port (Services target it by name), e.g. `http`. */
+  name: string;
+  /** The port the process binds in the container. */
+  containerPort: number;
+  /** The port of the component's Service. */
+  servicePort: number;
+  protocol: 'TCP' | 'UDP';
+  scheme: PortScheme;
+  /** Set for the three public endpoints: their host label and the NodePort of the seed docs. */
+  public: { hostLabel: EndpointLabel; nodePort: number } | null;
+  source: Source;
+}
+
+/** A health endpoint the process really serves. */
+export type ProbeTarget =
+  | { kind: 'httpGet'; path: string; /** Port name. */ port: string; scheme: 'HTTP' | 'HTTPS'; source: Source }
+  | { kind: 'tcpSocket'; /** Port name. */ port: string; source: Source };
+
+/** A probe as the base renders it: its target and our timings (seconds). */
+export interface ProbeSpec {
+  target: ProbeTarget;
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
+
+/**
+ * One setting that points a component at another: an env var or a command-line argument, what it
+ * carries (a host name, a port, or a URL), and the target component and port (by name).
+ */
+export interface ConnectionSpec {
+  via: { env: string } | { arg: string };
+  /** `host`: the target's Service name; `port`: its Service port; `url`: `scheme://host:port`. */
+  form: 'host' | 'port' | 'url';
+  target: ComponentKey;
+  /** Name of the target's port (one of its `ports`). */
+  port: string;
+  source: Source;
+}
+
+/** One directory a component mounts, and whether it owns the data (a claim in PVC profiles). */
+export interface StorageMount {
+  dir: NodeStorageDirectory;
+  /**
+   * Set when the component owns the data: the claim size (a Kubernetes quantity) of the PVC that
+   * replaces the directory in PVC profiles. Unset: shared logs/config, or data another component
+   * owns (emptyDir where hostPath is not allowed).
+   */
+  claim: { size: string; source: Source } | null;
+}
+
+/** Storage of a component. */
+export interface StorageSpec {
+  mounts: readonly StorageMount[];
+  /**
+   * Only one process may write the data at a time (`replicas: 1`, `Recreate`, and a ReadWriteOnce
+   * claim): databases, and the fileserver's flat directory.
+   */
+  singleWriter: boolean;
+  source: Source;
+}
+
+/** What the image is: its catalog entry, its user, and the paths its entrypoint writes at start. */
+export interface ImageSpec {
+  /** Key in the release catalog, or `null` when the site names the image (agent-services). */
+  catalogKey: CatalogImageKey | null;
+  /** Repository when `catalogKey` is null. */
+  repository: string | null;
+  /** The user the image runs as when nothing overrides it (`uid` 0 for root). */
+  user: { uid: number; gid: number; source: Source };
+  /** Absolute paths the entrypoint creates or writes before serving (non-root needs them writable). */
+  writesAtStart: readonly { path: string; source: Source }[];
+}
+
+/** The Java heap of a JVM component, set by env, against its memory limit. */
+export interface HeapSpec {
+  env: string;
+  value: string;
+  /** Largest share of the container's memory limit the heap should take (Elastic: at most about 50–75%). */
+  maxShareOfLimit: number;
+  source: Source;
+}
+
+/** CPU and memory, as Kubernetes quantities. */
+export interface ResourceQuantities {
+  cpu?: string;
+  memory?: string;
+}
+
+/** Resources the base sets, and JVM facts. */
+export interface ResourceSpec {
+  requests: ResourceQuantities;
+  limits: ResourceQuantities;
+  heap: HeapSpec | null;
+}
+
+/** How a component is scheduled and rolled out. */
+export interface PlacementSpec {
+  /** Pinned to the node labelled `app=clearml` (components with node storage). */
+  onClearmlNode: boolean;
+  /** `Recreate` for single writers (two pods would write the same data during a rollout). */
+  strategy: 'Recreate' | 'RollingUpdate';
+  /** May run more than one replica (stateless, no claim of its own). */
+  scalable: boolean;
+}
+
+/** What the base renders for a component, built from its spec. */
+export interface BaseSpec {
+  /** File under `base/`. */
+  file: string;
+  /** Position in `base/kustomization.yaml` (databases first, as compose's `depends_on`). */
+  rank: number;
+  /** The component's objects for a release catalog (fresh copies on each call). */
+  objects(context: BuildContext): ManifestObject[];
+}
+
+/** Everything the project knows about one ClearML component. */
+export interface ComponentSpec {
+  key: ComponentKey;
+  role: ComponentRole;
+  /** Deployment name, Service name (when it has one) and `app.kubernetes.io/name`. */
+  name: string;
+  /** `app.kubernetes.io/component`. */
+  component: string;
+  /** Name of the main container. */
+  container: string;
+  /** One line: what the component does. */
+  summary: string;
+  image: ImageSpec;
+  /** How the image is told which process to run (`args: [apiserver]`, a command line), with its source. */
+  entrypoint: { args?: readonly string[]; command?: readonly string[]; source: Source };
+  ports: readonly PortSpec[];
+  probes: { readiness: ProbeSpec; liveness: ProbeSpec } | null;
+  connections: readonly ConnectionSpec[];
+  storage: StorageSpec;
+  resources: ResourceSpec;
+  /** uid/gid (and fsGroup) on profiles that run everything as non-root. */
+  nonRoot: { uid: number; gid: number; source: Source };
+  placement: PlacementSpec;
+  /** Set for components the base renders; agents are rendered by sites. */
+  base: BaseSpec | null;
+}
+
+/** The registered components, looked up by key (what builders and derived tables read). */
+export interface StackModel {
+  /** Every component, in registration order. */
+  readonly components: readonly ComponentSpec[];
+  /** @throws TypeError for a key that is not registered. */
+  get(key: ComponentKey): ComponentSpec;
+}
+
+/** What a component's base builder gets: the release catalog and the model (to resolve connections). */
+export interface BuildContext {
+  catalog: ReleaseCatalog;
+  model: StackModel;
+}

@@ -1,0 +1,123 @@
+/**
+ * Elasticsearch, single node, with the settings every upstream artifact uses. Node
+ * prerequisites (seed step 1): `vm.max_map_count >= 262144`; the base sets it from a privileged
+ * init container (as the Helm chart does) and chowns the hostPath data to uid 1000 (as the old
+ * kustomize tree did). A pod cannot set ulimits, so `bootstrap.memory_lock=false`.
+ */
+import { imageReference } from '../release-catalog.ts';
+import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
+import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import type { ComponentSpec } from './component-spec.ts';
+import { COMPOSE, HELM_VALUES } from './sources.ts';
+
+/** The kernel setting Elasticsearch refuses to start without (bootstrap check). */
+export const ES_MAX_MAP_COUNT = 262144;
+
+/** uid/gid the Elasticsearch image runs as. */
+export const ES_UID = 1000;
+
+const ES_DOCKERFILE = 'elastic/elasticsearch@v8.17.0:distribution/docker/src/docker/Dockerfile';
+const HEAP_ADVICE = 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/advanced-configuration.html#set-jvm-heap-size';
+
+/** Elasticsearch settings as env (`discovery.type=single-node`, watermarks, heap ...), as compose sets them. */
+export function elasticsearchEnv(): Record<string, string> {
+  return {
+    'discovery.type': 'single-node',
+    'cluster.name': 'clearml',
+    'node.name': 'clearml',
+    'xpack.security.enabled': 'false',
+    'bootstrap.memory_lock': 'false',
+    'http.compression_level': '7',
+    'cluster.routing.allocation.node_initial_primaries_recoveries': '500',
+    'cluster.routing.allocation.disk.watermark.low': '500mb',
+    'cluster.routing.allocation.disk.watermark.high': '500mb',
+    'cluster.routing.allocation.disk.watermark.flood_stage': '500mb',
+    'reindex.remote.whitelist': "'*.*'",
+    ES_JAVA_OPTS: elasticsearch.resources.heap!.value,
+  };
+}
+
+export const elasticsearch: ComponentSpec = {
+  key: 'elasticsearch',
+  role: 'database',
+  name: 'clearml-elastic',
+  component: 'elasticsearch',
+  container: 'elasticsearch',
+  summary: 'Elasticsearch, single node: task events, metrics, logs and debug samples.',
+  image: {
+    catalogKey: 'elasticsearch',
+    repository: null,
+    user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE} (USER 1000:0)` },
+    writesAtStart: [
+      { path: '/usr/share/elasticsearch/data', source: ES_DOCKERFILE },
+      { path: '/usr/share/elasticsearch/logs', source: ES_DOCKERFILE },
+    ],
+  },
+  entrypoint: { source: `${COMPOSE} (elasticsearch: the image's own entrypoint)` },
+  ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${COMPOSE} (apiserver CLEARML_ELASTIC_SERVICE_PORT 9200)` }],
+  probes: {
+    readiness: { target: { kind: 'httpGet', path: '/_cluster/health?local=true', port: 'http', scheme: 'HTTP', source: 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/cluster-health.html' }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5 },
+    liveness: { target: { kind: 'tcpSocket', port: 'http', source: `${COMPOSE} (elasticsearch: port 9200)` }, initialDelaySeconds: 90, periodSeconds: 20 },
+  },
+  connections: [],
+  storage: {
+    mounts: [
+      { dir: NODE_STORAGE.elasticsearchData, claim: { size: '50Gi', source: `${HELM_VALUES} (elasticsearch.volumeClaimTemplate storage)` } },
+      { dir: NODE_STORAGE.elasticsearchLogs, claim: null },
+    ],
+    singleWriter: true,
+    source: `${COMPOSE} (elasticsearch.volumes /opt/clearml/data/elastic_7)`,
+  },
+  resources: {
+    requests: { cpu: '500m', memory: '4Gi' },
+    limits: { memory: '4Gi' },
+    heap: { env: 'ES_JAVA_OPTS', value: '-Xms2g -Xmx2g', maxShareOfLimit: 0.75, source: `${COMPOSE} (elasticsearch.environment ES_JAVA_OPTS); ${HEAP_ADVICE}` },
+  },
+  nonRoot: { uid: ES_UID, gid: ES_UID, source: `${ES_DOCKERFILE} (USER 1000:0)` },
+  placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
+  base: {
+    file: 'elasticsearch.yaml',
+    rank: 2,
+    objects: ({ catalog }) => {
+      const c = elasticsearch;
+      const image = imageReference(catalog.images.elasticsearch);
+      const storage = c.storage.mounts.map((m) => m.dir);
+      return [
+        clearmlDeployment({
+          component: c,
+          securityContext: { fsGroup: ES_UID },
+          initContainers: [
+            {
+              name: 'set-vm-max-map-count',
+              image,
+              command: ['sh', '-c', `if [ "$(cat /proc/sys/vm/max_map_count)" -lt ${ES_MAX_MAP_COUNT} ]; then echo ${ES_MAX_MAP_COUNT} > /proc/sys/vm/max_map_count; fi`],
+              securityContext: { privileged: true, runAsUser: 0 },
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+            },
+            {
+              name: 'chown-data',
+              image,
+              command: ['sh', '-c', `chown -R ${ES_UID}:${ES_UID} ${storage.map((s) => s.mountPath).join(' ')}`],
+              securityContext: { runAsUser: 0 },
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '128Mi' } },
+              volumeMounts: storage.map(volumeMount),
+            },
+          ],
+          containers: [
+            {
+              name: c.container,
+              image,
+              ports: containerPorts(c),
+              env: envList(elasticsearchEnv()),
+              ...probes(c),
+              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
+              volumeMounts: storage.map(volumeMount),
+            },
+          ],
+          volumes: storage.map(hostPathVolume),
+        }),
+        clearmlService(c),
+      ];
+    },
+  },
+};

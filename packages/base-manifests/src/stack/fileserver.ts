@@ -1,0 +1,78 @@
+/**
+ * The ClearML fileserver: `clearml/server` with `args: [fileserver]`, port 8081, data under
+ * `/mnt/fileserver`. Since 1.16 it checks tokens with the apiserver and uses Redis, so both
+ * hosts are set; NodePort 30081.
+ */
+import { imageReference } from '../release-catalog.ts';
+import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
+import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import type { ComponentSpec } from './component-spec.ts';
+import { connectionEnv } from './connections.ts';
+import { COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
+
+const tcp = { kind: 'tcpSocket', port: 'http', source: `${COMPOSE} (fileserver.ports 8081:8081)` } as const;
+
+export const fileserver: ComponentSpec = {
+  key: 'fileserver',
+  role: 'server',
+  name: 'clearml-fileserver',
+  component: 'fileserver',
+  container: 'fileserver',
+  summary: 'Stores artifacts and models uploaded by the SDK and agents, on one directory.',
+  image: {
+    catalogKey: 'clearmlServer',
+    repository: null,
+    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
+    writesAtStart: [{ path: '/var/log/clearml', source: `${ENTRYPOINT} (mkdir -p /var/log/clearml)` }],
+  },
+  entrypoint: { args: ['fileserver'], source: `${COMPOSE} (fileserver.command)` },
+  ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: `${COMPOSE} (fileserver.ports 8081:8081); seed docs (NodePort 30081)` }],
+  probes: {
+    readiness: { target: tcp, initialDelaySeconds: 5, periodSeconds: 10 },
+    liveness: { target: tcp, initialDelaySeconds: 30, periodSeconds: 20 },
+  },
+  connections: [
+    { via: { env: 'CLEARML__hosts__api_server' }, form: 'url', target: 'apiserver', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (api_server)' },
+    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${COMPOSE} (fileserver.environment)` },
+    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${COMPOSE} (fileserver.environment)` },
+  ],
+  storage: {
+    mounts: [
+      { dir: NODE_STORAGE.logs, claim: null },
+      { dir: NODE_STORAGE.config, claim: null },
+      { dir: NODE_STORAGE.fileserverData, claim: { size: '50Gi', source: `${HELM_VALUES} (fileserver.storage.data.size)` } },
+    ],
+    singleWriter: true,
+    source: `${COMPOSE} (fileserver.volumes /mnt/fileserver)`,
+  },
+  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' }, heap: null },
+  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (fileserver.podSecurityContext)` },
+  placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
+  base: {
+    file: 'fileserver.yaml',
+    rank: 5,
+    objects: ({ catalog, model }) => {
+      const c = fileserver;
+      const storage = c.storage.mounts.map((m) => m.dir);
+      return [
+        clearmlDeployment({
+          component: c,
+          containers: [
+            {
+              name: c.container,
+              image: imageReference(catalog.images.clearmlServer),
+              args: [...c.entrypoint.args!],
+              ports: containerPorts(c),
+              env: envList({ ...connectionEnv(model, c), CLEARML__fileserver__delete__allow_batch: 'true' }),
+              ...probes(c),
+              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
+              volumeMounts: storage.map(volumeMount),
+            },
+          ],
+          volumes: storage.map(hostPathVolume),
+        }),
+        clearmlService(c),
+      ];
+    },
+  },
+};

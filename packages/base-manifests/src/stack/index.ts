@@ -1,0 +1,109 @@
+/**
+ * The stack model: every ClearML component as a `ComponentSpec`, registered here once. The
+ * tables the base, the profiles, the sites and the verifier used to keep apart (Service names,
+ * ports, public endpoints, non-root uids, claim sizes, stored directories, site component keys)
+ * are derived from it.
+ *
+ * Service names follow the ClearML Helm chart (`clearml-apiserver`, `clearml-mongodb`, ...).
+ * Pods set `enableServiceLinks: false` and every `CLEARML_*_SERVICE_HOST` explicitly, so the
+ * variables Kubernetes would inject for these Services never reach the server.
+ * @see ../../../../../shared/reference/clearml-on-kubernetes.md ("Service names each component expects")
+ */
+import { agentK8sGlue } from './agent-k8s-glue.ts';
+import { agentServices } from './agent-services.ts';
+import { apiserver } from './apiserver.ts';
+import { asyncDelete } from './async-delete.ts';
+import type { ComponentKey, ComponentSpec, EndpointLabel, StackModel, StorageMount } from './component-spec.ts';
+import { serviceUrlOf } from './connections.ts';
+import { elasticsearch } from './elasticsearch.ts';
+import { fileserver } from './fileserver.ts';
+import { mongodb } from './mongodb.ts';
+import { redis } from './redis.ts';
+import { webserver } from './webserver.ts';
+
+/** The registration: every component, in the order tables and the site spec list them. */
+const REGISTERED = [apiserver, webserver, fileserver, asyncDelete, elasticsearch, mongodb, redis, agentK8sGlue, agentServices] as const satisfies readonly ComponentSpec[];
+
+/** Build a model from specs (tests build models with a component changed or added). */
+export function stackModel(components: readonly ComponentSpec[]): StackModel {
+  const byKey = new Map(components.map((c) => [c.key, c]));
+  return {
+    components,
+    get(key) {
+      const found = byKey.get(key);
+      if (!found) throw new TypeError(`stack model: no component ${key}`);
+      return found;
+    },
+  };
+}
+
+/** The stack model of this release. */
+export const STACK_MODEL: StackModel = stackModel(REGISTERED);
+
+/** Keys of the components the base renders (the server and its databases), in model order. */
+export const BASE_COMPONENT_KEYS = REGISTERED.filter((c) => c.base !== null).map((c) => c.key) as BaseComponentKey[];
+export type BaseComponentKey = 'apiserver' | 'webserver' | 'fileserver' | 'asyncDelete' | 'elasticsearch' | 'mongodb' | 'redis';
+
+/** Keys of the components that own data (claims in PVC profiles), in model order. */
+export const STORED_COMPONENT_KEYS = REGISTERED.filter((c) => c.storage.mounts.some((m) => m.claim)).map((c) => c.key) as StoredComponentKey[];
+export type StoredComponentKey = 'fileserver' | 'elasticsearch' | 'mongodb' | 'redis';
+
+/** Keys of the components that may run more than one replica. */
+export const SCALABLE_COMPONENT_KEYS = REGISTERED.filter((c) => c.placement.scalable).map((c) => c.key) as BaseComponentKey[];
+
+/** Keys of the bundled databases (a site may replace each with an external one). */
+export const DATABASE_KEYS = REGISTERED.filter((c) => c.role === 'database').map((c) => c.key) as ('elasticsearch' | 'mongodb' | 'redis')[];
+
+/** One component in the shape most code needs: names, main port. */
+export interface StackComponent {
+  key: ComponentKey;
+  /** Deployment name, Service name (when it has one) and `app.kubernetes.io/name`. */
+  name: string;
+  /** `app.kubernetes.io/component`. */
+  component: string;
+  /** Name of the main container. */
+  container: string;
+  /** Port the container listens on, or `null` for workers without one. */
+  containerPort: number | null;
+  /** Name of that container port (Services target it by name). */
+  portName: string | null;
+  /** Port of the Service, or `null` when the component has no Service. */
+  servicePort: number | null;
+}
+
+function summary(c: ComponentSpec): StackComponent {
+  const port = c.ports[0];
+  return { key: c.key, name: c.name, component: c.component, container: c.container, containerPort: port?.containerPort ?? null, portName: port?.name ?? null, servicePort: port?.servicePort ?? null };
+}
+
+/** Names and main ports of the components the base renders, by key. Derived from `STACK_MODEL`. */
+export const STACK = Object.fromEntries(BASE_COMPONENT_KEYS.map((k) => [k, summary(STACK_MODEL.get(k))])) as Record<BaseComponentKey, StackComponent>;
+
+/** One of the three endpoints users reach: API, web app, file server. */
+export interface PublicEndpoint {
+  /** `api`, `app` or `files`: also the DNS label in front of the base domain. */
+  hostLabel: EndpointLabel;
+  component: 'apiserver' | 'webserver' | 'fileserver';
+  /** The NodePort of the seed docs. */
+  nodePort: number;
+}
+
+/** NodePorts 30008 (api), 30080 (web), 30081 (files): seed docs, "Port Mapping". Derived from the ports marked public. */
+export const PUBLIC_ENDPOINTS: readonly PublicEndpoint[] = REGISTERED.flatMap((c) =>
+  c.ports.flatMap((p) => (p.public ? [{ hostLabel: p.public.hostLabel, component: c.key as PublicEndpoint['component'], nodePort: p.public.nodePort }] : [])),
+);
+
+/** In-cluster URL of a component's Service, e.g. `http://clearml-apiserver:8008`. */
+export function serviceUrl(key: 'apiserver' | 'fileserver' | 'webserver'): string {
+  return serviceUrlOf(STACK_MODEL, key);
+}
+
+/** The storage directories a component owns (claims), with their sizes. */
+export function ownedStorage(component: ComponentSpec): (StorageMount & { claim: NonNullable<StorageMount['claim']> })[] {
+  return component.storage.mounts.filter((m): m is StorageMount & { claim: NonNullable<StorageMount['claim']> } => m.claim !== null);
+}
+
+export type * from './component-spec.ts';
+export { connectionArgs, connectionEnv, connectionValue, mainPort, portNamed, serviceUrlOf } from './connections.ts';
+export { ES_MAX_MAP_COUNT, ES_UID, elasticsearchEnv } from './elasticsearch.ts';
+export { agentK8sGlue, agentServices, apiserver, asyncDelete, elasticsearch, fileserver, mongodb, redis, webserver };

@@ -1,0 +1,22 @@
+/**
+ * The upstream files the stack model's facts were checked at, pinned to a release. A fact's
+ * `source` is one of these plus a line (`at(COMPOSE, 120)`), or a documentation URL.
+ */
+
+/** ClearML Server's compose file at the release the catalog pins. */
+export const COMPOSE = 'clearml/clearml-server@v2.3.0:docker/docker-compose.yml';
+/** The server image's entrypoint (one script for apiserver, fileserver, webserver). */
+export const ENTRYPOINT = 'clearml/clearml-server@v2.3.0:docker/build/entrypoint.sh';
+/** The server image's Dockerfile. */
+export const DOCKERFILE = 'clearml/clearml-server@v2.3.0:docker/build/Dockerfile';
+/** nginx configuration template of the webserver. */
+export const NGINX_TEMPLATE = 'clearml/clearml-server@v2.3.0:docker/build/internal_files/clearml.conf.template';
+/** The ClearML Helm chart's values (chart 7.14.x). */
+export const HELM_VALUES = 'clearml/clearml-helm-charts@clearml-7.14.4:charts/clearml/values.yaml';
+/** The clearml-agent Helm chart's values. */
+export const AGENT_HELM_VALUES = 'clearml/clearml-helm-charts@clearml-agent-5.3.3:charts/clearml-agent/values.yaml';
+
+/** `file:line`, the form of a fact's source. */
+export function at(file: string, line: number | string): string {
+  return `${file}:${line}`;
+}
