@@ -126,3 +126,12 @@ export type CatalogImageKey = (typeof CATALOG_IMAGE_KEYS)[number];
 export function imageReference(image: CatalogImage, tag: string = image.tag): string {
   return `${image.repository}:${tag}`;
 }
+
+/**
+ * The catalog as `release-catalog.json` spells it: two-space JSON with one line per image (what
+ * `bump` writes, so a version change is a one-line diff per image).
+ */
+export function formatReleaseCatalog(catalog: ReleaseCatalog): string {
+  const images = Object.entries(catalog.images).map(([key, image]) => `    ${JSON.stringify(key)}: { "repository": ${JSON.stringify(image.repository)}, "tag": ${JSON.stringify(image.tag)}, "latestTag": ${JSON.stringify(image.latestTag)} }`);
+  return `{\n  "server": ${JSON.stringify(catalog.server)},\n  "images": {\n${images.join(',\n')}\n  }\n}\n`;
+}

@@ -137,3 +137,9 @@ test('the stack model: every connection names a registered component and one of 
   }
   assert.deepEqual(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, e.nodePort]), [['api', 30008], ['app', 30080], ['files', 30081]]);
 });
+
+test('formatReleaseCatalog reproduces the committed catalog byte for byte', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { formatReleaseCatalog, RELEASE_CATALOG_FILE } = await import('../src/index.ts');
+  assert.equal(formatReleaseCatalog(catalog), readFileSync(RELEASE_CATALOG_FILE, 'utf8'));
+});

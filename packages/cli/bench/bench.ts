@@ -20,8 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
-import { composeTree, siteIntentFromText } from '@clearml-k8s/overlay-composer';
+import { loadReleaseCatalog, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { composeTree, siteIntentFromText, catalogImages } from '@clearml-k8s/overlay-composer';
 import {
   checkEnvReferences,
   checkImages,
@@ -91,12 +91,13 @@ try {
   const loopMs = performance.now() - loopStarted;
 
   // In-process checks over every intended object of the stock overlays and the sites.
-  const tree = composeTree();
+  const catalog = loadReleaseCatalog();
+  const tree = composeTree(catalog);
   const builds: ManifestObject[][] = [...tree.overlays.map((o) => o.intended)];
   for (const name of siteNames) {
     const file = `overlays/sites/${name}/site.yaml`;
     const text = readFileSync(path.join(dir, file), 'utf8');
-    builds.push(siteIntentFromText(name, text, file, tree.overlays).intended);
+    builds.push(siteIntentFromText(name, text, file, tree).intended);
   }
   const schema = await loadSchemaValidator();
   const resources = builds.reduce((n, b) => n + b.length, 0);
@@ -110,7 +111,7 @@ try {
       checkEnvReferences(objects);
       checkObjectReferences(objects, []);
       checkRbac(objects, { clusterRoles: [], prerequisites: [] });
-      checkImages(objects, 'pinned', []);
+      checkImages(objects, 'pinned', [], catalogImages(catalog, 'pinned'), catalog);
     }
     rounds++;
   } while (performance.now() - checksStarted < 1000);

@@ -1,5 +1,6 @@
 // End to end: the real clearml-k8s bin on the real overlays with the real kustomize engine.
 import assert from 'node:assert/strict';
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -322,7 +323,7 @@ test('site add with a bad name or bad flags exits 2 and writes nothing', { skip 
 test('every invalid spec under fixtures/sites-invalid makes compose exit 2 with its error, and the tree stays byte-identical', { skip }, async (t) => {
   const cases = readdirSync(path.join(ROOT, 'fixtures/sites-invalid')).filter((f) => f.endsWith('.yaml')).sort();
   assert.ok(cases.length >= 25);
-  const overlays = composeTree().overlays;
+  const overlays = composeTree(loadReleaseCatalog());
   const queue = [...cases];
   const failures: string[] = [];
   const worker = async () => {

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSyn
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import which from 'which';
-import { releaseCatalog } from '@clearml-k8s/base-manifests';
+import type { ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { Engine } from './engine.ts';
 import { localDirectories, readKustomization } from './kustomization-files.ts';
 import type { OverlayReport } from './verify-overlay.ts';
@@ -52,8 +52,9 @@ const toolDigests = new Map<string, string>();
 const DEPENDENCY_FILES = [path.join(PACKAGES_DIR, '..', 'package-lock.json'), path.join(PACKAGES_DIR, '..', 'node_modules', '.package-lock.json')];
 
 /** Hash of this tool's sources (every package's `src/` and `package.json`), its installed dependencies and the catalog in effect. */
-function toolHash(dependencyFiles: readonly string[]): string {
-  const memoKey = dependencyFiles.map((f) => {
+function toolHash(dependencyFiles: readonly string[], catalog: ReleaseCatalog): string {
+  const catalogText = JSON.stringify(catalog);
+  const memoKey = catalogText + '\0' + dependencyFiles.map((f) => {
     try {
       const stat = statSync(f);
       return `${f} ${stat.size} ${stat.mtimeMs}`;
@@ -63,7 +64,7 @@ function toolHash(dependencyFiles: readonly string[]): string {
   }).join('\0');
   const memo = toolDigests.get(memoKey);
   if (memo) return memo;
-  const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(JSON.stringify(releaseCatalog()));
+  const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(catalogText);
   for (const file of dependencyFiles) {
     try {
       hash.update(path.basename(file)).update('\0').update(readFileSync(file)).update('\0');
@@ -109,11 +110,12 @@ export class VerifyCache {
 
   /**
    * @param root repository root (entries go to its `node_modules/.cache/clearml-k8s/verify/`).
+   * @param catalog the release catalog of the run (part of every key).
    * @param options.dependencyFiles the lockfiles whose bytes are part of every key (default: this
    *   tool's `package-lock.json` and `node_modules/.package-lock.json`).
    */
-  constructor(private readonly root: string, engines: readonly Engine[], options: { dependencyFiles?: readonly string[] } = {}) {
-    this.tool = toolHash(options.dependencyFiles ?? DEPENDENCY_FILES);
+  constructor(private readonly root: string, engines: readonly Engine[], catalog: ReleaseCatalog, options: { dependencyFiles?: readonly string[] } = {}) {
+    this.tool = toolHash(options.dependencyFiles ?? DEPENDENCY_FILES, catalog);
     this.dir = path.join(root, 'node_modules', '.cache', 'clearml-k8s', 'verify');
     this.engines = engines.map(engineHash).join('\n');
   }

@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { lstatInside } from '@clearml-k8s/repository-io';
-import { readSiteSpec, siteIntentFromText, composeTree, diffDocuments, SITE_SPEC_FILE, SITES_DIR, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite } from '@clearml-k8s/overlay-composer';
+import { diffDocuments, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type RepositoryPromises } from '@clearml-k8s/overlay-composer';
 import { checkBuild } from './checks/build.ts';
 import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
 import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
@@ -28,19 +27,21 @@ import { renderOverlay, type RenderResult } from './render-overlay.ts';
 import { VerifierError } from './verifier-error.ts';
 import type { SchemaValidator } from './schema.ts';
 
-/** What an overlay must render and promise. */
+/** What an overlay must render and promise: the composer's promise, inherited parts of one, or nothing. */
 export interface OverlayExpectation {
   /** How endpoints are exposed; `null` infers it from the build. */
   exposure: Exposure | null;
   /** The composer's objects for this overlay; `null` skips `intended-objects`. */
-  intended: ManifestObject[] | null;
+  intended: readonly ManifestObject[] | null;
   /** The declared Pod Security level, or `null` to use the namespace labels (else baseline). */
   podSecurity: PodSecurityLevel | null;
   imagePolicy: ImagePolicy;
   /** Objects the operator creates first; references to them are not findings. */
   prerequisites: readonly Prerequisite[];
-  /** Repository → tag the containers must run; default: the release catalog under `imagePolicy`. */
-  expectedImages?: Record<string, string>;
+  /** Repository → tag the containers must run (empty for trees that are not ours). */
+  expectedImages: Record<string, string>;
+  /** Repositories that must pull `Always` (they follow a moving tag). */
+  floatingImages: readonly string[];
   /** Whether Ingress hosts must have TLS (default true). */
   tls?: boolean;
   /**
@@ -48,6 +49,8 @@ export interface OverlayExpectation {
    * none): any other cluster-scoped RBAC object in the build is an `rbac` finding.
    */
   clusterRoles?: readonly string[];
+  /** The promise the expectation comes from (`null` for a tree that is not ours). */
+  promise: { dir: string; inherited: boolean } | null;
 }
 
 /** The report of one overlay. */
@@ -71,6 +74,8 @@ export interface OverlayReport {
 /** Shared state of one verify run. */
 export interface VerifyContext {
   root: string;
+  /** The release catalog the run verifies against (named in image findings). */
+  catalog: ReleaseCatalog;
   /** The engines; the first one's output is checked, the others are compared with it. */
   engines: readonly Engine[];
   schema: SchemaValidator;
@@ -85,72 +90,56 @@ export interface VerifyContext {
 /** How long one `kustomize build` may take by default, in milliseconds (a small overlay takes 0.1 s). */
 export const DEFAULT_BUILD_TIMEOUT_MS = 120_000;
 
-let composed: ReturnType<typeof composeTree> | null = null;
-
 /**
- * The expectation for a directory: a directory named like a stock profile (`current_version`,
- * `latest`, `enterprise`, `non-root`) must render that profile's objects and keep its promises.
- * Any other directory gets the generic checks with the exposure inferred from the build (NodePorts
- * 30008/30080/30081 when the apiserver Service is a NodePort, hosts when it has Ingresses for
- * `api.`); when it builds on a stock overlay (directly or further down), it inherits that
- * profile's Pod Security level, image policy and prerequisites; otherwise images are pinned. A
- * site directory (`overlays/sites/<name>` under `root`) must render what its spec composes.
+ * The expectation for a directory, from the composer's promises (never from a directory's name):
+ * a directory the composer writes (`overlays/<profile>`, `overlays/sites/<name>` under the root)
+ * must render its promise's objects and keep its promises. A directory built on one of them
+ * (directly or further down) inherits its Pod Security level, image policy, expected images and
+ * prerequisites. Any other tree (someone else's, a rendered Helm chart) gets the generic and stack
+ * checks: exposure inferred from the build, no intended objects, no catalog expectations.
+ * @param promises the repository's promises, or `null` when verifying outside a repository.
  * @throws SiteSpecError when a site's spec is invalid.
  */
-export function expectationFor(dir: string, root?: string): OverlayExpectation {
-  composed ??= composeTree();
-  const stock = (d: string) => composed!.overlays.find((o) => o.profile.name === path.basename(d));
-  const site = root ? siteExpectation(dir, root) : null;
-  if (site) return site;
-  const overlay = stock(dir);
-  if (overlay) {
-    const p = overlay.profile;
-    return { exposure: p.exposure, intended: overlay.intended, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+export function expectationFor(dir: string, promises: RepositoryPromises | null): OverlayExpectation {
+  const own = promises?.of(dir) ?? null;
+  if (own) {
+    return {
+      exposure: own.exposure,
+      intended: own.intended,
+      podSecurity: own.podSecurity,
+      imagePolicy: own.imagePolicy,
+      prerequisites: own.prerequisites,
+      expectedImages: own.expectedImages,
+      floatingImages: own.floatingImages,
+      tls: own.tls,
+      clusterRoles: own.clusterRoles,
+      promise: { dir: own.dir, inherited: false },
+    };
   }
-  // Built on a stock overlay: inherit what the operator must provide and the image and Pod Security promises.
+  // Built on one of ours: inherit what the operator must provide and the image and Pod Security promises.
   const seen = new Set<string>();
   const queue = [dir];
-  while (queue.length) {
+  while (promises && queue.length) {
     const d = queue.shift()!;
     if (seen.has(d)) continue;
     seen.add(d);
-    const parent = d === dir ? undefined : stock(d);
+    const parent = d === dir ? null : promises.of(d);
     if (parent) {
-      const p = parent.profile;
-      return { exposure: null, intended: null, podSecurity: p.podSecurity, imagePolicy: p.imagePolicy, prerequisites: p.prerequisites };
+      return {
+        exposure: null,
+        intended: null,
+        podSecurity: parent.podSecurity,
+        imagePolicy: parent.imagePolicy,
+        prerequisites: parent.prerequisites,
+        expectedImages: parent.expectedImages,
+        floatingImages: parent.floatingImages,
+        promise: { dir: parent.dir, inherited: true },
+      };
     }
     const k = readKustomization(d);
     if (k) queue.push(...localDirectories(k));
   }
-  return { exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [] };
-}
-
-/**
- * The expectation of a site directory (`overlays/sites/<name>` with a `site.yaml`): its composed
- * objects, exposure, prerequisites, images and declared cluster-scoped RBAC, and its profile's Pod
- * Security level.
- * @throws SiteSpecError when the spec is invalid; RepositoryIoError when it is a link, a FIFO, too large or binary.
- */
-function siteExpectation(dir: string, root: string): OverlayExpectation | null {
-  const relative = path.relative(root, dir).split(path.sep).join('/');
-  const name = relative.startsWith(`${SITES_DIR}/`) ? relative.slice(SITES_DIR.length + 1) : '';
-  if (!name || name.includes('/')) return null;
-  const file = `${relative}/${SITE_SPEC_FILE}`;
-  if (lstatInside(root, file) === null) return null;
-  const text = readSiteSpec(root, file);
-  composed ??= composeTree();
-  const site = siteIntentFromText(name, text, file, composed.overlays);
-  const p = site.profile;
-  return {
-    exposure: site.composition.exposure,
-    intended: site.intended,
-    podSecurity: p.podSecurity,
-    imagePolicy: p.imagePolicy,
-    prerequisites: site.composition.prerequisites,
-    expectedImages: site.composition.expectedImages,
-    tls: site.spec.ingress?.tlsSecret !== null,
-    clusterRoles: site.composition.clusterRoles,
-  };
+  return { exposure: null, intended: null, podSecurity: null, imagePolicy: 'pinned', prerequisites: [], expectedImages: {}, floatingImages: [], promise: null };
 }
 
 function inferExposure(objects: readonly ManifestObject[]): Exposure | null {
@@ -270,8 +259,8 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     findings.push(...checkEnvReferences(objects));
     findings.push(...checkObjectReferences(objects, expectation.prerequisites));
     findings.push(...checkRbac(objects, { clusterRoles: expectation.clusterRoles ?? [], prerequisites: expectation.prerequisites }));
-    findings.push(...checkImages(objects, expectation.imagePolicy, overrides, expectation.expectedImages));
-    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, tls: expectation.tls }));
+    findings.push(...checkImages(objects, expectation.imagePolicy, overrides, expectation.expectedImages, ctx.catalog));
+    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, floatingImages: expectation.floatingImages, tls: expectation.tls }));
     if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));
   }
   const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR } from '@clearml-k8s/overlay-composer';
+import type { ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR, type RepositoryPromises } from '@clearml-k8s/overlay-composer';
 import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
 import { loadSchemaValidator } from './schema.ts';
@@ -41,6 +42,10 @@ export function defaultOverlayDirs(root?: string): string[] {
  * @param engines one or more engines; with several, every overlay is built with each and the
  *   outputs are compared (`engine-mismatch`).
  * @param options.root repository root; relative `dirs` resolve against `options.cwd` (default root).
+ * @param options.catalog the release catalog to verify against.
+ * @param options.promises what the composer promises for the directories it writes (from
+ *   `new RepositoryPromises(root, composeTree(catalog))`); `null` verifies every directory as a
+ *   tree that is not ours.
  * @param options.dirs overlay directories (default: every stock overlay and every site).
  * @param options.concurrency builds at once (default: available CPUs).
  * @param options.cache reuse reports of overlays whose inputs did not change (default true).
@@ -51,7 +56,7 @@ export function defaultOverlayDirs(root?: string): string[] {
  */
 export async function verifyOverlays(
   engines: Engine | readonly Engine[],
-  options: { root: string; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; timeoutMs?: number; onProgress?: (progress: VerifyProgress) => void },
+  options: { root: string; catalog: ReleaseCatalog; promises: RepositoryPromises | null; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; timeoutMs?: number; onProgress?: (progress: VerifyProgress) => void },
 ): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
@@ -65,8 +70,8 @@ export async function verifyOverlays(
   });
   const list = Array.isArray(engines) ? engines : [engines as Engine];
   const abort = new AbortController();
-  const ctx: VerifyContext = { root: options.root, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map(), signal: abort.signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
-  const cache = options.cache === false ? null : new VerifyCache(options.root, list);
+  const ctx: VerifyContext = { root: options.root, catalog: options.catalog, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map(), signal: abort.signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const cache = options.cache === false ? null : new VerifyCache(options.root, list, options.catalog);
   const reports: OverlayReport[] = new Array(targets.length);
   let next = 0;
   let done = 0;
@@ -82,7 +87,7 @@ export async function verifyOverlays(
       if (hit) cached++;
       let report: OverlayReport;
       try {
-        report = hit ? { ...hit, cached: true } : await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.root));
+        report = hit ? { ...hit, cached: true } : await verifyOverlay(ctx, target.absolute, target.display, expectationFor(target.absolute, options.promises));
       } catch (error) {
         failed = true;
         abort.abort(); // kill the builds still running: the run ends with this error

@@ -24,8 +24,10 @@ import {
   targetMatches,
   type PatchEntry,
 } from '../src/index.ts';
+import { catalogImages, floatingImages } from '@clearml-k8s/overlay-composer';
+import { CATALOG, TREE } from './support.ts';
 
-const tree = composeTree();
+const tree = TREE;
 const intended = (name: string) => structuredClone(tree.overlays.find((o) => o.profile.name === name)!.intended) as any[];
 const find = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
@@ -106,13 +108,13 @@ test('object-reference: missing Secret is a finding unless declared; optional re
 });
 
 test('images: latest, untagged and Always in a pinned overlay; catalog tag; unused images entry', () => {
-  assert.deepEqual(checkImages(intended('current_version'), 'pinned', []), []);
-  assert.deepEqual(checkImages(intended('latest'), 'latest', [{ file: 'overlays/latest/kustomization.yaml', index: 0, entry: { name: 'clearml/server', newTag: 'latest' } }]), []);
-  assert.deepEqual(checkImages(intended('latest'), 'pinned', []).map((f) => f.check).sort()[0], 'image-catalog');
+  assert.deepEqual(checkImages(intended('current_version'), 'pinned', [], catalogImages(CATALOG, 'pinned'), CATALOG), []);
+  assert.deepEqual(checkImages(intended('latest'), 'latest', [{ file: 'overlays/latest/kustomization.yaml', index: 0, entry: { name: 'clearml/server', newTag: 'latest' } }], catalogImages(CATALOG, 'latest'), CATALOG), []);
+  assert.deepEqual(checkImages(intended('latest'), 'pinned', [], catalogImages(CATALOG, 'pinned'), CATALOG).map((f) => f.check).sort()[0], 'image-catalog');
   const objects = intended('current_version');
   find(objects, 'Deployment', 'clearml-redis').spec.template.spec.containers[0].image = 'redis';
   find(objects, 'Deployment', 'clearml-mongodb').spec.template.spec.containers[0].imagePullPolicy = 'Always';
-  const findings = checkImages(objects, 'pinned', [{ file: 'k.yaml', index: 2, entry: { name: 'mongo', newTag: '8.0.0' } }]);
+  const findings = checkImages(objects, 'pinned', [{ file: 'k.yaml', index: 2, entry: { name: 'mongo', newTag: '8.0.0' } }], catalogImages(CATALOG, 'pinned'), CATALOG);
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]).sort(), [
     ['image-catalog', 'Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/image'],
     ['image-override', 'k.yaml', '/images/2'],
@@ -131,7 +133,7 @@ test('pod-security: the namespace label decides the level; hostPath fails baseli
 });
 
 test('profile: enterprise promises hold and each broken promise is named', () => {
-  const promises = { podSecurity: 'privileged' as const, exposure: { kind: 'ingress' as const, baseDomain: 'clearml.example.com' }, imagePolicy: 'pinned' as const };
+  const promises = { podSecurity: 'privileged' as const, exposure: { kind: 'ingress' as const, baseDomain: 'clearml.example.com' }, imagePolicy: 'pinned' as const, floatingImages: [] };
   assert.deepEqual(checkProfile(intended('enterprise'), promises), []);
   const objects = intended('enterprise');
   find(objects, 'Namespace', 'clearml').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
@@ -145,7 +147,7 @@ test('profile: enterprise promises hold and each broken promise is named', () =>
   ]);
   const latest = intended('latest');
   find(latest, 'Deployment', 'clearml-webserver').spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
-  assert.deepEqual(checkProfile(latest, { podSecurity: 'privileged', exposure: null, imagePolicy: 'latest' }).map((f) => f.path), ['/spec/template/spec/containers/0/imagePullPolicy']);
+  assert.deepEqual(checkProfile(latest, { podSecurity: 'privileged', exposure: null, imagePolicy: 'latest', floatingImages: floatingImages(CATALOG, 'latest') }).map((f) => f.path), ['/spec/template/spec/containers/0/imagePullPolicy']);
 });
 
 test('patch analysis: dangling target, replace that creates, and the op that wrote a field', () => {

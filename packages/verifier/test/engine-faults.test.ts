@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { checkBuild, checkManifests, renderOverlay, VerifierError, verifyOverlays, type Engine } from '../src/index.ts';
-import { engine as realEngine, engineSkip, ROOT } from './support.ts';
+import { engine as realEngine, engineSkip, ROOT, REPOSITORY, repositoryAt } from './support.ts';
 
 function scratch(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-engine-'));
@@ -37,7 +37,7 @@ test('a hung engine is killed after the timeout, with every process it started; 
   const pidFile = path.join(dir, 'sleep.pid');
   const hung = fakeEngine(dir, 'hung-engine', `sleep 60 & echo $! > ${pidFile}; wait`);
   const started = performance.now();
-  await assert.rejects(verifyOverlays(hung, { root: ROOT, dirs: ['overlays/current_version', 'overlays/latest'], cache: false, timeoutMs: 700 }), (error: unknown) => {
+  await assert.rejects(verifyOverlays(hung, { ...REPOSITORY, dirs: ['overlays/current_version', 'overlays/latest'], cache: false, timeoutMs: 700 }), (error: unknown) => {
     assert.ok(error instanceof VerifierError && error.code === 'BUILD_TIMEOUT', String(error));
     assert.match(error.message, /^overlays\/(current_version|latest|\.\.\/base): expected hung-engine to build it within 0\.7 s, received no result after 0\.7 s \(the engine and every process it started were killed\); raise --timeout/);
     return true;
@@ -66,7 +66,7 @@ test('documents that are not Kubernetes objects are a build finding, not a crash
   ];
   for (const [i, [script, pattern]] of cases.entries()) {
     const odd = fakeEngine(dir, `odd-engine-${i}`, script);
-    const result = await verifyOverlays(odd, { root: ROOT, dirs: ['overlays/current_version'], cache: false });
+    const result = await verifyOverlays(odd, { ...REPOSITORY, dirs: ['overlays/current_version'], cache: false });
     const findings = result.overlays[0]!.findings;
     assert.deepEqual(findings.map((f) => f.check), ['build'], script);
     assert.match(findings[0]!.message, pattern);

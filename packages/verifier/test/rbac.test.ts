@@ -6,8 +6,10 @@ import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import { composeTree } from '@clearml-k8s/overlay-composer';
 import { analysePatches, checkImages, checkNodePorts, checkObjectReferences, checkPodSecurity, checkRbac, checkSchema, checkServices, defaultNodePorts, loadSchemaValidator, podTemplates, sourceOf, type RbacOptions } from '../src/index.ts';
+import { catalogImages } from '@clearml-k8s/overlay-composer';
+import { CATALOG, TREE } from './support.ts';
 
-const tree = composeTree();
+const tree = TREE;
 const intended = (name: string) => structuredClone(tree.overlays.find((o) => o.profile.name === name)!.intended) as any[];
 const none: RbacOptions = { clusterRoles: [], prerequisites: [] };
 
@@ -133,7 +135,7 @@ test('images and references follow ConfigMap templates; a container without an i
   const task = structuredClone(restrictedTask) as any;
   task.spec.containers.push({ name: 'sidecar', image: 'busybox:latest', envFrom: [{ secretRef: { name: 'missing' } }] });
   const objects = [templateConfigMap(task)] as ManifestObject[];
-  assert.deepEqual(checkImages(objects, 'pinned', []).map((f) => [f.check, f.path]), [['image-tag', '/data/template.yaml#/spec/containers/1/image']]);
+  assert.deepEqual(checkImages(objects, 'pinned', [], catalogImages(CATALOG, 'pinned'), CATALOG).map((f) => [f.check, f.path]), [['image-tag', '/data/template.yaml#/spec/containers/1/image']]);
   assert.deepEqual(checkObjectReferences(objects, []).map((f) => f.path), ['/data/template.yaml#/spec/containers/1/envFrom/0/secretRef/name']);
   task.spec.serviceAccountName = 'clearml-task';
   assert.deepEqual(rbac([templateConfigMap(task), serviceAccount('clearml-task')]), [['rbac', 'ConfigMap/clearml/clearml-agent-cpu-template', '/data/template.yaml#/spec/serviceAccountName']]);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { VerifyCache, type Engine } from '../src/index.ts';
+import { CATALOG } from './support.ts';
 import { ROOT } from './support.ts';
 
 const ENGINE: Engine = { argv: ['kubectl', 'kustomize'], origin: 'test' };
@@ -19,7 +20,7 @@ test('a dot-file of the overlay and the installed dependencies are part of the k
   writeFileSync(path.join(overlay, '.env'), 'LEVEL=info\n');
   const lock = path.join(repo, 'package-lock.json');
   writeFileSync(lock, '{"lockfileVersion": 3, "packages": {"node_modules/yaml": {"version": "2.9.1"}}}\n');
-  const key = () => new VerifyCache(repo, [ENGINE], { dependencyFiles: [lock] }).key(overlay, 'overlays/site');
+  const key = () => new VerifyCache(repo, [ENGINE], CATALOG, { dependencyFiles: [lock] }).key(overlay, 'overlays/site');
   const first = key();
   assert.equal(key(), first, 'the key is stable');
   writeFileSync(path.join(overlay, '.env'), 'LEVEL=debug\n');

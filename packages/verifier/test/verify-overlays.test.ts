@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { parseBuildOutput, parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput, parseManifest, parseManifests, stringifyManifests } from '@clearml-k8s/base-manifests/yaml';
 import { CHECK_IDS, discoverVersionedEngines, renderOverlay, verifyOverlays, type Engine } from '../src/index.ts';
-import { engine, engineSkip, ROOT } from './support.ts';
+import { engine, engineSkip, ROOT, REPOSITORY, repositoryAt } from './support.ts';
 
 const skip = engineSkip;
 // The oldest and newest versioned kubectl builds, when there are two: every fixture is built with both.
@@ -17,7 +17,7 @@ const versioned = await discoverVersionedEngines();
 const matrix: Engine[] = versioned.length >= 2 ? [versioned[0]!.engine, versioned[versioned.length - 1]!.engine] : [];
 
 test('the four stock overlays pass every check', { skip }, async () => {
-  const result = await verifyOverlays(engine!, { root: ROOT, cache: false });
+  const result = await verifyOverlays(engine!, { ...REPOSITORY, cache: false });
   assert.deepEqual(result.overlays.map((o) => [o.dir, o.findings]), [
     ['overlays/current_version', []],
     ['overlays/latest', []],
@@ -32,7 +32,7 @@ test('the four stock overlays pass every check', { skip }, async () => {
 });
 
 test('the four stock overlays pass with the oldest and newest engines, with identical output', { skip: skip || (matrix.length < 2 && 'fewer than two versioned kubectl builds (kubectl.1.27 …) found') }, async () => {
-  const result = await verifyOverlays(matrix, { root: ROOT, cache: false });
+  const result = await verifyOverlays(matrix, { ...REPOSITORY, cache: false });
   assert.equal(result.engines.length, 2);
   assert.deepEqual(result.overlays.flatMap((o) => o.findings), []);
 });
@@ -48,7 +48,6 @@ const BROKEN: Record<string, string> = {
   'fixtures/broken/image-override': 'image-override',
   'fixtures/broken/image-tag': 'image-tag',
   'fixtures/broken/ingress-hosts': 'ingress-hosts',
-  'fixtures/broken/intended-objects/current_version': 'intended-objects',
   'fixtures/broken/node-port-range': 'node-port-range',
   'fixtures/broken/node-port-unique': 'node-port-unique',
   'fixtures/broken/node-ports': 'node-ports',
@@ -65,10 +64,13 @@ const BROKEN: Record<string, string> = {
   'fixtures/broken/target-port': 'target-port',
 };
 
+/** The one broken case that is a hand edit of a generated overlay, applied in a scratch repository. */
+const HAND_EDIT = 'fixtures/broken/intended-objects';
+
 test('every broken fixture is listed here, and every check id has one', () => {
   const onDisk = readdirSync(path.join(ROOT, 'fixtures/broken')).map((d) => `fixtures/broken/${d}`);
-  assert.deepEqual(onDisk.sort(), Object.keys(BROKEN).map((d) => d.split('/').slice(0, 3).join('/')).sort());
-  assert.deepEqual([...new Set(Object.values(BROKEN))].sort(), [...CHECK_IDS].sort());
+  assert.deepEqual(onDisk.sort(), [...Object.keys(BROKEN).map((d) => d.split('/').slice(0, 3).join('/')), HAND_EDIT].sort());
+  assert.deepEqual([...new Set([...Object.values(BROKEN), 'intended-objects'])].sort(), [...CHECK_IDS].sort());
   assert.ok(Object.keys(BROKEN).length >= 20);
 });
 
@@ -76,7 +78,7 @@ test('each broken overlay is caught by exactly its check', { skip }, async () =>
   // engine-mismatch needs two engines; without them it is left out (and says so).
   const engines = matrix.length >= 2 ? matrix : [engine!];
   const dirs = Object.keys(BROKEN).filter((d) => engines.length > 1 || BROKEN[d] !== 'engine-mismatch');
-  const result = await verifyOverlays(engines, { root: ROOT, dirs, cache: false });
+  const result = await verifyOverlays(engines, { ...REPOSITORY, dirs, cache: false });
   assert.equal(result.ok, false);
   assert.equal(result.overlays.length, dirs.length);
   for (const report of result.overlays) {
@@ -98,6 +100,28 @@ test('each broken overlay is caught by exactly its check', { skip }, async () =>
   assert.ok(agentTemplate.every((f) => f.resource === 'ConfigMap/clearml/clearml-agent-cpu-template' && f.path.startsWith('/data/template.yaml#/spec/')), JSON.stringify(agentTemplate));
   assert.ok(agentTemplate.some((f) => f.path === '/data/template.yaml#/spec/containers/0/securityContext/privileged'));
   assert.deepEqual(findingsOf('fixtures/broken/image-override').map((f) => f.source), [{ file: 'fixtures/broken/image-override/kustomization.yaml', field: 'images', index: 0, line: 8 }]);
+});
+
+test('a hand edit of a generated overlay is caught by exactly intended-objects', { skip }, async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-hand-edit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of ['base', 'overlays/current_version']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  const file = path.join(dir, 'overlays/current_version/kustomization.yaml');
+  const generated = parseManifest(readFileSync(file, 'utf8'), file) as { patches?: unknown[] };
+  const edit = parseManifest(readFileSync(path.join(ROOT, HAND_EDIT, 'hand-edit.yaml'), 'utf8'), HAND_EDIT) as { patches: unknown[] };
+  writeFileSync(file, stringifyManifests([{ ...generated, patches: [...(generated.patches ?? []), ...edit.patches] }]));
+  const result = await verifyOverlays(engine!, { ...repositoryAt(dir), dirs: ['overlays/current_version'], cache: false });
+  const findings = result.overlays[0]!.findings;
+  assert.deepEqual([...new Set(findings.map((f) => f.check))], ['intended-objects'], JSON.stringify(findings));
+  assert.ok(findings.some((f) => f.resource === 'Deployment/clearml/clearml-redis' && f.path.startsWith('/metadata/annotations')), JSON.stringify(findings));
+});
+
+test('a tree that is not ours, in a directory named like a stock overlay, gets no stock-overlay expectations', { skip }, async () => {
+  // The abandoned upstream kustomize tree keeps its overlay in overlays/current_version.
+  const legacy = path.join(ROOT, '../shared/foreign/clearml-server-k8s-legacy/overlays/current_version');
+  const result = await verifyOverlays(engine!, { ...REPOSITORY, dirs: [legacy], cache: false });
+  const checks = new Set(result.overlays[0]!.findings.map((f) => f.check));
+  for (const ours of ['intended-objects', 'profile', 'image-catalog']) assert.ok(!checks.has(ours as never), `${ours} on a tree that is not ours: ${[...checks].join(', ')}`);
 });
 
 test('golden composer cases render their desired objects with the real engine', { skip }, async () => {
@@ -130,23 +154,23 @@ test('the verify cache reuses reports of unchanged overlays and rebuilds only wh
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const sub of ['base', 'overlays']) cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
-  const first = await verifyOverlays(engine!, { root: dir });
+  const first = await verifyOverlays(engine!, repositoryAt(dir));
   assert.equal(first.cached, 0);
-  const second = await verifyOverlays(engine!, { root: dir });
+  const second = await verifyOverlays(engine!, repositoryAt(dir));
   assert.equal(second.cached, 4);
   assert.deepEqual(second.overlays.map((o) => [o.dir, o.ok, o.cached]), first.overlays.map((o) => [o.dir, o.ok, true]));
   // enterprise and non-root build on current_version: a change there reaches three overlays, not latest.
   const file = path.join(dir, 'overlays/current_version/kustomization.yaml');
   writeFileSync(file, readFileSync(file, 'utf8') + '\n# a comment\n');
-  const third = await verifyOverlays(engine!, { root: dir });
+  const third = await verifyOverlays(engine!, repositoryAt(dir));
   assert.deepEqual(third.overlays.filter((o) => o.cached).map((o) => o.dir), ['overlays/latest']);
-  const uncached = await verifyOverlays(engine!, { root: dir, cache: false });
+  const uncached = await verifyOverlays(engine!, { ...repositoryAt(dir), cache: false });
   assert.equal(uncached.cached, 0);
 });
 
 test('progress is reported after every overlay, with the slowest so far', { skip }, async () => {
   const seen: { done: number; total: number; slowest: string | undefined }[] = [];
-  await verifyOverlays(engine!, { root: ROOT, cache: false, onProgress: (p) => seen.push({ done: p.done, total: p.total, slowest: p.slowest?.dir }) });
+  await verifyOverlays(engine!, { ...REPOSITORY, cache: false, onProgress: (p) => seen.push({ done: p.done, total: p.total, slowest: p.slowest?.dir }) });
   assert.deepEqual(seen.map((p) => [p.done, p.total]), [[1, 4], [2, 4], [3, 4], [4, 4]]);
   assert.ok(seen.every((p) => p.slowest?.startsWith('overlays/')));
 });

@@ -3,23 +3,21 @@
  * release catalog to new versions and recomposes every overlay and site, after the upgrade guard
  * agrees; then prints what changed in `overlays/current_version`.
  *
- * Nothing is written when the guard refuses or composing fails: the next catalog goes to a
- * temporary file, `compose` runs in a child process that reads it (`$CLEARML_K8S_RELEASE_CATALOG`)
- * under this run's repository lock, and only then is the catalog file replaced.
+ * Nothing is written when the guard refuses or composing fails: the tree is composed in process
+ * with the next catalog (a value), and the recomposed files and the catalog file are written in one
+ * journaled transaction under the repository lock (a kill at any moment leaves the old tree and
+ * catalog, or the new ones, once the next run recovers). A catalog outside the repository
+ * (`$CLEARML_K8S_RELEASE_CATALOG`) is replaced after the tree, atomically (temporary file, rename).
  */
-import { spawnSync } from 'node:child_process';
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RELEASE_CATALOG_FILE, RELEASE_VERSION, releaseCatalog, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { checkUpgrade, parseVersion } from '@clearml-k8s/overlay-composer';
+import { formatReleaseCatalog, loadReleaseCatalog, RELEASE_VERSION, releaseCatalogFile, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { checkUpgrade, composeRepository, parseVersion, planTree, writeTree } from '@clearml-k8s/overlay-composer';
 import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, type Engine } from '@clearml-k8s/verifier';
-import { cleanupOnExit, describeSystemError, errnoCode, LOCK_INHERITED_ENV, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
+import { cleanupOnExit, describeSystemError, errnoCode, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
 import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
-import { recoveryNote } from './compose.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/clearml-k8s.js', import.meta.url));
+import { recoveryNote, unknownNote } from './compose.ts';
 
 export interface BumpOptions {
   server?: string;
@@ -42,27 +40,6 @@ export function nextCatalog(current: ReleaseCatalog, options: BumpOptions): Rele
   return next;
 }
 
-/** Removes next catalogs staged by bumps that were killed (`<catalog>.next-<pid>` of a pid that is gone). */
-function removeStaleCatalogs(catalogFile: string): void {
-  const prefix = `${path.basename(catalogFile)}.next-`;
-  let names: string[] = [];
-  try {
-    names = readdirSync(path.dirname(catalogFile));
-  } catch {
-    return;
-  }
-  for (const name of names.filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))) {
-    const pid = Number(name.slice(prefix.length));
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      alive = errnoCode(error) === 'EPERM';
-    }
-    if (!alive) rmSync(path.join(path.dirname(catalogFile), name), { force: true });
-  }
-}
-
 async function renderCurrentVersion(engine: Engine, root: string) {
   const render = await renderOverlay(engine, path.join(root, 'overlays/current_version'));
   if (render.exitCode !== 0) throw Object.assign(new Error(`overlays/current_version does not build: ${render.stderr.trim().split('\n').pop()}; run clearml-k8s verify`), { code: 'BUILD_FAILED' });
@@ -81,18 +58,18 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
     const value = options[key]!;
     const valid = key === 'server' ? RELEASE_VERSION.test(value) : parseVersion(value) !== null;
     if (!valid) {
-      throw usageError(`--${key}`, key === 'server' ? 'a release version X.Y.Z (at most 6 digits a part)' : 'a version X.Y.Z (optionally -suffix) that is a valid image tag (no "+", at most 128 characters)', JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value), `give the released version, e.g. --${key} ${key === 'server' ? '2.3.1' : releaseCatalog().images[key === 'mongo' ? 'mongo' : key].tag}`);
+      throw usageError(`--${key}`, key === 'server' ? 'a release version X.Y.Z (at most 6 digits a part)' : 'a version X.Y.Z (optionally -suffix) that is a valid image tag (no "+", at most 128 characters)', JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value), `give the released version, e.g. --${key} ${key === 'server' ? '2.3.1' : loadReleaseCatalog(io.env).images[key === 'mongo' ? 'mongo' : key].tag}`);
     }
   }
-  return withRepositorySession(root, `clearml-k8s bump ${requested.map((k) => `--${k} ${options[k]}`).join(' ')}`, async ({ recovered }) => {
+  return withRepositorySession(root, `clearml-k8s bump ${requested.map((k) => `--${k} ${options[k]}`).join(' ')}`, async ({ lock, recovered }) => {
     for (const r of recovered) io.stderr.write(recoveryNote('bump', r));
-    const current = releaseCatalog();
+    const current = loadReleaseCatalog(io.env);
     const next = nextCatalog(current, options);
-    const changes = [
+    const moves = [
       ...(next.server !== current.server ? [`server ${current.server} → ${next.server}`] : []),
       ...(['elasticsearch', 'mongo', 'redis'] as const).filter((k) => next.images[k].tag !== current.images[k].tag).map((k) => `${k} ${current.images[k].tag} → ${next.images[k].tag}`),
     ];
-    if (changes.length === 0) {
+    if (moves.length === 0) {
       io.stdout.write(`bump: the catalog is already at server ${current.server}; nothing to do\n`);
       return EXIT.ok;
     }
@@ -106,30 +83,40 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
 
     const engine = await resolveEngine(io.env);
     const before = await renderCurrentVersion(engine, root);
-    const catalogFile = io.env.CLEARML_K8S_RELEASE_CATALOG || RELEASE_CATALOG_FILE;
-    removeStaleCatalogs(catalogFile);
-    const staged = `${catalogFile}.next-${process.pid}`;
-    const removeStaged = cleanupOnExit(() => rmSync(staged, { force: true }));
-    try {
-      writeFileSync(staged, JSON.stringify(next, null, 2) + '\n');
-      // compose runs as a child that reads the next catalog; it works under this run's lock.
-      const compose = spawnSync(process.execPath, [BIN, 'compose', '--root', root], { env: { ...io.env, CLEARML_K8S_RELEASE_CATALOG: staged, [LOCK_INHERITED_ENV]: String(process.pid) }, encoding: 'utf8' });
-      if (compose.status !== 0) {
-        io.stderr.write(`clearml-k8s bump: composing with the new catalog failed, nothing was changed:\n${compose.stderr}`);
-        return EXIT.usage;
-      }
-      renameSync(staged, catalogFile);
-      io.stdout.write(compose.stdout);
-    } catch (error) {
-      if (!errnoCode(error)) throw error;
-      throw new RepositoryIoError({ code: 'WRITE_FAILED', path: catalogFile, expected: 'a writable release catalog', received: describeSystemError(error), hint: systemErrorHint(error, 'check the permissions of the catalog file') }, { cause: error });
-    } finally {
-      rmSync(staged, { force: true });
-      removeStaged();
-    }
+    const catalogFile = releaseCatalogFile(io.env);
+    const catalogInRoot = path.relative(root, catalogFile);
+    const inside = !catalogInRoot.startsWith('..') && !path.isAbsolute(catalogInRoot);
+    const composed = composeRepository(root, next);
+    const files = [...composed.files, ...(inside ? [{ path: catalogInRoot.split(path.sep).join('/'), content: formatReleaseCatalog(next) }] : [])];
+    const { changes, unknown } = await planTree(root, files, { ownedDirs: composed.ownedDirs, preserve: composed.preserve });
+    io.stderr.write(unknownNote('bump', unknown));
+    await writeTree(root, files, changes, { command: `clearml-k8s bump ${requested.map((k) => `--${k} ${options[k]}`).join(' ')}`, lock, env: io.env });
+    if (!inside) writeCatalogOutside(catalogFile, next);
+    io.stdout.write(changes.map((c) => `${c.change.padEnd(6)} ${c.path}\n`).join(''));
+    io.stdout.write(`compose: ${files.length} files (${composed.sites.length} site${composed.sites.length === 1 ? '' : 's'}), ${changes.length} changed\n`);
     const after = await renderCurrentVersion(engine, root);
-    io.stdout.write(`bump: ${changes.join(', ')}; overlays/current_version before → after:\n`);
+    io.stdout.write(`bump: ${moves.join(', ')}; overlays/current_version before → after:\n`);
     io.stdout.write(formatDiffText(semanticDiff(before, after), { a: 'overlays/current_version (before)', b: 'overlays/current_version (after)' }, { color: Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR }));
     return EXIT.ok;
   }, { env: io.env });
+}
+
+/**
+ * Replaces a catalog file outside the repository: the next catalog goes to `<file>.next-<pid>`,
+ * then is renamed over the file (a kill leaves the old catalog or the new one, never half of one).
+ * @throws RepositoryIoError `WRITE_FAILED` naming the file.
+ */
+function writeCatalogOutside(catalogFile: string, next: ReleaseCatalog): void {
+  const staged = `${catalogFile}.next-${process.pid}`;
+  const removeStaged = cleanupOnExit(() => rmSync(staged, { force: true }));
+  try {
+    writeFileSync(staged, formatReleaseCatalog(next));
+    renameSync(staged, catalogFile);
+  } catch (error) {
+    if (!errnoCode(error)) throw error;
+    throw new RepositoryIoError({ code: 'WRITE_FAILED', path: catalogFile, expected: 'a writable release catalog', received: describeSystemError(error), hint: systemErrorHint(error, 'check the permissions of the catalog file') }, { cause: error });
+  } finally {
+    rmSync(staged, { force: true });
+    removeStaged();
+  }
 }

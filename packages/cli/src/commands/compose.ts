@@ -1,4 +1,5 @@
 /** `clearml-k8s compose [--check]`: regenerate `base/`, `overlays/` (stock and sites) and `schemas/`, or report drift. */
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { composeRepository, planTree, writeTree } from '@clearml-k8s/overlay-composer';
 import { withRepositorySession, type RecoveredWrite } from '@clearml-k8s/repository-io';
 import { EXIT, type CommandIo } from '../io.ts';
@@ -33,7 +34,7 @@ export async function composeCommand(root: string, options: { check: boolean }, 
       io.stderr.write('run `npm run compose` (clearml-k8s compose): it finishes the write, then compare again\n');
       return EXIT.findings;
     }
-    const { files, ownedDirs, preserve, sites } = composeRepository(root);
+    const { files, ownedDirs, preserve, sites } = composeRepository(root, loadReleaseCatalog(io.env));
     const { changes, unknown } = await planTree(root, files, { ownedDirs, preserve });
     io.stderr.write(unknownNote(name, unknown));
     if (options.check) {

@@ -2,6 +2,7 @@
  * `clearml-k8s site add NAME [...]`: writes `overlays/sites/NAME/site.yaml` from flags and composes
  * the site, or writes nothing at all when anything is invalid.
  */
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import {
   composeSiteFromText,
@@ -98,7 +99,7 @@ export async function siteAddCommand(root: string, name: string | undefined, opt
     if (options.generateCredentials && credentialsStat !== null) {
       throw new SiteSpecError({ code: 'SITE_EXISTS', file: credentialsFile, expected: `no ${CREDENTIALS_FILE} yet (--generate-credentials writes a new one)`, received: 'an existing file, perhaps the credentials of a deployed site', hint: `move ${credentialsFile} to your secret store (it is never overwritten), or drop --generate-credentials` });
     }
-    const site = composeSiteFromText(name, text, file, composeTree().overlays);
+    const site = composeSiteFromText(name, text, file, composeTree(loadReleaseCatalog(io.env)));
     const credentials = options.generateCredentials ? generateCredentialValues() : null;
     const files = [
       ...site.files,

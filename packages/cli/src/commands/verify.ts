@@ -3,6 +3,8 @@ import { appendFileSync } from 'node:fs';
 import which from 'which';
 import { describeSystemError, pendingWrites } from '@clearml-k8s/repository-io';
 import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type Engine } from '@clearml-k8s/verifier';
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { composeTree, RepositoryPromises } from '@clearml-k8s/overlay-composer';
 import { EXIT, type CommandIo } from '../io.ts';
 
 export interface VerifyOptions {
@@ -82,8 +84,11 @@ export async function verifyCommand(root: string, options: VerifyOptions, io: Co
   const started = performance.now();
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   let shown = false;
+  const catalog = loadReleaseCatalog(io.env);
   const result = await verifyOverlays(engines, {
     root,
+    catalog,
+    promises: new RepositoryPromises(root, composeTree(catalog)),
     cwd: io.cwd,
     dirs: options.dirs,
     cache: options.cache,

@@ -7,7 +7,7 @@
  * - `image-catalog`: containers running an image of the release catalog use the catalog's tag
  *   (the `latestTag` where the overlay follows latest; a site's mirror and overrides where declared).
  */
-import { objectId, releaseCatalog, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
@@ -44,17 +44,13 @@ function renderedContainers(objects: readonly ManifestObject[]): RenderedContain
   );
 }
 
-/** Repository → tag the release catalog pins under an image policy (`latestTag` where the overlay follows latest). */
-export function catalogImages(policy: ImagePolicy): Record<string, string> {
-  return Object.fromEntries(Object.values(releaseCatalog().images).map((e) => [e.repository, policy === 'latest' && e.latestTag ? e.latestTag : e.tag]));
-}
-
 /**
  * Runs `image-tag` (pinned overlays only), `image-override` and `image-catalog`.
- * @param expected repository → tag the overlay must run (default: `catalogImages(policy)`; a site
- *   adds its mirror registry and overrides).
+ * @param expected repository → tag the overlay must run (the composer's promise: the catalog under the
+ *   policy, plus a site's mirror registry and overrides; empty for a tree that is not ours).
+ * @param catalog named in `image-catalog` findings.
  */
-export function checkImages(objects: readonly ManifestObject[], policy: ImagePolicy, overrides: readonly ImageOverride[], expected: Record<string, string> = catalogImages(policy)): CheckFinding[] {
+export function checkImages(objects: readonly ManifestObject[], policy: ImagePolicy, overrides: readonly ImageOverride[], expected: Record<string, string>, catalog: ReleaseCatalog): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const containers = renderedContainers(objects);
   for (const c of containers) {
@@ -72,7 +68,7 @@ export function checkImages(objects: readonly ManifestObject[], policy: ImagePol
     }
     const want = expected[ref.name];
     if (want !== undefined && !ref.digest && ref.tag !== want) {
-      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${releaseCatalog().server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the version with `clearml-k8s bump` (or in the site spec), not in the overlay' });
+      findings.push({ check: 'image-catalog', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs ${ref.name}:${ref.tag ?? '(untagged)'}; the release catalog (server ${catalog.server}) and the overlay's declared overrides say ${ref.name}:${want}`, hint: 'change the version with `clearml-k8s bump` (or in the site spec), not in the overlay' });
     }
   }
   for (const o of overrides) {

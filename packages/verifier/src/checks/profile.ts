@@ -10,7 +10,7 @@
  *   refreshed on a node).
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md
  */
-import { objectId, PUBLIC_ENDPOINTS, releaseCatalog, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { cookieDomain, FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
@@ -25,6 +25,8 @@ export interface ProfilePromises {
   podSecurity: PodSecurityLevel | null;
   exposure: Exposure | null;
   imagePolicy: 'pinned' | 'latest';
+  /** Repositories that follow a moving tag (they must pull `Always`). */
+  floatingImages: readonly string[];
   /** Whether Ingress hosts must be served with TLS (default true; a site may opt out). */
   tls?: boolean;
 }
@@ -72,7 +74,7 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
     }
   }
   if (promises.imagePolicy === 'latest') {
-    const floating = Object.values(releaseCatalog().images).filter((i) => i.latestTag).map((i) => i.repository as string);
+    const floating = promises.floatingImages;
     for (const t of podTemplates(objects)) {
       (t.spec.containers ?? []).forEach((c: any, i: number) => {
         if (floating.includes(parseImageReference(String(c.image)).name) && c.imagePullPolicy !== 'Always') {
