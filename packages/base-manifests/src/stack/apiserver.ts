@@ -9,7 +9,7 @@ import type { ComponentSpec } from './component-spec.ts';
 import { connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
 
-const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: at(HELM_VALUES, 'apiserver.livenessProbe') } as const;
+const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: 'clearml/clearml-server@v2.3.0:apiserver/services/debug.py:4-9 (authorize: false, apiserver/schema/services/debug.conf:2-3)' } as const;
 
 export const apiserver: ComponentSpec = {
   key: 'apiserver',
@@ -21,25 +21,25 @@ export const apiserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
+    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
     writesAtStart: [
-      { path: '/var/log/clearml', source: `${ENTRYPOINT} (mkdir -p /var/log/clearml)` },
-      { path: '/opt/clearml/apiserver/apierrors/errors', source: `${ENTRYPOINT} (python3 -m apiserver.apierrors_generator)` },
+      { path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` },
+      { path: '/opt/clearml/apiserver/apierrors/errors', source: `${at(ENTRYPOINT, '14-15')} (python3 -m apiserver.apierrors_generator); clearml/clearml-server@v2.3.0:apiserver/apierrors_generator/generator.py:34-44` },
     ],
   },
-  entrypoint: { args: ['apiserver'], source: `${COMPOSE} (apiserver.command)` },
-  ports: [{ name: 'http', containerPort: 8008, servicePort: 8008, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'api', nodePort: 30008 }, source: `${COMPOSE} (apiserver.ports 8008:8008); seed docs (NodePort 30008)` }],
+  entrypoint: { args: ['apiserver'], source: at(COMPOSE, '5-6') },
+  ports: [{ name: 'http', containerPort: 8008, servicePort: 8008, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'api', nodePort: 30008 }, source: `clearml/clearml-server@v2.3.0:apiserver/config/default/apiserver.conf:16-19 (listen 0.0.0.0:8008); ${at(HELM_VALUES, '74-81')} (nodePort 30008)` }],
   probes: {
     readiness: { target: ping, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5 },
     liveness: { target: ping, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
   },
   connections: [
-    { via: { env: 'CLEARML_ELASTIC_SERVICE_HOST' }, form: 'host', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (apiserver.environment)` },
-    { via: { env: 'CLEARML_ELASTIC_SERVICE_PORT' }, form: 'port', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (apiserver.environment)` },
-    { via: { env: 'CLEARML_MONGODB_SERVICE_HOST' }, form: 'host', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (apiserver.environment)` },
-    { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (apiserver.environment)` },
-    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${COMPOSE} (apiserver.environment)` },
-    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${COMPOSE} (apiserver.environment)` },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_HOST' }, form: 'host', target: 'elasticsearch', port: 'http', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/es_factory.py:16-47` },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_PORT' }, form: 'port', target: 'elasticsearch', port: 'http', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/es_factory.py:16-47` },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_HOST' }, form: 'host', target: 'mongodb', port: 'mongodb', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/database/__init__.py:19-34` },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/database/__init__.py:19-34` },
+    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/redis_manager.py:12-28` },
+    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/redis_manager.py:12-28` },
   ],
   storage: {
     mounts: [
@@ -48,10 +48,10 @@ export const apiserver: ComponentSpec = {
       { dir: NODE_STORAGE.fileserverData, claim: null },
     ],
     singleWriter: false,
-    source: `${COMPOSE} (apiserver.volumes)`,
+    source: at(COMPOSE, '10-13'),
   },
   resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '2Gi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (apiserver.podSecurityContext)` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user (${at(DOCKERFILE, '1-38')}); the chart sets none (${at(HELM_VALUES, '136-141')})` },
   placement: { onClearmlNode: true, strategy: 'RollingUpdate', scalable: true },
   base: {
     file: 'apiserver.yaml',

@@ -8,7 +8,7 @@ import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { clearmlDeployment, envList } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { connectionArgs, connectionEnv } from './connections.ts';
-import { COMPOSE, DOCKERFILE, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, DOCKERFILE } from './sources.ts';
 
 export const asyncDelete: ComponentSpec = {
   key: 'asyncDelete',
@@ -20,20 +20,20 @@ export const asyncDelete: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
-    writesAtStart: [{ path: '/opt/clearml/apiserver/apierrors/errors', source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py (generates the errors package on import)' }],
+    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
+    writesAtStart: [{ path: '/opt/clearml/apiserver/apierrors/errors', source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py:4-6 (generates the errors package on every import)' }],
   },
-  entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: `${COMPOSE} (async_delete.entrypoint)` },
+  entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: at(COMPOSE, '123-152') },
   ports: [],
   probes: null,
   connections: [
-    { via: { arg: '--fileserver-host' }, form: 'url', target: 'fileserver', port: 'http', source: `${COMPOSE} (async_delete.entrypoint --fileserver-host)` },
-    { via: { env: 'CLEARML_ELASTIC_SERVICE_HOST' }, form: 'host', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (async_delete.environment)` },
-    { via: { env: 'CLEARML_ELASTIC_SERVICE_PORT' }, form: 'port', target: 'elasticsearch', port: 'http', source: `${COMPOSE} (async_delete.environment)` },
-    { via: { env: 'CLEARML_MONGODB_SERVICE_HOST' }, form: 'host', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (async_delete.environment)` },
-    { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: `${COMPOSE} (async_delete.environment)` },
-    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${COMPOSE} (async_delete.environment)` },
-    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${COMPOSE} (async_delete.environment)` },
+    { via: { arg: '--fileserver-host' }, form: 'url', target: 'fileserver', port: 'http', source: 'clearml/clearml-server@v2.3.0:apiserver/jobs/async_urls_delete.py:603-612 (without it: http://localhost:8081)' },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_HOST' }, form: 'host', target: 'elasticsearch', port: 'http', source: at(COMPOSE, '135-143') },
+    { via: { env: 'CLEARML_ELASTIC_SERVICE_PORT' }, form: 'port', target: 'elasticsearch', port: 'http', source: at(COMPOSE, '135-143') },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_HOST' }, form: 'host', target: 'mongodb', port: 'mongodb', source: at(COMPOSE, '135-143') },
+    { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: at(COMPOSE, '135-143') },
+    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: at(COMPOSE, '135-143') },
+    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: at(COMPOSE, '135-143') },
   ],
   storage: {
     mounts: [
@@ -41,10 +41,10 @@ export const asyncDelete: ComponentSpec = {
       { dir: NODE_STORAGE.config, claim: null },
     ],
     singleWriter: false,
-    source: `${COMPOSE} (async_delete.volumes)`,
+    source: at(COMPOSE, '150-152'),
   },
   resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '512Mi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (apiserver.podSecurityContext; async delete runs the apiserver's code)` },
+  nonRoot: { uid: 1000, gid: 1000, source: 'ours: same image and uid as the apiserver' },
   placement: { onClearmlNode: true, strategy: 'RollingUpdate', scalable: false },
   base: {
     file: 'async-delete.yaml',

@@ -8,7 +8,7 @@ import { imageReference } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { COMPOSE, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, HELM_VALUES } from './sources.ts';
 
 /** The kernel setting Elasticsearch refuses to start without (bootstrap check). */
 export const ES_MAX_MAP_COUNT = 262144;
@@ -16,8 +16,8 @@ export const ES_MAX_MAP_COUNT = 262144;
 /** uid/gid the Elasticsearch image runs as. */
 export const ES_UID = 1000;
 
-const ES_DOCKERFILE = 'elastic/elasticsearch@v8.17.0:distribution/docker/src/docker/Dockerfile';
-const HEAP_ADVICE = 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/advanced-configuration.html#set-jvm-heap-size';
+const ES_DOCKERFILE = 'elastic/dockerfiles@v8.17.0:elasticsearch/Dockerfile';
+const HEAP_ADVICE = 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/advanced-configuration.html#set-jvm-heap-size (Xms = Xmx, at most 50% of the memory)';
 
 /** Elasticsearch settings as env (`discovery.type=single-node`, watermarks, heap ...), as compose sets them. */
 export function elasticsearchEnv(): Record<string, string> {
@@ -47,33 +47,33 @@ export const elasticsearch: ComponentSpec = {
   image: {
     catalogKey: 'elasticsearch',
     repository: null,
-    user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE} (USER 1000:0)` },
+    user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE}:99-102,166 (USER 1000:0)` },
     writesAtStart: [
       { path: '/usr/share/elasticsearch/data', source: ES_DOCKERFILE },
       { path: '/usr/share/elasticsearch/logs', source: ES_DOCKERFILE },
     ],
   },
-  entrypoint: { source: `${COMPOSE} (elasticsearch: the image's own entrypoint)` },
-  ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${COMPOSE} (apiserver CLEARML_ELASTIC_SERVICE_PORT 9200)` }],
+  entrypoint: { source: `${at(COMPOSE, 63)} (the image's own entrypoint)` },
+  ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${ES_DOCKERFILE}:138 (EXPOSE 9200 9300; 9200 is the REST API)` }],
   probes: {
     readiness: { target: { kind: 'httpGet', path: '/_cluster/health?local=true', port: 'http', scheme: 'HTTP', source: 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/cluster-health.html' }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5 },
-    liveness: { target: { kind: 'tcpSocket', port: 'http', source: `${COMPOSE} (elasticsearch: port 9200)` }, initialDelaySeconds: 90, periodSeconds: 20 },
+    liveness: { target: { kind: 'tcpSocket', port: 'http', source: `${ES_DOCKERFILE}:138` }, initialDelaySeconds: 90, periodSeconds: 20 },
   },
   connections: [],
   storage: {
     mounts: [
-      { dir: NODE_STORAGE.elasticsearchData, claim: { size: '50Gi', source: `${HELM_VALUES} (elasticsearch.volumeClaimTemplate storage)` } },
+      { dir: NODE_STORAGE.elasticsearchData, claim: { size: '50Gi', source: at(HELM_VALUES, '467-475') } },
       { dir: NODE_STORAGE.elasticsearchLogs, claim: null },
     ],
     singleWriter: true,
-    source: `${COMPOSE} (elasticsearch.volumes /opt/clearml/data/elastic_7)`,
+    source: `${COMPOSE} (elasticsearch.volumes: /opt/clearml/data/elastic_7)`,
   },
   resources: {
     requests: { cpu: '500m', memory: '4Gi' },
     limits: { memory: '4Gi' },
-    heap: { env: 'ES_JAVA_OPTS', value: '-Xms2g -Xmx2g', maxShareOfLimit: 0.75, source: `${COMPOSE} (elasticsearch.environment ES_JAVA_OPTS); ${HEAP_ADVICE}` },
+    heap: { env: 'ES_JAVA_OPTS', value: '-Xms2g -Xmx2g', maxShareOfLimit: 0.5, source: `${at(HELM_VALUES, '425-478')} (ES_JAVA_OPTS -Xmx2g -Xms2g; compose v2.3.0 sets none); ${HEAP_ADVICE}` },
   },
-  nonRoot: { uid: ES_UID, gid: ES_UID, source: `${ES_DOCKERFILE} (USER 1000:0)` },
+  nonRoot: { uid: ES_UID, gid: ES_UID, source: `${ES_DOCKERFILE}:99-102 (user elasticsearch 1000:1000)` },
   placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
   base: {
     file: 'elasticsearch.yaml',

@@ -8,9 +8,9 @@ import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { connectionEnv } from './connections.ts';
-import { COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
 
-const tcp = { kind: 'tcpSocket', port: 'http', source: `${COMPOSE} (fileserver.ports 8081:8081)` } as const;
+const tcp = { kind: 'tcpSocket', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220 (listens on 0.0.0.0:8081; no health route)' } as const;
 
 export const fileserver: ComponentSpec = {
   key: 'fileserver',
@@ -22,31 +22,31 @@ export const fileserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
-    writesAtStart: [{ path: '/var/log/clearml', source: `${ENTRYPOINT} (mkdir -p /var/log/clearml)` }],
+    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
+    writesAtStart: [{ path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` }],
   },
-  entrypoint: { args: ['fileserver'], source: `${COMPOSE} (fileserver.command)` },
-  ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: `${COMPOSE} (fileserver.ports 8081:8081); seed docs (NodePort 30081)` }],
+  entrypoint: { args: ['fileserver'], source: at(COMPOSE, '73-74') },
+  ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220; seed docs (NodePort 30081)' }],
   probes: {
     readiness: { target: tcp, initialDelaySeconds: 5, periodSeconds: 10 },
     liveness: { target: tcp, initialDelaySeconds: 30, periodSeconds: 20 },
   },
   connections: [
-    { via: { env: 'CLEARML__hosts__api_server' }, form: 'url', target: 'apiserver', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (api_server)' },
-    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${COMPOSE} (fileserver.environment)` },
-    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${COMPOSE} (fileserver.environment)` },
+    { via: { env: 'CLEARML__hosts__api_server' }, form: 'url', target: 'apiserver', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf:1; fileserver/auth.py:46-52' },
+    { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (redis)' },
+    { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (redis)' },
   ],
   storage: {
     mounts: [
       { dir: NODE_STORAGE.logs, claim: null },
       { dir: NODE_STORAGE.config, claim: null },
-      { dir: NODE_STORAGE.fileserverData, claim: { size: '50Gi', source: `${HELM_VALUES} (fileserver.storage.data.size)` } },
+      { dir: NODE_STORAGE.fileserverData, claim: { size: '50Gi', source: at(HELM_VALUES, '263-273') } },
     ],
     singleWriter: true,
     source: `${COMPOSE} (fileserver.volumes /mnt/fileserver)`,
   },
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (fileserver.podSecurityContext)` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '243-261')})` },
   placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
   base: {
     file: 'fileserver.yaml',

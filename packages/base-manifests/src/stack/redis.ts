@@ -5,10 +5,10 @@ import { imageReference } from '../release-catalog.ts';
 import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
 import { clearmlDeployment, clearmlService, containerPorts, probes } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { COMPOSE, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, HELM_VALUES } from './sources.ts';
 
-const REDIS_DOCKERFILE = 'docker-library/redis@master:7.4/debian/Dockerfile';
-const tcp = { kind: 'tcpSocket', port: 'redis', source: `${COMPOSE} (redis: port 6379)` } as const;
+const REDIS_DOCKERFILE = 'docker-library/redis@e920499:7.4-rc/debian/Dockerfile';
+const tcp = { kind: 'tcpSocket', port: 'redis', source: `${REDIS_DOCKERFILE} (EXPOSE 6379; RESP has no HTTP health route)` } as const;
 
 export const redis: ComponentSpec = {
   key: 'redis',
@@ -20,10 +20,10 @@ export const redis: ComponentSpec = {
   image: {
     catalogKey: 'redis',
     repository: null,
-    user: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE} (groupadd/useradd redis 999; entrypoint drops root to it)` },
-    writesAtStart: [{ path: '/data', source: `${REDIS_DOCKERFILE} (WORKDIR /data)` }],
+    user: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (redis 999; docker-entrypoint.sh:10-14 drops root to it)` },
+    writesAtStart: [{ path: '/data', source: `${REDIS_DOCKERFILE}:142-144 (VOLUME /data, WORKDIR /data)` }],
   },
-  entrypoint: { source: `${COMPOSE} (redis: the image's own command)` },
+  entrypoint: { source: `${at(COMPOSE, 102)} (no command: the image's own)` },
   ports: [{ name: 'redis', containerPort: 6379, servicePort: 6379, protocol: 'TCP', scheme: 'tcp', public: null, source: `${REDIS_DOCKERFILE} (EXPOSE 6379)` }],
   probes: {
     readiness: { target: tcp, initialDelaySeconds: 5, periodSeconds: 10 },
@@ -31,12 +31,12 @@ export const redis: ComponentSpec = {
   },
   connections: [],
   storage: {
-    mounts: [{ dir: NODE_STORAGE.redisData, claim: { size: '5Gi', source: `${HELM_VALUES} (redis.master.persistence.size)` } }],
+    mounts: [{ dir: NODE_STORAGE.redisData, claim: { size: '5Gi', source: at(HELM_VALUES, '395-401') } }],
     singleWriter: true,
     source: `${COMPOSE} (redis.volumes /opt/clearml/data/redis:/data)`,
   },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '1Gi' }, heap: null },
-  nonRoot: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE} (redis 999)` },
+  nonRoot: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (the image's own user)` },
   placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
   base: {
     file: 'redis.yaml',

@@ -6,15 +6,21 @@
 /** ClearML Server's compose file at the release the catalog pins. */
 export const COMPOSE = 'clearml/clearml-server@v2.3.0:docker/docker-compose.yml';
 /** The server image's entrypoint (one script for apiserver, fileserver, webserver). */
-export const ENTRYPOINT = 'clearml/clearml-server@v2.3.0:docker/build/entrypoint.sh';
+export const ENTRYPOINT = 'clearml/clearml-server@v2.3.0:docker/build/internal_files/entrypoint.sh';
 /** The server image's Dockerfile. */
 export const DOCKERFILE = 'clearml/clearml-server@v2.3.0:docker/build/Dockerfile';
 /** nginx configuration template of the webserver. */
 export const NGINX_TEMPLATE = 'clearml/clearml-server@v2.3.0:docker/build/internal_files/clearml.conf.template';
+/** The apiserver's default hosts configuration. */
+export const API_HOSTS_CONF = 'clearml/clearml-server@v2.3.0:apiserver/config/default/hosts.conf';
 /** The ClearML Helm chart's values (chart 7.14.x). */
 export const HELM_VALUES = 'clearml/clearml-helm-charts@clearml-7.14.4:charts/clearml/values.yaml';
 /** The clearml-agent Helm chart's values. */
-export const AGENT_HELM_VALUES = 'clearml/clearml-helm-charts@clearml-agent-5.3.3:charts/clearml-agent/values.yaml';
+export const AGENT_HELM_VALUES = 'clearml/clearml-helm-charts@clearml-agent-5.3.2:charts/clearml-agent/values.yaml';
+/** The clearml-agent chart's glue Deployment template. */
+export const AGENT_HELM_GLUE = 'clearml/clearml-helm-charts@clearml-agent-5.3.2:charts/clearml-agent/templates/agentk8sglue-deployment.yaml';
+/** Env names the agent reads. */
+export const AGENT_ENV = 'clearml/clearml-agent@v2.0.7:clearml_agent/backend_api/session/defs.py:5-12';
 
 /** `file:line`, the form of a fact's source. */
 export function at(file: string, line: number | string): string {

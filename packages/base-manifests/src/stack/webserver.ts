@@ -9,7 +9,7 @@ import type { ComponentSpec } from './component-spec.ts';
 import { connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, NGINX_TEMPLATE } from './sources.ts';
 
-const root = { kind: 'httpGet', path: '/', port: 'http', scheme: 'HTTP', source: `${NGINX_TEMPLATE} (location /)` } as const;
+const root = { kind: 'httpGet', path: '/', port: 'http', scheme: 'HTTP', source: `${at(NGINX_TEMPLATE, '31-38')} (location / serves index.html)` } as const;
 
 export const webserver: ComponentSpec = {
   key: 'webserver',
@@ -21,28 +21,29 @@ export const webserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${DOCKERFILE} (no USER)` },
+    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
     writesAtStart: [
-      { path: '/var/log/clearml', source: `${ENTRYPOINT} (mkdir -p /var/log/clearml)` },
-      { path: '/usr/share/nginx/html/configuration.json', source: `${ENTRYPOINT} (webserver: writes configuration.json)` },
-      { path: '/etc/nginx/sites-enabled/default', source: `${ENTRYPOINT} (webserver: envsubst of the nginx template)` },
-      { path: '/run/nginx.pid', source: 'nginx (Debian build): pid /run/nginx.pid' },
-      { path: '/var/lib/nginx', source: 'nginx (Debian build): client body and proxy temp paths' },
+      { path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` },
+      { path: '/tmp/configuration.json', source: `${at(ENTRYPOINT, '58-63')} (update_from_env.py)` },
+      { path: '/usr/share/nginx/html/configuration.json', source: at(ENTRYPOINT, '58-63') },
+      { path: '/etc/nginx/sites-enabled/default', source: `${at(ENTRYPOINT, '65-70')} (envsubst of /etc/nginx/clearml.conf.template; a link to sites-available/default in Debian's nginx-common)` },
+      { path: '/run/nginx.pid', source: 'Debian bookworm nginx-common 1.22.1: /etc/nginx/nginx.conf (pid /run/nginx.pid)' },
+      { path: '/var/lib/nginx', source: 'Debian bookworm nginx 1.22.1: compiled temp paths /var/lib/nginx/body, /var/lib/nginx/proxy' },
     ],
   },
-  entrypoint: { args: ['webserver'], source: `${COMPOSE} (webserver.command)` },
-  ports: [{ name: 'http', containerPort: 80, servicePort: 8080, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'app', nodePort: 30080 }, source: `${NGINX_TEMPLATE} (listen 80); ${HELM_VALUES} (webserver.service.port 8080)` }],
+  entrypoint: { args: ['webserver'], source: `${ENTRYPOINT}:6-13 (mode from $1); ${COMPOSE} (webserver.command)` },
+  ports: [{ name: 'http', containerPort: 80, servicePort: 8080, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'app', nodePort: 30080 }, source: `${at(NGINX_TEMPLATE, '2-3')} (listen 80, although ${at(DOCKERFILE, 28)} says EXPOSE 8080); compose maps 8080:80, the chart's Service 8080 → 80` }],
   probes: {
     readiness: { target: root, initialDelaySeconds: 5, periodSeconds: 10 },
     liveness: { target: root, initialDelaySeconds: 30, periodSeconds: 20 },
   },
   connections: [
-    { via: { env: 'NGINX_APISERVER_ADDRESS' }, form: 'url', target: 'apiserver', port: 'http', source: `${COMPOSE} (webserver.environment); ${NGINX_TEMPLATE}` },
-    { via: { env: 'NGINX_FILESERVER_ADDRESS' }, form: 'url', target: 'fileserver', port: 'http', source: `${COMPOSE} (webserver.environment); ${NGINX_TEMPLATE}` },
+    { via: { env: 'NGINX_APISERVER_ADDRESS' }, form: 'url', target: 'apiserver', port: 'http', source: `${at(ENTRYPOINT, 65)} (default http://apiserver:8008)` },
+    { via: { env: 'NGINX_FILESERVER_ADDRESS' }, form: 'url', target: 'fileserver', port: 'http', source: `${at(ENTRYPOINT, 66)} (default http://fileserver:8081)` },
   ],
   storage: { mounts: [], singleWriter: false, source: `${COMPOSE} (webserver: no data volume)` },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `${HELM_VALUES} (webserver.podSecurityContext)` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '354-359')})` },
   placement: { onClearmlNode: false, strategy: 'RollingUpdate', scalable: true },
   base: {
     file: 'webserver.yaml',
