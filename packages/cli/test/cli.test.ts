@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { composeSiteFromText, composeTree, SiteSpecError } from '@clearml-k8s/overlay-composer';
+import { discoverVersionedEngines } from '@clearml-k8s/verifier/engine';
 import { BIN, engineSkip, ROOT, scratchRepository, snapshot, which } from './support.ts';
 
 const kubectl = which('kubectl');
@@ -130,15 +131,18 @@ test('verify --engine twice builds every overlay with both and finds the outputs
   assert.deepEqual(report.overlays.flatMap((o: any) => o.findings), []);
 });
 
+// The newest build --matrix finds: kubectl.1.35 from the engine cache (npm run engines:install), else kubectl.1.33.
+const newestFound = ((await discoverVersionedEngines()).at(-1)?.engine.label ?? 'kubectl.1.33 kustomize').replaceAll('.', '\\.');
+
 test('verify --matrix says which engines it found and catches an overlay only newer kustomize builds', { skip: matrixSkip }, () => {
   const good = run(['verify', '--matrix']);
   assert.equal(good.code, 0, good.stdout);
-  assert.match(good.stderr, /found kubectl\.1\.27 kustomize, .*kubectl\.1\.33 kustomize; building with the oldest \(kubectl\.1\.27 kustomize\) and the newest \(kubectl\.1\.33 kustomize\)/);
+  assert.match(good.stderr, new RegExp(`found kubectl\\.1\\.27 kustomize, .*${newestFound}; building with the oldest \\(kubectl\\.1\\.27 kustomize\\) and the newest \\(${newestFound}\\)`));
   const broken = run(['verify', '--matrix', '--json', 'fixtures/broken/engine-mismatch']);
   assert.equal(broken.code, 1);
   const findings = JSON.parse(broken.stdout).overlays[0].findings;
   assert.deepEqual([...new Set(findings.map((f: any) => f.check))], ['engine-mismatch']);
-  assert.match(findings[0].message, /builds with kubectl\.1\.33 kustomize but fails with kubectl\.1\.27 kustomize/);
+  assert.match(findings[0].message, new RegExp(`builds with ${newestFound} but fails with kubectl\\.1\\.27 kustomize`));
 });
 
 test('verify --engine with a command that does not exist exits 2', () => {

