@@ -19,7 +19,8 @@ import { stringifyManifests, stringifyValue, parseManifest } from '@clearml-k8s/
 import { ComposerError } from './composer-error.ts';
 import { guardIndexPaths } from './index-guards.ts';
 import { applyImageOverrides, extractImageOverrides } from './images.ts';
-import { applyOperations, diffDocuments, type PatchOperation } from './json-patch.ts';
+import { diffDocuments, type PatchOperation } from './json-patch.ts';
+import { applyNamespace, simulateOverlay } from './kustomize-model.ts';
 
 /** The result of composing an overlay. */
 export interface ComposedOverlay {
@@ -126,61 +127,4 @@ export function composeOverlay(input: {
     { path: `${input.dir}/kustomization.yaml`, content: stringifyManifests([kustomization], header) },
   ];
   return { dir: input.dir, kustomization, resourceFiles, intended, files };
-}
-
-/**
- * What a kustomization renders on top of `parentObjects`, computed in process: `images:` first,
- * then each patch on the objects its target names, plus the added resource objects. Key order is
- * normalised (`apiVersion`, `kind`, `metadata` first) as kustomize prints it.
- * @throws fast-json-patch errors when a patch does not apply (a failing `test`).
- */
-export function simulateOverlay(
-  parentObjects: readonly ManifestObject[],
-  kustomization: Kustomization,
-  addedObjects: readonly ManifestObject[],
-): ManifestObject[] {
-  let objects = applyImageOverrides(parentObjects, kustomization.images ?? []);
-  for (const patch of kustomization.patches ?? []) {
-    const parsed = parsePatchText(patch.patch, `patch for ${patch.target.kind}/${patch.target.name}`);
-    const pattern = new RegExp(`^(?:${patch.target.name})$`);
-    const selected = (o: ManifestObject) => o.kind === patch.target.kind && pattern.test(o.metadata.name);
-    if (!Array.isArray(parsed) && (parsed as { $patch?: string })?.$patch === 'delete') objects = objects.filter((o) => !selected(o));
-    else objects = objects.map((o) => (selected(o) ? applyOperations(o, parsed as PatchOperation[]) : o));
-  }
-  const all = [...objects, ...addedObjects.map((o) => structuredClone(o))];
-  return kustomization.namespace ? applyNamespace(all, kustomization.namespace) : all;
-}
-
-/** Parsed patch texts: sites on one parent share most patches, so each distinct text is parsed once. */
-const parsedPatches = new Map<string, unknown>();
-
-/** `parseManifest` of a patch text, memoised by the text (the result is never mutated). */
-function parsePatchText(text: string, file: string): unknown {
-  let parsed = parsedPatches.get(text);
-  if (parsed === undefined) {
-    parsed = parseManifest(text, file);
-    if (parsedPatches.size > 10_000) parsedPatches.clear();
-    parsedPatches.set(text, parsed);
-  }
-  return parsed;
-}
-
-/** Cluster-scoped kinds this project renders (kustomize leaves their namespace unset). */
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'IngressClass', 'PriorityClass']);
-
-/**
- * What kustomize's `namespace:` does to a build: namespaced objects move into `namespace`, the
- * Namespace object is renamed, other cluster-scoped objects stay; (Cluster)RoleBinding subjects
- * that name a ServiceAccount of the build follow it (kustomize 5.0.1 and 5.6.0 alike).
- */
-export function applyNamespace(objects: readonly ManifestObject[], namespace: string): ManifestObject[] {
-  const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`));
-  return objects.map((object) => {
-    if (object.kind === 'Namespace') return { ...object, metadata: { ...object.metadata, name: namespace } };
-    let moved: any = CLUSTER_SCOPED.has(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace } };
-    if ((object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && Array.isArray((object as any).subjects)) {
-      moved = { ...moved, subjects: (object as any).subjects.map((s: any) => (s.kind === 'ServiceAccount' && accounts.has(`${s.namespace ?? ''}/${s.name}`) ? { ...s, namespace } : s)) };
-    }
-    return moved as ManifestObject;
-  });
 }

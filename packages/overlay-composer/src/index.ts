@@ -6,6 +6,7 @@ export * from './enterprise-credentials.ts';
 export * from './images.ts';
 export * from './index-guards.ts';
 export * from './json-patch.ts';
+export * from './kustomize-model.ts';
 export * from './overlay-promise.ts';
 export * from './profile.ts';
 export * from './profiles/index.ts';

@@ -5,16 +5,16 @@
  * records which patch operation wrote which field, so any finding can name the kustomization file,
  * patch index and operation that set it.
  *
- * Target matching follows kustomize's `types.Selector`: group, version and kind compared exactly
- * when given; name and namespace are anchored regular expressions; labelSelector and
- * annotationSelector use Kubernetes label-selector syntax.
- * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/
+ * Targets are matched by the composer's model of kustomize (`targetMatches`), the same code that
+ * proves a composed overlay reproduces its profile.
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { applyOperations, pointerTokens, valueAt } from '@clearml-k8s/overlay-composer';
+import { applyOperations, pointerTokens, targetMatches, valueAt } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding, FindingSource } from './finding.ts';
 import type { PatchEntry } from './kustomization-files.ts';
 import { outerPointer } from './pod-templates.ts';
+
+export { parseLabelSelector, targetMatches } from '@clearml-k8s/overlay-composer';
 
 /** A field written by a patch operation: object id, resolved JSON pointer, and where it came from. */
 export interface PatchWrite {
@@ -27,50 +27,6 @@ export interface PatchWrite {
 export interface PatchAnalysis {
   findings: CheckFinding[];
   writes: PatchWrite[];
-}
-
-/** A parsed Kubernetes label selector requirement. */
-type Requirement = { key: string; op: 'in' | 'notin' | 'exists' | '!exists'; values: string[] };
-
-/**
- * Parses a label selector string (`a=b,c!=d,e,!f,g in (x,y),h notin (z)`).
- * @throws Error with the offending term when the syntax is not understood.
- */
-export function parseLabelSelector(selector: string): Requirement[] {
-  const terms = selector.match(/[^,()]+(\([^)]*\))?/g) ?? [];
-  return terms.map((raw) => {
-    const term = raw.trim();
-    let m: RegExpMatchArray | null;
-    if ((m = term.match(/^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/))) return { key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()) };
-    if ((m = term.match(/^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/))) return { key: m[1]!, op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]!] };
-    if ((m = term.match(/^!\s*([\w./-]+)$/))) return { key: m[1]!, op: '!exists', values: [] };
-    if ((m = term.match(/^([\w./-]+)$/))) return { key: m[1]!, op: 'exists', values: [] };
-    throw new Error(`cannot parse label selector term "${term}"`);
-  });
-}
-
-function selectorMatches(requirements: Requirement[], labels: Record<string, string>): boolean {
-  return requirements.every(({ key, op, values }) => {
-    const has = Object.hasOwn(labels, key);
-    if (op === 'exists') return has;
-    if (op === '!exists') return !has;
-    if (op === 'in') return has && values.includes(labels[key]!);
-    return !has || !values.includes(labels[key]!);
-  });
-}
-
-/** True when `object` is selected by a kustomize patch `target`. */
-export function targetMatches(target: Record<string, string>, object: ManifestObject): boolean {
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const anchored = (pattern: string, value: string) => new RegExp(`^(?:${pattern})$`).test(value);
-  if (target.kind && target.kind !== object.kind) return false;
-  if (target.group !== undefined && target.group !== group) return false;
-  if (target.version && target.version !== version) return false;
-  if (target.name && !anchored(target.name, object.metadata.name)) return false;
-  if (target.namespace && !anchored(target.namespace, object.metadata.namespace ?? '')) return false;
-  if (target.labelSelector && !selectorMatches(parseLabelSelector(target.labelSelector), object.metadata.labels ?? {})) return false;
-  if (target.annotationSelector && !selectorMatches(parseLabelSelector(target.annotationSelector), (object.metadata as any).annotations ?? {})) return false;
-  return true;
 }
 
 /**
