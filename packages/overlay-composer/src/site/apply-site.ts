@@ -2,7 +2,7 @@
  * A site spec as a profile: a pure function from the objects of the stock overlay the site names
  * to the objects the site must render, plus what the verifier should expect of it (exposure,
  * prerequisites, images). Namespace moves are left to the kustomization's `namespace:` field.
- * @see ./site-spec.ts for the fields.
+ * @see ./site-schema.ts for the fields (`SiteSpecSchema`, whose descriptions document them).
  */
 import {
   imageReference,

@@ -1,15 +1,47 @@
 /**
- * The JSON Schema (draft-07) of the site spec (`SiteSpec`), shipped as `schemas/site.schema.json`
- * for editors and used by `parseSiteSpec` to validate. Value formats (names, quantities, ports …)
- * are named `definitions`; `SITE_FORMATS` gives each its error code, expected phrase and hint.
+ * The site spec, defined once. These TypeBox schemas are the single definition of
+ * `overlays/sites/<name>/site.yaml`: the TypeScript types of `site-spec.ts` are their `Static`s,
+ * `SITE_SCHEMA` (JSON Schema draft-07) is made from them for ajv (`parseSiteSpec`) and written as
+ * `schemas/site.schema.json` for editors. The `description` of each schema documents its field.
+ * Value formats (names, quantities, ports …) are named `definitions`; `SITE_FORMATS` gives each
+ * its error code, expected phrase and hint.
+ *
+ * TypeBox writes a few constructs differently from this schema (a union of literals as `anyOf`
+ * of `const`, a record as `patternProperties`), and has no `$ref` into `definitions`,
+ * `propertyNames` or `if`/`then`; those few nodes are `Type.Unsafe` (given JSON, a stated static
+ * type), built by the helpers below.
+ * @see https://github.com/sinclairzx81/typebox (0.34: Type, Static, Unsafe)
  */
 import { CATALOG_IMAGE_KEYS, type GeneratedFile } from '@clearml-k8s/base-manifests';
+import { Kind, Type, type Static, type TInteger, type TLiteral, type TObject, type TProperties, type TSchema, type TString, type TUnion, type TUnsafe } from '@sinclair/typebox';
+import type { PatchOperation } from '../json-patch.ts';
 import { PROFILES } from '../profiles/index.ts';
 import type { SiteSpecErrorCode } from './site-error.ts';
-import type { SiteSpec } from './site-spec.ts';
+
+// ---- key lists: each defined here once, as a const array, its union schema and (site-spec.ts) its type ----
+
+/** Components a site can tune (keys of `components`). */
+export const SITE_COMPONENTS = ['apiserver', 'webserver', 'fileserver', 'asyncDelete', 'elasticsearch', 'mongodb', 'redis'] as const;
+/** `SITE_COMPONENTS` as a schema (a union of literals); its static type is `SiteComponent`. */
+export const SiteComponentSchema = literalUnion(SITE_COMPONENTS);
+
+/** Components that may run more than one replica (stateless, no ReadWriteOnce claim of their own). */
+export const SCALABLE_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = ['apiserver', 'webserver'];
+
+/** Components whose data a site stores (keys of `storage.sizes` / `storage.existingClaims`). */
+export const STORED_COMPONENTS = ['fileserver', 'elasticsearch', 'mongodb', 'redis'] as const;
+/** `STORED_COMPONENTS` as a schema (a union of literals); its static type is `StoredComponent`. */
+export const StoredComponentSchema = literalUnion(STORED_COMPONENTS);
+
+/** The three public endpoints, by host label (keys of `nodePorts` and `ingress.hosts`). */
+export const ENDPOINT_LABELS = ['api', 'app', 'files'] as const;
+/** `ENDPOINT_LABELS` as a schema (a union of literals); its static type is `EndpointLabel`. */
+export const EndpointLabelSchema = literalUnion(ENDPOINT_LABELS);
 
 /** Default NodePorts of the endpoints (what the stock overlays render). */
-export const DEFAULT_NODE_PORTS = { api: 30008, app: 30080, files: 30081 } as const;
+export const DEFAULT_NODE_PORTS = { api: 30008, app: 30080, files: 30081 } as const satisfies Record<Static<typeof EndpointLabelSchema>, number>;
+
+// ---- value formats ----
 
 const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 const SUBDOMAIN_BODY = `${LABEL}(\\.${LABEL})*`;
@@ -19,349 +51,422 @@ const REGISTRY_HOST = '([A-Za-z0-9]|[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9])(\\.([A-
 const PATH_COMPONENT = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*';
 
 /** One named value format: its schema, the code of a value that fails it, the phrase and the fix. */
-export interface SiteFormat {
+export interface SiteFormat<S extends TSchema = TSchema> {
   code: SiteSpecErrorCode;
-  /** Shown by editors and as `expected` in errors. */
+  /** Shown by editors and as `expected` in errors (the schema's `description`). */
   description: string;
-  schema: Record<string, unknown>;
+  /** The TypeBox schema of the value (its `definitions` entry). */
+  schema: S;
   /** The fix, given the JSON pointer of the failing field. */
   hint(path: string): string;
 }
 
-const string = (pattern: string) => ({ type: 'string', pattern: `^${pattern}$` });
+type Described<S extends TSchema> = S & { description: string };
+/** A format from its schema (whose `description` is the phrase). */
+function format<S extends TSchema>(code: SiteSpecErrorCode, schema: Described<S>, hint: (path: string) => string): SiteFormat<Described<S>> {
+  return { code, description: schema.description, schema, hint };
+}
+/** A string matching the whole of `pattern`. */
+const matching = (description: string, pattern: string) => Type.String({ description, pattern: `^${pattern}$` }) as Described<TString>;
+/** An integer from `minimum` to `maximum`. */
+const range = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum }) as Described<TInteger>;
 
 /** The value formats of the schema, by definition name. */
 export const SITE_FORMATS = {
-  dnsLabel: {
-    code: 'SITE_K8S_NAME',
-    description: 'a DNS-1123 label (lowercase letters, digits and "-", alphanumeric at both ends, at most 63 characters)',
-    schema: string(LABEL),
-    hint: () => 'use lowercase letters, digits and "-", e.g. clearml-acme',
-  },
-  dnsSubdomain: {
-    code: 'SITE_K8S_NAME',
-    description: 'a Kubernetes object name (DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters)',
-    schema: string(SUBDOMAIN),
-    hint: () => 'use lowercase letters, digits, "-" and ".", e.g. clearml-tls',
-  },
-  secretOrNull: {
-    code: 'SITE_K8S_NAME',
-    description: 'a Secret name (DNS-1123 subdomain) or null',
-    schema: { type: ['string', 'null'], pattern: `^${SUBDOMAIN}$` },
-    hint: () => 'use lowercase letters, digits, "-" and ".", e.g. clearml-tls, or null for plain HTTP',
-  },
-  domain: {
-    code: 'SITE_DNS_NAME',
-    description: 'a DNS domain of at least two labels (RFC 1123, lowercase)',
-    schema: string(`(?=.{1,253}$)${LABEL}(\\.${LABEL})+`),
-    hint: () => 'use a lowercase domain such as clearml.example.com (letters, digits and "-" between dots, no "_")',
-  },
-  hostname: {
-    code: 'SITE_DNS_NAME',
-    description: 'a DNS hostname (RFC 1123, lowercase) or an IPv4 address',
-    schema: string(SUBDOMAIN),
-    hint: () => 'use a lowercase hostname such as mongo.db.example.internal, or an IPv4 address',
-  },
-  quantity: {
-    code: 'SITE_QUANTITY',
-    description: 'a Kubernetes quantity (e.g. 500m, 2, 512Mi, 10Gi)',
-    schema: string('\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?'),
-    hint: () => 'write a number with an optional suffix: 500m or 2 for CPU, 512Mi or 10Gi for memory and sizes (binary suffixes end in "i": Gi, not GB)',
-  },
-  labelKey: {
-    code: 'SITE_LABEL',
-    description: 'a label or annotation key ([prefix/]name: name of at most 63 letters, digits, "-", "_", "."; prefix a DNS subdomain)',
-    schema: string(`((?=[^/]{1,253}/)${SUBDOMAIN_BODY}/)?${QUALIFIED_NAME}`),
-    hint: () => 'use [prefix/]name, e.g. app or node-role.kubernetes.io/clearml',
-  },
-  labelValue: {
-    code: 'SITE_LABEL',
-    description: 'a label value (empty, or at most 63 letters, digits, "-", "_", "." with alphanumeric ends)',
-    schema: string(`(${QUALIFIED_NAME})?`),
-    hint: () => 'use letters, digits, "-", "_" and "." with alphanumeric ends, e.g. clearml',
-  },
-  envName: {
-    code: 'SITE_ENV_NAME',
-    description: 'an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)',
-    schema: string('[-._a-zA-Z][-._a-zA-Z0-9]*'),
-    hint: () => 'use letters, digits, "_", "-" and ".", not starting with a digit, e.g. CLEARML__logging__level',
-  },
-  registry: {
-    code: 'SITE_IMAGE',
-    description: 'a registry host with optional port and path, without scheme (e.g. registry.example.internal/mirror)',
-    schema: string(`(?=.{1,255}$)${REGISTRY_HOST}(/${PATH_COMPONENT})*`),
-    hint: () => 'write host[:port][/path] without https:// or a trailing "/", e.g. registry.example.internal/mirror',
-  },
-  repository: {
-    code: 'SITE_IMAGE',
-    description: 'an image repository (lowercase path components, optionally after a registry host)',
-    schema: string(`(?=.{1,255}$)(${REGISTRY_HOST}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*`),
-    hint: () => 'write the repository without tag, e.g. bitnami/mongodb',
-  },
-  tag: {
-    code: 'SITE_IMAGE',
-    description: 'an image tag (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")',
-    schema: string('[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'),
-    hint: () => 'write the tag alone, e.g. 7.0.22',
-  },
-  hostPath: {
-    code: 'SITE_HOST_PATH',
-    description: 'an absolute directory path without "." or ".." segments (e.g. /opt/clearml)',
-    schema: string('(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+/?'),
-    hint: () => 'write an absolute path such as /opt/clearml or /data/clearml',
-  },
-  jsonPointer: {
-    code: 'SITE_JSON_POINTER',
-    description: 'a JSON pointer (RFC 6901) starting with "/" (e.g. /spec/replicas)',
-    schema: string('/([^~]|~[01])*'),
-    hint: () => 'start the path with "/" and escape "~" as ~0 and "/" inside a key as ~1, e.g. /metadata/annotations/example.com~1note',
-  },
-  nodePort: {
-    code: 'SITE_NODE_PORT_RANGE',
-    description: 'a NodePort in 30000-32767',
-    schema: { type: 'integer', minimum: 30000, maximum: 32767 },
-    hint: (path) => {
-      const label = path.split('/').pop() as keyof typeof DEFAULT_NODE_PORTS;
-      return `pick a free port in 30000-32767${DEFAULT_NODE_PORTS[label] ? ` or drop the field to keep ${DEFAULT_NODE_PORTS[label]}` : ''}`;
-    },
-  },
-  imageReference: {
-    code: 'SITE_IMAGE',
-    description: 'an image reference with a tag (registry/repository:tag), not latest',
-    schema: string(`(${REGISTRY_HOST}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`),
-    hint: () => 'write repository:tag with a released tag, e.g. python:3.11-slim',
-  },
-  pinnedTag: {
-    code: 'SITE_IMAGE',
-    description: 'an image tag other than latest',
-    schema: string('(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'),
-    hint: () => 'pin a released tag (latest changes under you)',
-  },
-  port: {
-    code: 'SITE_PORT_RANGE',
-    description: 'a port in 1-65535',
-    schema: { type: 'integer', minimum: 1, maximum: 65535 },
-    hint: () => 'give the port the service listens on, or drop the field for its default',
-  },
-  replicas: {
-    code: 'SITE_RANGE',
-    description: 'a count from 1 to 2147483647 (a Kubernetes int32)',
-    schema: { type: 'integer', minimum: 1, maximum: 2147483647 },
-    hint: () => 'use a count from 1 to 2147483647',
-  },
-  seconds: {
-    code: 'SITE_RANGE',
-    description: 'a number of seconds from 0 to 9007199254740991',
-    schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-    hint: () => 'use 0 or more seconds',
-  },
-  queueName: {
-    code: 'SITE_K8S_NAME',
-    description: 'a queue name that fits in object names and labels: a DNS-1123 label of at most 49 characters (clearml-agent-<name> is a label value, at most 63)',
-    schema: string(`(?=.{1,49}$)${LABEL}`),
-    hint: () => 'use at most 49 lowercase letters, digits and "-", e.g. gpu-a100',
-  },
-  affinityWeight: {
-    code: 'SITE_RANGE',
-    description: 'a scheduling weight from 1 to 100',
-    schema: { type: 'integer', minimum: 1, maximum: 100 },
-    hint: () => 'use a weight from 1 to 100',
-  },
-} as const satisfies Record<string, SiteFormat>;
+  dnsLabel: format(
+    'SITE_K8S_NAME',
+    matching('a DNS-1123 label (lowercase letters, digits and "-", alphanumeric at both ends, at most 63 characters)', LABEL),
+    () => 'use lowercase letters, digits and "-", e.g. clearml-acme',
+  ),
+  dnsSubdomain: format(
+    'SITE_K8S_NAME',
+    matching('a Kubernetes object name (DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters)', SUBDOMAIN),
+    () => 'use lowercase letters, digits, "-" and ".", e.g. clearml-tls',
+  ),
+  secretOrNull: format(
+    'SITE_K8S_NAME',
+    // One node with a type list (TypeBox's Union would write anyOf, and report each branch).
+    Type.Unsafe<string | null>({ description: 'a Secret name (DNS-1123 subdomain) or null', type: ['string', 'null'], pattern: `^${SUBDOMAIN}$` }) as Described<TUnsafe<string | null>>,
+    () => 'use lowercase letters, digits, "-" and ".", e.g. clearml-tls, or null for plain HTTP',
+  ),
+  domain: format(
+    'SITE_DNS_NAME',
+    matching('a DNS domain of at least two labels (RFC 1123, lowercase)', `(?=.{1,253}$)${LABEL}(\\.${LABEL})+`),
+    () => 'use a lowercase domain such as clearml.example.com (letters, digits and "-" between dots, no "_")',
+  ),
+  hostname: format(
+    'SITE_DNS_NAME',
+    matching('a DNS hostname (RFC 1123, lowercase) or an IPv4 address', SUBDOMAIN),
+    () => 'use a lowercase hostname such as mongo.db.example.internal, or an IPv4 address',
+  ),
+  quantity: format(
+    'SITE_QUANTITY',
+    matching('a Kubernetes quantity (e.g. 500m, 2, 512Mi, 10Gi)', '\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?'),
+    () => 'write a number with an optional suffix: 500m or 2 for CPU, 512Mi or 10Gi for memory and sizes (binary suffixes end in "i": Gi, not GB)',
+  ),
+  labelKey: format(
+    'SITE_LABEL',
+    matching('a label or annotation key ([prefix/]name: name of at most 63 letters, digits, "-", "_", "."; prefix a DNS subdomain)', `((?=[^/]{1,253}/)${SUBDOMAIN_BODY}/)?${QUALIFIED_NAME}`),
+    () => 'use [prefix/]name, e.g. app or node-role.kubernetes.io/clearml',
+  ),
+  labelValue: format(
+    'SITE_LABEL',
+    matching('a label value (empty, or at most 63 letters, digits, "-", "_", "." with alphanumeric ends)', `(${QUALIFIED_NAME})?`),
+    () => 'use letters, digits, "-", "_" and "." with alphanumeric ends, e.g. clearml',
+  ),
+  envName: format(
+    'SITE_ENV_NAME',
+    matching('an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)', '[-._a-zA-Z][-._a-zA-Z0-9]*'),
+    () => 'use letters, digits, "_", "-" and ".", not starting with a digit, e.g. CLEARML__logging__level',
+  ),
+  registry: format(
+    'SITE_IMAGE',
+    matching('a registry host with optional port and path, without scheme (e.g. registry.example.internal/mirror)', `(?=.{1,255}$)${REGISTRY_HOST}(/${PATH_COMPONENT})*`),
+    () => 'write host[:port][/path] without https:// or a trailing "/", e.g. registry.example.internal/mirror',
+  ),
+  repository: format(
+    'SITE_IMAGE',
+    matching('an image repository (lowercase path components, optionally after a registry host)', `(?=.{1,255}$)(${REGISTRY_HOST}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*`),
+    () => 'write the repository without tag, e.g. bitnami/mongodb',
+  ),
+  tag: format(
+    'SITE_IMAGE',
+    matching('an image tag (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")', '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'),
+    () => 'write the tag alone, e.g. 7.0.22',
+  ),
+  hostPath: format(
+    'SITE_HOST_PATH',
+    matching('an absolute directory path without "." or ".." segments (e.g. /opt/clearml)', '(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+/?'),
+    () => 'write an absolute path such as /opt/clearml or /data/clearml',
+  ),
+  jsonPointer: format(
+    'SITE_JSON_POINTER',
+    matching('a JSON pointer (RFC 6901) starting with "/" (e.g. /spec/replicas)', '/([^~]|~[01])*'),
+    () => 'start the path with "/" and escape "~" as ~0 and "/" inside a key as ~1, e.g. /metadata/annotations/example.com~1note',
+  ),
+  nodePort: format('SITE_NODE_PORT_RANGE', range('a NodePort in 30000-32767', 30000, 32767), (path) => {
+    const label = path.split('/').pop() as keyof typeof DEFAULT_NODE_PORTS;
+    return `pick a free port in 30000-32767${DEFAULT_NODE_PORTS[label] ? ` or drop the field to keep ${DEFAULT_NODE_PORTS[label]}` : ''}`;
+  }),
+  imageReference: format(
+    'SITE_IMAGE',
+    matching('an image reference with a tag (registry/repository:tag), not latest', `(${REGISTRY_HOST}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`),
+    () => 'write repository:tag with a released tag, e.g. python:3.11-slim',
+  ),
+  pinnedTag: format('SITE_IMAGE', matching('an image tag other than latest', '(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'), () => 'pin a released tag (latest changes under you)'),
+  port: format('SITE_PORT_RANGE', range('a port in 1-65535', 1, 65535), () => 'give the port the service listens on, or drop the field for its default'),
+  replicas: format(
+    'SITE_RANGE',
+    range('a count from 1 to 2147483647 (a Kubernetes int32)', 1, 2147483647),
+    () => 'use a count from 1 to 2147483647',
+  ),
+  seconds: format(
+    'SITE_RANGE',
+    range('a number of seconds from 0 to 9007199254740991', 0, Number.MAX_SAFE_INTEGER),
+    () => 'use 0 or more seconds',
+  ),
+  queueName: format(
+    'SITE_K8S_NAME',
+    matching('a queue name that fits in object names and labels: a DNS-1123 label of at most 49 characters (clearml-agent-<name> is a label value, at most 63)', `(?=.{1,49}$)${LABEL}`),
+    () => 'use at most 49 lowercase letters, digits and "-", e.g. gpu-a100',
+  ),
+  affinityWeight: format('SITE_RANGE', range('a scheduling weight from 1 to 100', 1, 100), () => 'use a weight from 1 to 100'),
+};
 
 /** Name of a value format. */
 export type SiteFormatName = keyof typeof SITE_FORMATS;
 
-type Schema = Record<string, unknown>;
-const ref = (name: string, description?: string): Schema => ({ $ref: `#/definitions/${name}`, ...(description ? { description } : {}) });
-/** A closed object: `additionalProperties: false`. */
-const object = (description: string, properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  description,
-  ...(required.length ? { required } : {}),
-  additionalProperties: false,
-  properties,
+// ---- schema builders ----
+
+/** A key list as a union of literal schemas. */
+function literalUnion<K extends string>(keys: readonly K[]): TUnion<TLiteral<K>[]> {
+  return Type.Union(keys.map((k) => Type.Literal(k))) as TUnion<TLiteral<K>[]>;
+}
+/** One field per key (the fields of a keyed object such as `components`). */
+function fieldsOf<K extends string, T extends TSchema>(keys: readonly K[], field: (key: K) => T): { [P in K]: T } {
+  return Object.fromEntries(keys.map((k) => [k, field(k)])) as { [P in K]: T };
+}
+/** One of `values`, as JSON Schema `enum` (TypeBox's union of literals would write `anyOf` of `const`). */
+function oneOf<const V extends string>(values: readonly V[], description?: string) {
+  return Type.Unsafe<V>({ enum: [...values], ...(description ? { description } : {}) });
+}
+/** Every `ref` made, checked against `DEFINITIONS` once that is built. */
+const REFS: { name: string; target: TSchema }[] = [];
+/** A `$ref` to the definition `name`, whose schema is `target` (so the field has its static type). */
+function ref<T extends TSchema>(name: string, target: T, description?: string) {
+  REFS.push({ name, target });
+  return Type.Unsafe<Static<T>>({ $ref: `#/definitions/${name}`, ...(description ? { description } : {}) });
+}
+/** A `$ref` to a value format. */
+const formatRef = <N extends SiteFormatName>(name: N, description?: string) => ref(name, SITE_FORMATS[name].schema as (typeof SITE_FORMATS)[N]['schema'], description);
+/** A closed object: `additionalProperties: false`; its fields not wrapped in `Type.Optional` are `required`. */
+const closed = <P extends TProperties>(description: string, properties: P, extra: Record<string, unknown> = {}): TObject<P> => Type.Object(properties, { description, additionalProperties: false, ...extra });
+/** An open mapping (`propertyNames` `key`, values `value`); TypeBox's Record would match keys by `patternProperties`. */
+function mapping<V extends TSchema>(description: string, key: TSchema | undefined, value: V) {
+  return Type.Unsafe<Record<string, Static<V>>>({ type: 'object', description, ...(key ? { propertyNames: key } : {}), additionalProperties: value });
+}
+const optional = Type.Optional;
+const strings = (description: string) => Type.Array(Type.String(), { description });
+
+// ---- definitions ----
+
+/** CPU and memory, as Kubernetes quantities; its static type is `ResourceList`. */
+export const ResourceListSchema = closed('CPU and memory, as Kubernetes quantities.', {
+  cpu: optional(formatRef('quantity', 'CPU, e.g. 500m or 2 (quote whole numbers: "2").')),
+  memory: optional(formatRef('quantity', 'Memory, e.g. 512Mi or 4Gi.')),
 });
-/** An open mapping with keys and values of the given schemas. */
-const mapping = (description: string, key: Schema, value: Schema): Schema => ({ type: 'object', description, propertyNames: key, additionalProperties: value });
-const keys = <K extends string>(names: readonly K[], value: (name: K) => Schema) => Object.fromEntries(names.map((n) => [n, value(n)])) as Record<K, Schema>;
+const resources = (description: string) => closed(description, { requests: optional(ResourceListSchema), limits: optional(ResourceListSchema) });
 
-const STORED = ['fileserver', 'elasticsearch', 'mongodb', 'redis'] as const;
-const COMPONENTS = ['apiserver', 'webserver', 'fileserver', 'asyncDelete', 'elasticsearch', 'mongodb', 'redis'] as const;
-const ENDPOINTS = ['api', 'app', 'files'] as const;
-const IMAGE_KEYS = CATALOG_IMAGE_KEYS;
-const externalDb = (name: string, extra: Record<string, Schema> = {}) =>
-  object(`An external ${name}: its bundled Deployment, Service and storage are removed.`, { host: ref('hostname', `Hostname or IPv4 address of the external ${name}.`), port: ref('port', 'Port; default: the standard port.'), ...extra }, ['host']);
+/** Settings of one component; its static type is `ComponentSettings`. */
+export const ComponentSettingsSchema = closed('Settings of one component.', {
+  replicas: optional(formatRef('replicas', `Replica count; only for ${SCALABLE_COMPONENTS.join(' and ')}.`)),
+  resources: optional(resources('Requests and limits of the main container.')),
+  extraEnv: optional(mapping('Extra environment variables of the main container (name → value), appended after the parent\'s. Quote numbers and booleans.', formatRef('envName'), Type.String())),
+});
 
-/**
+/** A toleration (core/v1 Toleration); its static type is `Toleration`. */
+export const TolerationSchema = closed('A toleration (core/v1 Toleration).', {
+  key: optional(formatRef('labelKey', 'Taint key; empty with operator Exists tolerates every taint.')),
+  operator: optional(oneOf(['Exists', 'Equal'], 'Default Equal.')),
+  value: optional(formatRef('labelValue', 'Taint value (only with operator Equal).')),
+  effect: optional(oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'Taint effect; empty matches all.')),
+  tolerationSeconds: optional(formatRef('seconds', 'How long the pod stays bound after the taint appears (only with effect NoExecute).')),
+});
+
+/*
  * core/v1 Affinity as closed schemas (every type the API defines under it, with its required fields
  * and enums), so a misspelt or misplaced field fails at compose time, not at `kubectl apply`.
  * A test keeps the field lists equal to those of @kubernetes/client-node's models.
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#scheduling
  */
-const strings = (description: string): Schema => ({ type: 'array', description, items: { type: 'string' } });
-const AFFINITY_DEFINITIONS: Record<string, Schema> = {
-  nodeSelectorRequirement: object('A node selector requirement (core/v1 NodeSelectorRequirement).', {
-    key: { type: 'string', description: 'The label key (or field, in matchFields).' },
-    operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'], description: 'How the key relates to the values.' },
-    values: strings('Values; one integer for Gt and Lt, none for Exists and DoesNotExist.'),
-  }, ['key', 'operator']),
-  nodeSelectorTerm: object('Node selector requirements, ANDed (core/v1 NodeSelectorTerm).', {
-    matchExpressions: { type: 'array', description: 'Requirements on node labels.', items: ref('nodeSelectorRequirement') },
-    matchFields: { type: 'array', description: 'Requirements on node fields.', items: ref('nodeSelectorRequirement') },
-  }),
-  labelSelectorRequirement: object('A label selector requirement (meta/v1 LabelSelectorRequirement).', {
-    key: { type: 'string', description: 'The label key.' },
-    operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'], description: 'How the key relates to the values.' },
-    values: strings('Values; none for Exists and DoesNotExist.'),
-  }, ['key', 'operator']),
-  labelSelector: object('A label selector (meta/v1 LabelSelector).', {
-    matchLabels: { type: 'object', description: 'Labels pods must have.', additionalProperties: { type: 'string' } },
-    matchExpressions: { type: 'array', description: 'Requirements, ANDed.', items: ref('labelSelectorRequirement') },
-  }),
-  podAffinityTerm: object('Pods near which (or away from which) to schedule (core/v1 PodAffinityTerm).', {
-    labelSelector: ref('labelSelector', 'Which pods.'),
-    namespaceSelector: ref('labelSelector', 'Namespaces of those pods.'),
-    namespaces: strings('Namespaces of those pods; default the pod\'s own.'),
-    topologyKey: { type: 'string', description: 'Node label whose value defines "near", e.g. kubernetes.io/hostname.' },
-    matchLabelKeys: strings('Label keys whose values the pod\'s own must match.'),
-    mismatchLabelKeys: strings('Label keys whose values the pod\'s own must not match.'),
-  }, ['topologyKey']),
-  weightedPodAffinityTerm: object('A preferred pod affinity term (core/v1 WeightedPodAffinityTerm).', {
-    weight: ref('affinityWeight', 'Weight, 1-100.'),
-    podAffinityTerm: ref('podAffinityTerm', 'The term.'),
-  }, ['weight', 'podAffinityTerm']),
-  podAffinity: object('Pod affinity (or anti-affinity) rules (core/v1 PodAffinity, PodAntiAffinity).', {
-    requiredDuringSchedulingIgnoredDuringExecution: { type: 'array', description: 'Terms that must hold.', items: ref('podAffinityTerm') },
-    preferredDuringSchedulingIgnoredDuringExecution: { type: 'array', description: 'Terms preferred, by weight.', items: ref('weightedPodAffinityTerm') },
-  }),
-  affinity: object('Scheduling constraints (core/v1 Affinity).', {
-    nodeAffinity: object('Node affinity (core/v1 NodeAffinity).', {
-      requiredDuringSchedulingIgnoredDuringExecution: object('Nodes the pods must run on (core/v1 NodeSelector: terms ORed).', { nodeSelectorTerms: { type: 'array', description: 'Terms, ORed.', items: ref('nodeSelectorTerm') } }, ['nodeSelectorTerms']),
-      preferredDuringSchedulingIgnoredDuringExecution: {
-        type: 'array',
-        description: 'Nodes preferred, by weight.',
-        items: object('A preferred node term (core/v1 PreferredSchedulingTerm).', { weight: ref('affinityWeight', 'Weight, 1-100.'), preference: ref('nodeSelectorTerm', 'The term.') }, ['weight', 'preference']),
-      },
+const nodeSelectorRequirement = closed('A node selector requirement (core/v1 NodeSelectorRequirement).', {
+  key: Type.String({ description: 'The label key (or field, in matchFields).' }),
+  operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'], 'How the key relates to the values.'),
+  values: optional(strings('Values; one integer for Gt and Lt, none for Exists and DoesNotExist.')),
+});
+const nodeSelectorTerm = closed('Node selector requirements, ANDed (core/v1 NodeSelectorTerm).', {
+  matchExpressions: optional(Type.Array(ref('nodeSelectorRequirement', nodeSelectorRequirement), { description: 'Requirements on node labels.' })),
+  matchFields: optional(Type.Array(ref('nodeSelectorRequirement', nodeSelectorRequirement), { description: 'Requirements on node fields.' })),
+});
+const labelSelectorRequirement = closed('A label selector requirement (meta/v1 LabelSelectorRequirement).', {
+  key: Type.String({ description: 'The label key.' }),
+  operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist'], 'How the key relates to the values.'),
+  values: optional(strings('Values; none for Exists and DoesNotExist.')),
+});
+const labelSelector = closed('A label selector (meta/v1 LabelSelector).', {
+  matchLabels: optional(mapping('Labels pods must have.', undefined, Type.String())),
+  matchExpressions: optional(Type.Array(ref('labelSelectorRequirement', labelSelectorRequirement), { description: 'Requirements, ANDed.' })),
+});
+const podAffinityTerm = closed('Pods near which (or away from which) to schedule (core/v1 PodAffinityTerm).', {
+  labelSelector: optional(ref('labelSelector', labelSelector, 'Which pods.')),
+  namespaceSelector: optional(ref('labelSelector', labelSelector, 'Namespaces of those pods.')),
+  namespaces: optional(strings('Namespaces of those pods; default the pod\'s own.')),
+  topologyKey: Type.String({ description: 'Node label whose value defines "near", e.g. kubernetes.io/hostname.' }),
+  matchLabelKeys: optional(strings('Label keys whose values the pod\'s own must match.')),
+  mismatchLabelKeys: optional(strings('Label keys whose values the pod\'s own must not match.')),
+});
+const weightedPodAffinityTerm = closed('A preferred pod affinity term (core/v1 WeightedPodAffinityTerm).', {
+  weight: formatRef('affinityWeight', 'Weight, 1-100.'),
+  podAffinityTerm: ref('podAffinityTerm', podAffinityTerm, 'The term.'),
+});
+const podAffinity = closed('Pod affinity (or anti-affinity) rules (core/v1 PodAffinity, PodAntiAffinity).', {
+  requiredDuringSchedulingIgnoredDuringExecution: optional(Type.Array(ref('podAffinityTerm', podAffinityTerm), { description: 'Terms that must hold.' })),
+  preferredDuringSchedulingIgnoredDuringExecution: optional(Type.Array(ref('weightedPodAffinityTerm', weightedPodAffinityTerm), { description: 'Terms preferred, by weight.' })),
+});
+const affinity = closed('Scheduling constraints (core/v1 Affinity).', {
+  nodeAffinity: optional(closed('Node affinity (core/v1 NodeAffinity).', {
+    requiredDuringSchedulingIgnoredDuringExecution: optional(closed('Nodes the pods must run on (core/v1 NodeSelector: terms ORed).', {
+      nodeSelectorTerms: Type.Array(ref('nodeSelectorTerm', nodeSelectorTerm), { description: 'Terms, ORed.' }),
+    })),
+    preferredDuringSchedulingIgnoredDuringExecution: optional(Type.Array(
+      closed('A preferred node term (core/v1 PreferredSchedulingTerm).', { weight: formatRef('affinityWeight', 'Weight, 1-100.'), preference: ref('nodeSelectorTerm', nodeSelectorTerm, 'The term.') }),
+      { description: 'Nodes preferred, by weight.' },
+    )),
+  })),
+  podAffinity: optional(ref('podAffinity', podAffinity, 'Schedule near these pods.')),
+  podAntiAffinity: optional(ref('podAffinity', podAffinity, 'Schedule away from these pods.')),
+});
+
+/**
+ * One JSON 6902 operation. Which of `value` and `from` an op takes is said by `allOf` conditions
+ * (`if`/`then`, written as JSON: TypeBox has no builder for them), so the static type is the union
+ * they mean, `PatchOperation`.
+ * @see https://www.rfc-editor.org/rfc/rfc6902#section-4
+ */
+const operation = Type.Unsafe<PatchOperation>(closed('One JSON 6902 (RFC 6902) operation.', {
+  op: oneOf(['add', 'remove', 'replace', 'test', 'move', 'copy'], 'The operation.'),
+  path: formatRef('jsonPointer', 'Where the operation applies, a JSON pointer.'),
+  value: optional(Type.Unknown({ description: 'The value (add, replace, test).' })),
+  from: optional(formatRef('jsonPointer', 'Source path of move and copy, a JSON pointer.')),
+}, {
+  allOf: [
+    { if: { properties: { op: { enum: ['add', 'replace', 'test'] } }, required: ['op'] }, then: { required: ['value'], properties: { from: false } } },
+    { if: { properties: { op: { const: 'remove' } }, required: ['op'] }, then: { properties: { value: false, from: false } } },
+    { if: { properties: { op: { enum: ['move', 'copy'] } }, required: ['op'] }, then: { required: ['from'], properties: { value: false } } },
+  ],
+}));
+
+/** The `definitions` of the schema, in the order of the file: the value formats, then the shared objects. */
+const DEFINITIONS: Record<string, TSchema> = {
+  ...Object.fromEntries(Object.entries(SITE_FORMATS).map(([name, f]) => [name, f.schema])),
+  componentSettings: ComponentSettingsSchema,
+  toleration: TolerationSchema,
+  nodeSelectorRequirement,
+  nodeSelectorTerm,
+  labelSelectorRequirement,
+  labelSelector,
+  podAffinityTerm,
+  weightedPodAffinityTerm,
+  podAffinity,
+  affinity,
+  operation,
+};
+
+// ---- the site spec ----
+
+const externalDb = <E extends TProperties = {}>(name: string, extra: E = {} as E) =>
+  closed(`An external ${name}: its bundled Deployment, Service and storage are removed.`, {
+    host: formatRef('hostname', `Hostname or IPv4 address of the external ${name}.`),
+    port: optional(formatRef('port', 'Port; default: the standard port.')),
+    ...extra,
+  });
+
+/** One ClearML queue served by its own k8s glue Deployment; its static type is `AgentQueue`. */
+export const AgentQueueSchema = closed('One queue.', {
+  name: formatRef('queueName', 'ClearML queue name (also in object names and labels: clearml-agent-<name>).'),
+  image: optional(formatRef('imageReference', 'Image of task pods whose task names none; default agents.defaultImage.')),
+  gpus: optional(formatRef('replicas', 'NVIDIA GPUs per task pod (nvidia.com/gpu); also selects GPU nodes and tolerates their taint.')),
+  resources: optional(resources('Requests and limits of task pods.')),
+  nodeSelector: optional(mapping('Node labels task pods require.', formatRef('labelKey'), formatRef('labelValue'))),
+  tolerations: optional(Type.Array(ref('toleration', TolerationSchema), { description: 'Tolerations of task pods.' })),
+  env: optional(mapping('Extra environment variables of task pods.', formatRef('envName'), Type.String())),
+});
+
+/** ClearML agents (the k8s glue, one Deployment per queue, and optionally agent-services); its static type is `AgentsSpec`. */
+export const AgentsSpecSchema = closed('ClearML agents: a k8s glue Deployment per queue (task pods from a template), and optionally agent-services. They use the server\'s services_agent keys from credentials.secret.', {
+  queues: Type.Array(AgentQueueSchema, { minItems: 1, description: 'Queues, each served by its own glue with its own task pod template.' }),
+  defaultImage: optional(formatRef('imageReference', 'Image of task pods whose task and queue name none; default ubuntu:22.04.')),
+  listNamespaces: optional(Type.Boolean({ description: 'Let the glue list namespaces (a ClusterRole); off by default.' })),
+  services: optional(closed('agent-services: runs service tasks in Docker, privileged with the node\'s Docker socket. Not on non-root.', {
+    tag: formatRef('pinnedTag', 'Image tag of clearml/clearml-agent-services (upstream publishes only latest: pin one you have mirrored or tested).'),
+  })),
+});
+
+/** The site spec (`site.yaml`); its static type is `SiteSpec`. Every object is closed (unknown fields are errors). */
+export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>/site.yaml), composed on top of the stock overlay it names. Every field but profile is optional.', {
+  profile: oneOf(PROFILES.map((p) => p.name), 'The stock overlay the site builds on.'),
+  namespace: optional(formatRef('dnsLabel', 'Namespace of every object (a DNS-1123 label); default: the parent\'s (clearml).')),
+  expose: optional(oneOf(['nodePort', 'ingress'], 'How users reach the endpoints; default: the profile\'s (ingress for enterprise, else nodePort).')),
+  nodePorts: optional(closed('NodePorts of the endpoints when exposed by NodePort; default 30008/30080/30081. 30000-32767, distinct.', fieldsOf(ENDPOINT_LABELS, (e) => optional(formatRef('nodePort', `NodePort of ${e}; default ${DEFAULT_NODE_PORTS[e]}.`))))),
+  ingress: optional(closed('Ingress settings when exposed by Ingress.', {
+    domain: optional(formatRef('domain', 'Base domain: hosts api., app., files. of it. Either domain or hosts.')),
+    hosts: optional(closed('Explicit hosts, when the three-label convention cannot be used. Either domain or hosts.', fieldsOf(ENDPOINT_LABELS, (e) => formatRef('hostname', `Host of ${e}.`)))),
+    className: optional(formatRef('dnsSubdomain', 'spec.ingressClassName; default: the cluster\'s default class.')),
+    tlsSecret: optional(formatRef('secretOrNull', 'TLS Secret covering the three hosts (a declared prerequisite); default clearml-tls; null serves plain HTTP.')),
+    annotations: optional(mapping('Extra annotations on every Ingress (e.g. cert-manager.io/cluster-issuer).', formatRef('labelKey'), Type.String())),
+  })),
+  placement: optional(closed('Where pods run; default node selector app: clearml.', {
+    nodeSelector: optional(mapping('Node labels pods require (replaces the default app: clearml).', formatRef('labelKey'), formatRef('labelValue'))),
+    tolerations: optional(Type.Array(ref('toleration', TolerationSchema), { description: 'Tolerations of every pod.' })),
+    affinity: optional(ref('affinity', affinity, 'A Kubernetes core/v1 Affinity (node affinity, pod affinity and anti-affinity), used as given.')),
+  })),
+  storage: optional(closed('Where data is stored.', {
+    type: oneOf(['hostPath', 'pvc'], 'hostPath: directories under hostPathRoot on the labelled node; pvc: PersistentVolumeClaims.'),
+    hostPathRoot: optional(formatRef('hostPath', 'Root directory on the node (absolute path); default /opt/clearml. Only with hostPath.')),
+    storageClass: optional(formatRef('dnsSubdomain', 'StorageClass of new claims; default: the cluster\'s default. Only with pvc.')),
+    sizes: optional(closed('Size of each new claim (a quantity). Only with pvc.', fieldsOf(STORED_COMPONENTS, (c) => optional(formatRef('quantity', `Size of the ${c} claim, e.g. 50Gi.`))))),
+    existingClaims: optional(closed('Existing claims to use instead of creating one. Only with pvc.', fieldsOf(STORED_COMPONENTS, (c) => optional(formatRef('dnsSubdomain', `Existing claim for ${c}.`))))),
+    keepOnDelete: optional(Type.Boolean({ description: 'Mark created claims so GitOps tools never prune them. Only with pvc.' })),
+  })),
+  images: optional(closed('Image sources.', {
+    registry: optional(formatRef('registry', 'Mirror registry host (and optional path) put in front of every image, e.g. registry.example.internal/mirror.')),
+    overrides: optional(closed('Repository and/or tag per catalog image.', fieldsOf(CATALOG_IMAGE_KEYS, (k) => optional(closed(`Override of the ${k} image.`, { repository: optional(formatRef('repository')), tag: optional(formatRef('tag')) }))))),
+    pullSecrets: optional(Type.Array(formatRef('dnsSubdomain'), { description: 'Image pull Secrets (declared prerequisites).' })),
+  })),
+  external: optional(closed('External databases: the bundled Deployment, Service and storage of each named one are removed.', {
+    mongodb: optional(externalDb('MongoDB')),
+    elasticsearch: optional(externalDb('Elasticsearch', { scheme: optional(oneOf(['http', 'https'], 'Default http.')) })),
+    redis: optional(externalDb('Redis')),
+  })),
+  components: optional(closed('Per-component settings.', fieldsOf(SITE_COMPONENTS, (c) => optional(ref('componentSettings', ComponentSettingsSchema, `Settings of ${c}.`))))),
+  credentials: optional(closed('Credential Secrets (declared prerequisites).', {
+    secret: optional(formatRef('dnsSubdomain', 'Secret with the internal credentials (keys as clearml-k8s credentials writes); default for enterprise clearml-internal-credentials.')),
+    fixedUsersSecret: optional(formatRef('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login.')),
+  })),
+  agents: optional(AgentsSpecSchema),
+  patches: optional(Type.Array(
+    closed('Operations on one object of the parent overlay.', {
+      target: closed('The object: kind and name, exactly as in the parent overlay.', {
+        kind: Type.String({ description: 'Kind, e.g. Deployment.' }),
+        name: Type.String({ description: 'metadata.name, e.g. clearml-apiserver.' }),
+      }),
+      operations: Type.Array(ref('operation', operation), { minItems: 1, description: 'The operations, applied in order.' }),
     }),
-    podAffinity: ref('podAffinity', 'Schedule near these pods.'),
-    podAntiAffinity: ref('podAffinity', 'Schedule away from these pods.'),
-  }),
-};
+    { description: 'Escape hatch: raw JSON 6902 operations on objects of the parent overlay, applied last.' },
+  )),
+});
 
-const resourceList = object('CPU and memory, as Kubernetes quantities.', { cpu: ref('quantity', 'CPU, e.g. 500m or 2 (quote whole numbers: "2").'), memory: ref('quantity', 'Memory, e.g. 512Mi or 4Gi.') });
+// ---- the JSON Schema document ----
 
-const definitions: Record<string, Schema> = {
-  ...Object.fromEntries(Object.entries(SITE_FORMATS).map(([name, f]) => [name, { description: f.description, ...f.schema }])),
-  componentSettings: object('Settings of one component.', {
-    replicas: ref('replicas', 'Replica count; only for apiserver and webserver.'),
-    resources: object('Requests and limits of the main container.', { requests: resourceList, limits: resourceList }),
-    extraEnv: mapping('Extra environment variables of the main container (name → value), appended after the parent\'s. Quote numbers and booleans.', ref('envName'), { type: 'string' }),
-  }),
-  toleration: object('A toleration (core/v1 Toleration).', {
-    key: ref('labelKey', 'Taint key; empty with operator Exists tolerates every taint.'),
-    operator: { enum: ['Exists', 'Equal'], description: 'Default Equal.' },
-    value: ref('labelValue', 'Taint value (only with operator Equal).'),
-    effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'], description: 'Taint effect; empty matches all.' },
-    tolerationSeconds: ref('seconds', 'How long the pod stays bound after the taint appears (only with effect NoExecute).'),
-  }),
-  ...AFFINITY_DEFINITIONS,
-  operation: {
-    ...object('One JSON 6902 (RFC 6902) operation.', {
-      op: { enum: ['add', 'remove', 'replace', 'test', 'move', 'copy'], description: 'The operation.' },
-      path: ref('jsonPointer', 'Where the operation applies, a JSON pointer.'),
-      value: { description: 'The value (add, replace, test).' },
-      from: ref('jsonPointer', 'Source path of move and copy, a JSON pointer.'),
-    }, ['op', 'path']),
-    allOf: [
-      { if: { properties: { op: { enum: ['add', 'replace', 'test'] } }, required: ['op'] }, then: { required: ['value'], properties: { from: false } } },
-      { if: { properties: { op: { const: 'remove' } }, required: ['op'] }, then: { properties: { value: false, from: false } } },
-      { if: { properties: { op: { enum: ['move', 'copy'] } }, required: ['op'] }, then: { required: ['from'], properties: { value: false } } },
-    ],
-  },
-};
+// A `$ref` gets its static type from the schema it was given: that must be the definition it names.
+for (const { name, target } of REFS) {
+  if (DEFINITIONS[name] !== target) throw new Error(`site schema: $ref to "${name}" is typed by another schema than definitions.${name}`);
+}
 
-const properties = {
-  profile: { enum: PROFILES.map((p) => p.name), description: 'The stock overlay the site builds on.' },
-  namespace: ref('dnsLabel', 'Namespace of every object (a DNS-1123 label); default: the parent\'s (clearml).'),
-  expose: { enum: ['nodePort', 'ingress'], description: 'How users reach the endpoints; default: the profile\'s (ingress for enterprise, else nodePort).' },
-  nodePorts: object('NodePorts of the endpoints when exposed by NodePort; default 30008/30080/30081. 30000-32767, distinct.', keys(ENDPOINTS, (e) => ref('nodePort', `NodePort of ${e}; default ${DEFAULT_NODE_PORTS[e]}.`))),
-  ingress: object('Ingress settings when exposed by Ingress.', {
-    domain: ref('domain', 'Base domain: hosts api., app., files. of it. Either domain or hosts.'),
-    hosts: object('Explicit hosts, when the three-label convention cannot be used. Either domain or hosts.', keys(ENDPOINTS, (e) => ref('hostname', `Host of ${e}.`)), [...ENDPOINTS]),
-    className: ref('dnsSubdomain', 'spec.ingressClassName; default: the cluster\'s default class.'),
-    tlsSecret: ref('secretOrNull', 'TLS Secret covering the three hosts (a declared prerequisite); default clearml-tls; null serves plain HTTP.'),
-    annotations: mapping('Extra annotations on every Ingress (e.g. cert-manager.io/cluster-issuer).', ref('labelKey'), { type: 'string' }),
-  }),
-  placement: object('Where pods run; default node selector app: clearml.', {
-    nodeSelector: mapping('Node labels pods require (replaces the default app: clearml).', ref('labelKey'), ref('labelValue')),
-    tolerations: { type: 'array', description: 'Tolerations of every pod.', items: ref('toleration') },
-    affinity: ref('affinity', 'A Kubernetes core/v1 Affinity (node affinity, pod affinity and anti-affinity), used as given.'),
-  }),
-  storage: object('Where data is stored.', {
-    type: { enum: ['hostPath', 'pvc'], description: 'hostPath: directories under hostPathRoot on the labelled node; pvc: PersistentVolumeClaims.' },
-    hostPathRoot: ref('hostPath', 'Root directory on the node (absolute path); default /opt/clearml. Only with hostPath.'),
-    storageClass: ref('dnsSubdomain', 'StorageClass of new claims; default: the cluster\'s default. Only with pvc.'),
-    sizes: object('Size of each new claim (a quantity). Only with pvc.', keys(STORED, (c) => ref('quantity', `Size of the ${c} claim, e.g. 50Gi.`))),
-    existingClaims: object('Existing claims to use instead of creating one. Only with pvc.', keys(STORED, (c) => ref('dnsSubdomain', `Existing claim for ${c}.`))),
-    keepOnDelete: { type: 'boolean', description: 'Mark created claims so GitOps tools never prune them. Only with pvc.' },
-  }, ['type']),
-  images: object('Image sources.', {
-    registry: ref('registry', 'Mirror registry host (and optional path) put in front of every image, e.g. registry.example.internal/mirror.'),
-    overrides: object('Repository and/or tag per catalog image.', keys(IMAGE_KEYS, (k) => object(`Override of the ${k} image.`, { repository: ref('repository'), tag: ref('tag') }))),
-    pullSecrets: { type: 'array', description: 'Image pull Secrets (declared prerequisites).', items: ref('dnsSubdomain') },
-  }),
-  external: object('External databases: the bundled Deployment, Service and storage of each named one are removed.', {
-    mongodb: externalDb('MongoDB'),
-    elasticsearch: externalDb('Elasticsearch', { scheme: { enum: ['http', 'https'], description: 'Default http.' } }),
-    redis: externalDb('Redis'),
-  }),
-  components: object('Per-component settings.', keys(COMPONENTS, (c) => ref('componentSettings', `Settings of ${c}.`))),
-  credentials: object('Credential Secrets (declared prerequisites).', {
-    secret: ref('dnsSubdomain', 'Secret with the internal credentials (keys as clearml-k8s credentials writes); default for enterprise clearml-internal-credentials.'),
-    fixedUsersSecret: ref('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login.'),
-  }),
-  agents: object('ClearML agents: a k8s glue Deployment per queue (task pods from a template), and optionally agent-services. They use the server\'s services_agent keys from credentials.secret.', {
-    queues: {
-      type: 'array',
-      minItems: 1,
-      description: 'Queues, each served by its own glue with its own task pod template.',
-      items: object('One queue.', {
-        name: ref('queueName', 'ClearML queue name (also in object names and labels: clearml-agent-<name>).'),
-        image: ref('imageReference', 'Image of task pods whose task names none; default agents.defaultImage.'),
-        gpus: ref('replicas', 'NVIDIA GPUs per task pod (nvidia.com/gpu); also selects GPU nodes and tolerates their taint.'),
-        resources: object('Requests and limits of task pods.', { requests: resourceList, limits: resourceList }),
-        nodeSelector: mapping('Node labels task pods require.', ref('labelKey'), ref('labelValue')),
-        tolerations: { type: 'array', description: 'Tolerations of task pods.', items: ref('toleration') },
-        env: mapping('Extra environment variables of task pods.', ref('envName'), { type: 'string' }),
-      }, ['name']),
-    },
-    defaultImage: ref('imageReference', 'Image of task pods whose task and queue name none; default ubuntu:22.04.'),
-    listNamespaces: { type: 'boolean', description: 'Let the glue list namespaces (a ClusterRole); off by default.' },
-    services: object('agent-services: runs service tasks in Docker, privileged with the node\'s Docker socket. Not on non-root.', { tag: ref('pinnedTag', 'Image tag of clearml/clearml-agent-services (upstream publishes only latest: pin one you have mirrored or tested).') }, ['tag']),
-  }, ['queues']),
-  patches: {
-    type: 'array',
-    description: 'Escape hatch: raw JSON 6902 operations on objects of the parent overlay, applied last.',
-    items: object('Operations on one object of the parent overlay.', {
-      target: object('The object: kind and name, exactly as in the parent overlay.', { kind: { type: 'string', description: 'Kind, e.g. Deployment.' }, name: { type: 'string', description: 'metadata.name, e.g. clearml-apiserver.' } }, ['kind', 'name']),
-      operations: { type: 'array', minItems: 1, description: 'The operations, applied in order.', items: ref('operation') },
-    }, ['target', 'operations']),
-  },
-} satisfies Record<keyof SiteSpec, Schema>;
+/** A JSON Schema node as plain JSON (no TypeBox symbols). */
+type JsonSchema = { [key: string]: unknown };
 
-/** The JSON Schema of `SiteSpec` (draft-07); every object is closed (unknown fields are errors). */
-export const SITE_SCHEMA = {
+/** The schema document: draft-07, the spec's object at its root, the named definitions beside it. */
+interface SiteSchemaDocument {
+  $schema: 'http://json-schema.org/draft-07/schema#';
+  $id: string;
+  title: string;
+  description: string;
+  type: 'object';
+  required: string[];
+  additionalProperties: false;
+  properties: Record<keyof Static<typeof SiteSpecSchema>, JsonSchema>;
+  definitions: Record<string, JsonSchema>;
+}
+
+/**
+ * Key order of a node TypeBox built (it writes its options first): what a node is, its
+ * description, then what it holds, the order `schemas/site.schema.json` has had since it was
+ * hand-written (so the file stays byte-identical). Nodes given as JSON (the `if`/`then`
+ * conditions) keep their own order.
+ */
+const KEY_ORDER = ['$ref', 'enum', 'type', 'minItems', 'description', 'required', 'propertyNames', 'additionalProperties', 'properties', 'items', 'pattern', 'minimum', 'maximum', 'allOf'];
+
+/**
+ * A TypeBox schema as plain JSON: symbol keys dropped, keys of TypeBox-built nodes in `KEY_ORDER`.
+ * @throws Error for a TypeBox-built key `KEY_ORDER` does not place (a builder writing a new keyword).
+ */
+function plain(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(plain);
+  if (typeof node !== 'object' || node === null) return node;
+  const keys = Object.keys(node);
+  if (Kind in node) {
+    const unplaced = keys.filter((k) => !KEY_ORDER.includes(k));
+    if (unplaced.length) throw new Error(`site schema: no place in KEY_ORDER for ${unplaced.join(', ')}`);
+    keys.sort((a, b) => KEY_ORDER.indexOf(a) - KEY_ORDER.indexOf(b));
+  }
+  return Object.fromEntries(keys.map((k) => [k, plain((node as Record<string, unknown>)[k])]));
+}
+
+/** A node headed by its description (the document itself and the value formats read so). */
+const headed = (schema: TSchema): JsonSchema => ({ description: schema.description, ...(plain(schema) as JsonSchema) });
+
+/**
+ * The JSON Schema (draft-07) of `SiteSpec`, made from `SiteSpecSchema` and `DEFINITIONS`: what ajv
+ * validates and `schemas/site.schema.json` holds. Every object is closed (unknown fields are errors).
+ */
+export const SITE_SCHEMA: SiteSchemaDocument = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'urn:clearml-k8s:schemas:site',
   title: 'ClearML site spec',
-  description: 'One deployment site (overlays/sites/<name>/site.yaml), composed on top of the stock overlay it names. Every field but profile is optional.',
-  type: 'object',
-  required: ['profile'],
-  additionalProperties: false,
-  properties,
-  definitions,
-} as const;
+  ...(headed(SiteSpecSchema) as Pick<SiteSchemaDocument, 'description' | 'type' | 'required' | 'additionalProperties' | 'properties'>),
+  definitions: Object.fromEntries(Object.entries(DEFINITIONS).map(([name, schema]) => [name, Object.hasOwn(SITE_FORMATS, name) ? headed(schema) : (plain(schema) as JsonSchema)])),
+};
 
 /** The shipped schema file: `schemas/site.schema.json`, 2-space JSON with a trailing newline. */
 export function siteSchemaFile(): GeneratedFile {

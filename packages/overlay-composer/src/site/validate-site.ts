@@ -9,8 +9,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../json-patch.ts';
 import { profileByName } from '../profiles/index.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
-import { DEFAULT_NODE_PORTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
-import { SCALABLE_COMPONENTS, type EndpointLabel, type SiteSpec } from './site-spec.ts';
+import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
+import type { EndpointLabel, SiteSpec } from './site-spec.ts';
 
 /** What a spec is checked against: the objects of the parent overlay (`composeTree().overlays[…].intended`). */
 export interface SiteContext {
@@ -171,7 +171,6 @@ function schemaError(e: ErrorObject, spec: unknown, report: Report): SiteSpecErr
 
 // ---- semantic checks ----
 
-const ENDPOINTS: readonly EndpointLabel[] = ['api', 'app', 'files'];
 const EXTERNAL_IMAGE = { mongodb: 'mongo', elasticsearch: 'elasticsearch', redis: 'redis' } as const;
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
@@ -207,7 +206,7 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
 
   // NodePorts: distinct, including the defaults of endpoints not overridden.
   if (spec.nodePorts && expose === 'nodePort') {
-    const seen = new Map<number, string>(ENDPOINTS.filter((e) => spec.nodePorts?.[e] === undefined).map((e) => [DEFAULT_NODE_PORTS[e], `${e}'s default`]));
+    const seen = new Map<number, string>(ENDPOINT_LABELS.filter((e) => spec.nodePorts?.[e] === undefined).map((e) => [DEFAULT_NODE_PORTS[e], `${e}'s default`]));
     for (const [label, port] of Object.entries(spec.nodePorts) as [EndpointLabel, number][]) {
       const other = seen.get(port);
       if (other) {
@@ -222,7 +221,7 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
 
   // Ingress hosts: one Ingress rule per host, so three distinct hosts.
   const hostOwner = new Map<string, EndpointLabel>();
-  for (const label of ENDPOINTS) {
+  for (const label of ENDPOINT_LABELS) {
     const host = spec.ingress?.hosts?.[label];
     if (host === undefined) continue;
     const other = hostOwner.get(host);
