@@ -12,34 +12,34 @@
  * type), built by the helpers below.
  * @see https://github.com/sinclairzx81/typebox (0.34: Type, Static, Unsafe)
  */
-import { CATALOG_IMAGE_KEYS, type GeneratedFile } from '@clearml-k8s/base-manifests';
+import { BASE_COMPONENT_KEYS, CATALOG_IMAGE_KEYS, PUBLIC_ENDPOINTS, SCALABLE_COMPONENT_KEYS, STORED_COMPONENT_KEYS, type EndpointLabel, type GeneratedFile } from '@clearml-k8s/base-manifests';
 import { Kind, Type, type Static, type TInteger, type TLiteral, type TObject, type TProperties, type TSchema, type TString, type TUnion, type TUnsafe } from '@sinclair/typebox';
 import type { PatchOperation } from '../json-patch.ts';
 import { PROFILES } from '../profiles/index.ts';
 import type { SiteSpecErrorCode } from './site-error.ts';
 
-// ---- key lists: each defined here once, as a const array, its union schema and (site-spec.ts) its type ----
+// ---- key lists: derived from the stack model (base-manifests/src/stack), each turned into its union schema and (site-spec.ts) its type ----
 
 /** Components a site can tune (keys of `components`). */
-export const SITE_COMPONENTS = ['apiserver', 'webserver', 'fileserver', 'asyncDelete', 'elasticsearch', 'mongodb', 'redis'] as const;
+export const SITE_COMPONENTS = BASE_COMPONENT_KEYS;
 /** `SITE_COMPONENTS` as a schema (a union of literals); its static type is `SiteComponent`. */
 export const SiteComponentSchema = literalUnion(SITE_COMPONENTS);
 
 /** Components that may run more than one replica (stateless, no ReadWriteOnce claim of their own). */
-export const SCALABLE_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = ['apiserver', 'webserver'];
+export const SCALABLE_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = SCALABLE_COMPONENT_KEYS;
 
 /** Components whose data a site stores (keys of `storage.sizes` / `storage.existingClaims`). */
-export const STORED_COMPONENTS = ['fileserver', 'elasticsearch', 'mongodb', 'redis'] as const;
+export const STORED_COMPONENTS = STORED_COMPONENT_KEYS;
 /** `STORED_COMPONENTS` as a schema (a union of literals); its static type is `StoredComponent`. */
 export const StoredComponentSchema = literalUnion(STORED_COMPONENTS);
 
 /** The three public endpoints, by host label (keys of `nodePorts` and `ingress.hosts`). */
-export const ENDPOINT_LABELS = ['api', 'app', 'files'] as const;
+export const ENDPOINT_LABELS: readonly EndpointLabel[] = PUBLIC_ENDPOINTS.map((e) => e.hostLabel);
 /** `ENDPOINT_LABELS` as a schema (a union of literals); its static type is `EndpointLabel`. */
 export const EndpointLabelSchema = literalUnion(ENDPOINT_LABELS);
 
 /** Default NodePorts of the endpoints (what the stock overlays render). */
-export const DEFAULT_NODE_PORTS = { api: 30008, app: 30080, files: 30081 } as const satisfies Record<Static<typeof EndpointLabelSchema>, number>;
+export const DEFAULT_NODE_PORTS = Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, e.nodePort])) as Record<Static<typeof EndpointLabelSchema>, number>;
 
 // ---- value formats ----
 
