@@ -1,5 +1,6 @@
 export * from './base.ts';
 export * from './constants.ts';
+export * from './json-pointer.ts';
 export * from './kustomization.ts';
 export * from './labels.ts';
 export * from './manifest-object.ts';
@@ -7,4 +8,5 @@ export * from './namespace.ts';
 export * from './node-storage.ts';
 export * from './release-catalog.ts';
 export * from './stack/index.ts';
+export * from './suggestions.ts';
 export * from './workload.ts';

@@ -7,6 +7,7 @@
  */
 import jsYaml from 'js-yaml';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Scalar, type YAMLError } from 'yaml';
+import { pointerTokens } from './json-pointer.ts';
 
 /**
  * Pinned stringify options: no line folding (`lineWidth: 0`), no anchors for repeated objects
@@ -194,7 +195,7 @@ export function parseManifestWithPositions(text: string, file: string): {
   return {
     value: toJS(doc, lineCounter, file),
     positionOf(pointer, part = 'value') {
-      const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const keys = pointerTokens(pointer);
       let node: unknown = doc.contents;
       let keyNode: unknown = null;
       for (const key of keys) {

@@ -39,32 +39,5 @@ export function applyOperationsInPlace(document: object, operations: readonly Pa
   jsonpatch.applyPatch(document, structuredClone(operations) as Operation[], true, true);
 }
 
-/**
- * The value at a JSON pointer (RFC 6901), or `undefined` when the path does not resolve. A plain
- * walk: fast-json-patch's `getValueByPointer` goes through its whole operation machinery and was
- * the composer's hottest call.
- */
-export function valueAt(document: unknown, pointer: string): unknown {
-  let node: any = document;
-  for (const token of pointerTokens(pointer)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    if (Array.isArray(node)) {
-      if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
-      node = node[Number(token)];
-    } else {
-      if (!Object.hasOwn(node, token)) return undefined;
-      node = node[token];
-    }
-  }
-  return node;
-}
-
-/** Splits a JSON pointer into unescaped tokens (`/a~1b/0` → `['a/b', '0']`). */
-export function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** Joins tokens into a JSON pointer, escaping `~` and `/`. */
-export function pointerFromTokens(tokens: readonly string[]): string {
-  return tokens.map((t) => '/' + t.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
+/** JSON pointers are spelled once, in base-manifests (`json-pointer.ts`). */
+export { pointerFromTokens, pointerTokens, valueAt } from '@clearml-k8s/base-manifests';

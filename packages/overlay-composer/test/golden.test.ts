@@ -49,3 +49,12 @@ for (const name of cases) {
     for (const file of composed.files) assert.equal(file.content, readFileSync(path.join(ROOT, file.path), 'utf8'), file.path);
   });
 }
+
+test('the stack model, profiles and sites compose the committed tree byte for byte (base/, overlays/, schemas/)', async () => {
+  const { loadReleaseCatalog } = await import('@clearml-k8s/base-manifests');
+  const { composeRepository } = await import('../src/index.ts');
+  const { files } = composeRepository(ROOT, loadReleaseCatalog({}));
+  assert.ok(files.some((f) => f.path === 'base/apiserver.yaml') && files.some((f) => f.path === 'schemas/site.schema.json'));
+  const differing = files.filter((f) => readFileSync(path.join(ROOT, f.path), 'utf8') !== f.content).map((f) => f.path);
+  assert.deepEqual(differing, []);
+});

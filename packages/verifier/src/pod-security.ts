@@ -23,6 +23,7 @@
  */
 
 import type { PodSecurityLevel } from '@clearml-k8s/overlay-composer';
+import { escapePointerToken } from '@clearml-k8s/base-manifests';
 
 /** Pod Security Standards levels (defined with the profiles, which declare one each). */
 export type { PodSecurityLevel };
@@ -68,7 +69,7 @@ const set = (v: unknown): boolean => v !== undefined && v !== null;
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 const quoteList = (items: readonly string[]): string => items.map((i) => i || '""').join(', ');
 /** Escapes one JSON pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`). */
-const token = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
+const token = escapePointerToken;
 
 /** A container of any kind, with where it sits and how to name it in messages. */
 interface ContainerRef {

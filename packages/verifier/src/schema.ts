@@ -35,6 +35,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { escapePointerToken, rankByCloseness, valueAt } from '@clearml-k8s/base-manifests';
 
 /** One problem found in an object. */
 export interface SchemaViolation {
@@ -260,35 +261,6 @@ function definitionIndex(kmRoot: string): Map<string, Array<{ group: string; def
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-/** Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = best;
-    }
-  }
-  return d[rows * cols - 1]!;
-}
-
-/** Candidates ranked by closeness to `word` (case-insensitive), and the one close enough to suggest. */
-function rankByCloseness(word: string, candidates: Iterable<string>): { ranked: string[]; suggestion: string | undefined } {
-  const lower = word.toLowerCase();
-  const scored = [...candidates].map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }));
-  scored.sort((x, y) => x.distance - y.distance || (x.candidate < y.candidate ? -1 : x.candidate > y.candidate ? 1 : 0));
-  const best = scored[0];
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best?.candidate.length ?? 0) / 3));
-  const suggestion = best && best.distance <= limit && best.candidate !== word ? best.candidate : undefined;
-  return { ranked: scored.map((s) => s.candidate), suggestion };
-}
-
 const MAX_KNOWN = 8;
 
 /** 'string "abc"', 'number 3', 'boolean true', 'null', 'array', 'object'. */
@@ -309,22 +281,7 @@ function describe(value: unknown): string {
   }
 }
 
-function escapePointer(segment: string | number): string {
-  if (typeof segment === 'number') return String(segment);
-  return segment.includes('~') || segment.includes('/') ? segment.replaceAll('~', '~0').replaceAll('/', '~1') : segment;
-}
-
-/** The value at a JSON pointer, or undefined. */
-function valueAt(object: unknown, pointer: string): unknown {
-  if (pointer === '') return object;
-  let current = object;
-  for (const raw of pointer.slice(1).split('/')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
+const escapePointer = escapePointerToken;
 
 const VOWEL_START = /^[aeiou]/;
 

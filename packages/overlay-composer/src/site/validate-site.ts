@@ -11,6 +11,7 @@ import { profileByName } from '../profiles/index.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
 import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
 import type { EndpointLabel, SiteSpec } from './site-spec.ts';
+import { closestMatch } from '@clearml-k8s/base-manifests';
 
 /** What a spec is checked against: the objects of the parent overlay (`composeTree().overlays[…].intended`). */
 export interface SiteContext {
@@ -392,22 +393,5 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The candidate within edit distance max(1, ⌊length/3⌋) of `word` (case-insensitive), closest first. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(word.length / 3)) && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
+/** The candidate to suggest for a misspelt field (the project's one edit distance, `closestMatch`). */
+const closest = (word: string, candidates: readonly string[]): string | undefined => closestMatch(word, candidates);

@@ -5,7 +5,7 @@
  * the JSON pointer of the field.
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt ("Port Mapping")
  */
-import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { NAMESPACE, objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, resolveTargetPort, selectorMatches } from '../pod-templates.ts';
 
@@ -63,7 +63,7 @@ export function checkNodePorts(objects: readonly ManifestObject[], expectation: 
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === component.name) as any;
-    const id = service ? objectId(service) : `Service/clearml/${component.name}`;
+    const id = service ? objectId(service) : objectId({ kind: 'Service', metadata: { name: component.name, namespace: NAMESPACE } });
     if (!service) {
       findings.push({ check: 'node-ports', resource: id, path: '', message: `no Service ${component.name} in the build; expected one for the ${endpoint.hostLabel} endpoint`, hint: 'restore the Service in the base' });
       continue;

@@ -10,7 +10,7 @@
  *   refreshed on a node).
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md
  */
-import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, pointerFromTokens, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { cookieDomain, FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
@@ -46,7 +46,7 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
   if (promises.podSecurity) {
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
       const level = ns.metadata.labels?.[ENFORCE_LABEL];
-      if (level !== promises.podSecurity) push(objectId(ns), `/metadata/labels/${ENFORCE_LABEL.replace('/', '~1')}`, `expected Pod Security enforce level ${promises.podSecurity}, received ${level ?? 'none (the cluster default)'}`, `label the namespace ${ENFORCE_LABEL}=${promises.podSecurity}`);
+      if (level !== promises.podSecurity) push(objectId(ns), pointerFromTokens(['metadata', 'labels', ENFORCE_LABEL]), `expected Pod Security enforce level ${promises.podSecurity}, received ${level ?? 'none (the cluster default)'}`, `label the namespace ${ENFORCE_LABEL}=${promises.podSecurity}`);
     }
   }
   if (promises.exposure?.kind === 'ingress') {
@@ -60,7 +60,7 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
       if (!ingress) continue; // ingress-hosts reports the missing rule
       if (tls && !(ingress.spec?.tls ?? []).some((t: any) => (t.hosts ?? []).includes(host))) push(objectId(ingress), '/spec/tls', `host ${host} is served without TLS; expected a spec.tls entry listing it`, 'add the host to spec.tls with the TLS Secret');
       if (endpoint.hostLabel === 'files' && ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] !== FILES_PROXY_BODY_SIZE) {
-        push(objectId(ingress), `/metadata/annotations/${BODY_SIZE_ANNOTATION.replace('/', '~1')}`, `expected ${BODY_SIZE_ANNOTATION}: "${FILES_PROXY_BODY_SIZE}" on the files host, received ${JSON.stringify(ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] ?? null)}; ingress-nginx caps uploads at 1m by default, so artifact uploads fail with 413`, `set the annotation to "${FILES_PROXY_BODY_SIZE}"`);
+        push(objectId(ingress), pointerFromTokens(['metadata', 'annotations', BODY_SIZE_ANNOTATION]), `expected ${BODY_SIZE_ANNOTATION}: "${FILES_PROXY_BODY_SIZE}" on the files host, received ${JSON.stringify(ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] ?? null)}; ingress-nginx caps uploads at 1m by default, so artifact uploads fail with 413`, `set the annotation to "${FILES_PROXY_BODY_SIZE}"`);
       }
     }
     const api = envOf(objects, STACK.apiserver.name);

@@ -13,14 +13,10 @@
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
+import type { Prerequisite } from '@clearml-k8s/overlay-composer';
 
-/** An object the overlay expects to exist before it is applied (created by the operator). */
-export interface Prerequisite {
-  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
-  name: string;
-  /** Where it is documented, e.g. `README.md#enterprise-credentials`. */
-  documentedIn: string;
-}
+/** An object the overlay expects to exist before it is applied: the composer's type, spelled once. */
+export type { Prerequisite } from '@clearml-k8s/overlay-composer';
 
 /** Default ports of URL schemes the ClearML stack uses. */
 const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, mongodb: 27017, redis: 6379, rediss: 6379 };
