@@ -9,7 +9,10 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { CLEARML_NODE_LABEL, NAMESPACE } from './constants.ts';
 import { recommendedLabels, selectorLabels, type ComponentIdentity } from './labels.ts';
 import { toManifestObject, type ManifestObject } from './manifest-object.ts';
-import type { ComponentSpec, ProbeSpec } from './stack/component-spec.ts';
+import { hostPathVolume, volumeMount } from './node-storage.ts';
+import { imageReference } from './release-catalog.ts';
+import type { BuildContext, ComponentSpec, ProbeSpec } from './stack/component-spec.ts';
+import { connectionArgs, connectionEnv } from './stack/connections.ts';
 
 /** What differs between the components' Deployments. */
 export interface DeploymentSpecInput {
@@ -108,4 +111,38 @@ export function probes(component: ComponentSpec): { readinessProbe?: IProbe; liv
 /** `name=value` pairs as a container `env` list (values are strings, as Kubernetes requires). */
 export function envList(values: Record<string, string | number>): IEnvVar[] {
   return Object.entries(values).map(([name, value]) => ({ name, value: String(value) }));
+}
+
+/**
+ * The main container of a component from its spec: the catalog image, the entrypoint's args or
+ * command (argument connections appended), the ports, the env (env connections first, then
+ * `extraEnv`), the probes, the resources and the storage mounts; fields the spec leaves empty are
+ * left out.
+ * @throws TypeError for a component without a catalog image.
+ */
+export function mainContainer(context: BuildContext, component: ComponentSpec, extraEnv: Record<string, string | number> = {}): IContainer {
+  const { catalog, model } = context;
+  const key = component.image.catalogKey;
+  if (!key) throw new TypeError(`${component.key} has no catalog image`);
+  const env = { ...connectionEnv(model, component), ...extraEnv };
+  const connectionArguments = connectionArgs(model, component);
+  const { args, command } = component.entrypoint;
+  const mounts = component.storage.mounts.map((m) => m.dir);
+  return {
+    name: component.container,
+    image: imageReference(catalog.images[key]),
+    ...(command ? { command: [...command, ...(args ? [] : connectionArguments)] } : {}),
+    ...(args ? { args: [...args, ...connectionArguments] } : {}),
+    ...(component.ports.length ? { ports: containerPorts(component) } : {}),
+    ...(Object.keys(env).length ? { env: envList(env) } : {}),
+    ...probes(component),
+    resources: { requests: { ...component.resources.requests }, limits: { ...component.resources.limits } },
+    ...(mounts.length ? { volumeMounts: mounts.map(volumeMount) } : {}),
+  };
+}
+
+/** A component's Deployment around its main container, with a hostPath volume per storage mount. */
+export function componentDeployment(component: ComponentSpec, container: IContainer, extra: { initContainers?: IContainer[]; securityContext?: IPodSecurityContext } = {}): ManifestObject {
+  const mounts = component.storage.mounts.map((m) => m.dir);
+  return clearmlDeployment({ component, containers: [container], ...extra, ...(mounts.length ? { volumes: mounts.map(hostPathVolume) } : {}) });
 }

@@ -15,10 +15,10 @@ import {
   type KustomizePatch,
   type ManifestObject,
 } from '@clearml-k8s/base-manifests';
-import { stringifyManifests, stringifyValue, parseManifest } from '@clearml-k8s/base-manifests/yaml';
+import { stringifyManifests, stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import { ComposerError } from './composer-error.ts';
 import { guardIndexPaths } from './index-guards.ts';
-import { applyImageOverrides, extractImageOverrides } from './images.ts';
+import { extractImageOverrides } from './images.ts';
 import { diffDocuments, type PatchOperation } from './json-patch.ts';
 import { applyNamespace, simulateOverlay } from './kustomize-model.ts';
 

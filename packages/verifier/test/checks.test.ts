@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { composeTree } from '@clearml-k8s/overlay-composer';
 import {
   analysePatches,
   checkBuild,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { checkBuild, checkManifests, renderOverlay, VerifierError, verifyOverlays, type Engine } from '../src/index.ts';
-import { engine as realEngine, engineSkip, ROOT, REPOSITORY, repositoryAt } from './support.ts';
+import { engine as realEngine, engineSkip, ROOT, REPOSITORY } from './support.ts';
 
 function scratch(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-engine-'));

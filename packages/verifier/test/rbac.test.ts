@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
-import { composeTree } from '@clearml-k8s/overlay-composer';
 import { analysePatches, checkImages, checkNodePorts, checkObjectReferences, checkPodSecurity, checkRbac, checkSchema, checkServices, defaultNodePorts, loadSchemaValidator, podTemplates, sourceOf, type RbacOptions } from '../src/index.ts';
 import { catalogImages } from '@clearml-k8s/overlay-composer';
 import { CATALOG, TREE } from './support.ts';

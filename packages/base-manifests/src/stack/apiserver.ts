@@ -2,11 +2,9 @@
  * The ClearML apiserver: `clearml/server` with `args: [apiserver]`, port 8008, probed on
  * `GET /debug.ping` (no auth), NodePort 30008.
  */
-import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import { NODE_STORAGE } from '../node-storage.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
 
 const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: 'clearml/clearml-server@v2.3.0:apiserver/services/debug.py:4-9 (authorize: false, apiserver/schema/services/debug.conf:2-3)' } as const;
@@ -56,34 +54,17 @@ export const apiserver: ComponentSpec = {
   base: {
     file: 'apiserver.yaml',
     rank: 4,
-    objects: ({ catalog, model }) => {
-      const c = apiserver;
-      const storage = c.storage.mounts.map((m) => m.dir);
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.clearmlServer),
-              args: [...c.entrypoint.args!],
-              ports: containerPorts(c),
-              env: envList({
-                ...connectionEnv(model, c),
-                CLEARML__apiserver__pre_populate__enabled: 'true',
-                CLEARML__apiserver__pre_populate__zip_files: '/opt/clearml/db-pre-populate',
-                CLEARML__apiserver__pre_populate__artifacts_path: NODE_STORAGE.fileserverData.mountPath,
-                CLEARML__services__async_urls_delete__enabled: 'true',
-              }),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
+    objects: (context) => [
+      componentDeployment(
+        apiserver,
+        mainContainer(context, apiserver, {
+          CLEARML__apiserver__pre_populate__enabled: 'true',
+          CLEARML__apiserver__pre_populate__zip_files: '/opt/clearml/db-pre-populate',
+          CLEARML__apiserver__pre_populate__artifacts_path: NODE_STORAGE.fileserverData.mountPath,
+          CLEARML__services__async_urls_delete__enabled: 'true',
         }),
-        clearmlService(c),
-      ];
-    },
+      ),
+      clearmlService(apiserver),
+    ],
   },
 };

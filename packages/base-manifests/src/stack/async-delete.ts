@@ -3,11 +3,9 @@
  * entrypoint `python3 -m jobs.async_urls_delete`, no port and no Service. Its pod labels are its
  * own, so the apiserver Service never selects it (clearml-helm-charts#277).
  */
-import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, envList } from '../workload.ts';
+import { NODE_STORAGE } from '../node-storage.ts';
+import { componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { connectionArgs, connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE } from './sources.ts';
 
 export const asyncDelete: ComponentSpec = {
@@ -49,25 +47,6 @@ export const asyncDelete: ComponentSpec = {
   base: {
     file: 'async-delete.yaml',
     rank: 7,
-    objects: ({ catalog, model }) => {
-      const c = asyncDelete;
-      const storage = c.storage.mounts.map((m) => m.dir);
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.clearmlServer),
-              command: [...c.entrypoint.command!, ...connectionArgs(model, c)],
-              env: envList({ ...connectionEnv(model, c), PYTHONPATH: '/opt/clearml/apiserver' }),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
-        }),
-      ];
-    },
+    objects: (context) => [componentDeployment(asyncDelete, mainContainer(context, asyncDelete, { PYTHONPATH: '/opt/clearml/apiserver' }))],
   },
 };

@@ -5,8 +5,8 @@
  * kustomize tree did). A pod cannot set ulimits, so `bootstrap.memory_lock=false`.
  */
 import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import { NODE_STORAGE, volumeMount } from '../node-storage.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { at, COMPOSE, HELM_VALUES } from './sources.ts';
 
@@ -78,13 +78,11 @@ export const elasticsearch: ComponentSpec = {
   base: {
     file: 'elasticsearch.yaml',
     rank: 2,
-    objects: ({ catalog }) => {
-      const c = elasticsearch;
-      const image = imageReference(catalog.images.elasticsearch);
-      const storage = c.storage.mounts.map((m) => m.dir);
+    objects: (context) => {
+      const image = imageReference(context.catalog.images.elasticsearch);
+      const dataPaths = elasticsearch.storage.mounts.map((m) => m.dir.mountPath).join(' ');
       return [
-        clearmlDeployment({
-          component: c,
+        componentDeployment(elasticsearch, mainContainer(context, elasticsearch, elasticsearchEnv()), {
           securityContext: { fsGroup: ES_UID },
           initContainers: [
             {
@@ -97,26 +95,14 @@ export const elasticsearch: ComponentSpec = {
             {
               name: 'chown-data',
               image,
-              command: ['sh', '-c', `chown -R ${ES_UID}:${ES_UID} ${storage.map((s) => s.mountPath).join(' ')}`],
+              command: ['sh', '-c', `chown -R ${ES_UID}:${ES_UID} ${dataPaths}`],
               securityContext: { runAsUser: 0 },
               resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '128Mi' } },
-              volumeMounts: storage.map(volumeMount),
+              volumeMounts: elasticsearch.storage.mounts.map((m) => volumeMount(m.dir)),
             },
           ],
-          containers: [
-            {
-              name: c.container,
-              image,
-              ports: containerPorts(c),
-              env: envList(elasticsearchEnv()),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
         }),
-        clearmlService(c),
+        clearmlService(elasticsearch),
       ];
     },
   },

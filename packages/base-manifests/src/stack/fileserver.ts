@@ -3,11 +3,9 @@
  * `/mnt/fileserver`. Since 1.16 it checks tokens with the apiserver and uses Redis, so both
  * hosts are set; NodePort 30081.
  */
-import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import { NODE_STORAGE } from '../node-storage.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
 
 const tcp = { kind: 'tcpSocket', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220 (listens on 0.0.0.0:8081; no health route)' } as const;
@@ -51,28 +49,6 @@ export const fileserver: ComponentSpec = {
   base: {
     file: 'fileserver.yaml',
     rank: 5,
-    objects: ({ catalog, model }) => {
-      const c = fileserver;
-      const storage = c.storage.mounts.map((m) => m.dir);
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.clearmlServer),
-              args: [...c.entrypoint.args!],
-              ports: containerPorts(c),
-              env: envList({ ...connectionEnv(model, c), CLEARML__fileserver__delete__allow_batch: 'true' }),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
-        }),
-        clearmlService(c),
-      ];
-    },
+    objects: (context) => [componentDeployment(fileserver, mainContainer(context, fileserver, { CLEARML__fileserver__delete__allow_batch: 'true' })), clearmlService(fileserver)],
   },
 };

@@ -2,9 +2,8 @@
  * MongoDB for the `backend` and `auth` databases, with the sort-memory parameter of upstream
  * compose.
  */
-import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, clearmlService, containerPorts, probes } from '../workload.ts';
+import { NODE_STORAGE } from '../node-storage.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { at, COMPOSE, HELM_VALUES } from './sources.ts';
 
@@ -48,27 +47,6 @@ export const mongodb: ComponentSpec = {
   base: {
     file: 'mongodb.yaml',
     rank: 1,
-    objects: ({ catalog }) => {
-      const c = mongodb;
-      const storage = c.storage.mounts.map((m) => m.dir);
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.mongo),
-              args: [...c.entrypoint.args!],
-              ports: containerPorts(c),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
-        }),
-        clearmlService(c),
-      ];
-    },
+    objects: (context) => [componentDeployment(mongodb, mainContainer(context, mongodb)), clearmlService(mongodb)],
   },
 };

@@ -1,9 +1,8 @@
 /**
  * Redis (db 0 apiserver, 4 workers, 8 fileserver), data under `/data`.
  */
-import { imageReference } from '../release-catalog.ts';
-import { hostPathVolume, NODE_STORAGE, volumeMount } from '../node-storage.ts';
-import { clearmlDeployment, clearmlService, containerPorts, probes } from '../workload.ts';
+import { NODE_STORAGE } from '../node-storage.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { at, COMPOSE, HELM_VALUES } from './sources.ts';
 
@@ -41,26 +40,6 @@ export const redis: ComponentSpec = {
   base: {
     file: 'redis.yaml',
     rank: 3,
-    objects: ({ catalog }) => {
-      const c = redis;
-      const storage = c.storage.mounts.map((m) => m.dir);
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.redis),
-              ports: containerPorts(c),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-              volumeMounts: storage.map(volumeMount),
-            },
-          ],
-          volumes: storage.map(hostPathVolume),
-        }),
-        clearmlService(c),
-      ];
-    },
+    objects: (context) => [componentDeployment(redis, mainContainer(context, redis)), clearmlService(redis)],
   },
 };

@@ -3,10 +3,8 @@
  * (the image's nginx template, although its Dockerfile says `EXPOSE 8080`); the Service serves
  * 8080 and targets the named container port; NodePort 30080.
  */
-import { imageReference } from '../release-catalog.ts';
-import { clearmlDeployment, clearmlService, containerPorts, envList, probes } from '../workload.ts';
+import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { connectionEnv } from './connections.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, NGINX_TEMPLATE } from './sources.ts';
 
 const root = { kind: 'httpGet', path: '/', port: 'http', scheme: 'HTTP', source: `${at(NGINX_TEMPLATE, '31-38')} (location / serves index.html)` } as const;
@@ -48,25 +46,6 @@ export const webserver: ComponentSpec = {
   base: {
     file: 'webserver.yaml',
     rank: 6,
-    objects: ({ catalog, model }) => {
-      const c = webserver;
-      return [
-        clearmlDeployment({
-          component: c,
-          containers: [
-            {
-              name: c.container,
-              image: imageReference(catalog.images.clearmlServer),
-              args: [...c.entrypoint.args!],
-              ports: containerPorts(c),
-              env: envList(connectionEnv(model, c)),
-              ...probes(c),
-              resources: { requests: { ...c.resources.requests }, limits: { ...c.resources.limits } },
-            },
-          ],
-        }),
-        clearmlService(c),
-      ];
-    },
+    objects: (context) => [componentDeployment(webserver, mainContainer(context, webserver)), clearmlService(webserver)],
   },
 };

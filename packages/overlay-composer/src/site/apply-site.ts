@@ -20,7 +20,7 @@ import {
 } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '../images.ts';
 import { applyOperations } from '../json-patch.ts';
-import { mapObjects, podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profile.ts';
+import { podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profile.ts';
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
