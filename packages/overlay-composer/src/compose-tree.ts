@@ -3,8 +3,8 @@
  * Pure: no file system access.
  */
 import { BASE_DIR, baseObjects, renderBase, STACK_MODEL, type GeneratedFile, type ManifestObject, type ReleaseCatalog, type StackModel } from '@clearml-k8s/base-manifests';
-import { composeOverlay, type ComposedOverlay } from './compose-overlay.ts';
-import type { Profile, ProfileContext, ProfileName } from './profile.ts';
+import { composeOverlay, type ComposedOverlay } from './patches/compose-overlay.ts';
+import type { Profile, ProfileContext, ProfileName } from './profiles/profile.ts';
 import { PROFILES } from './profiles/index.ts';
 
 /** Repository-relative directory of the stock overlays. */

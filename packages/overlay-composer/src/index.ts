@@ -1,14 +1,15 @@
-export * from './compose-overlay.ts';
+export * from './patches/compose-overlay.ts';
 export * from './compose-repository.ts';
 export * from './compose-tree.ts';
 export * from './composer-error.ts';
 export * from './enterprise-credentials.ts';
-export * from './images.ts';
-export * from './index-guards.ts';
-export * from './json-patch.ts';
-export * from './kustomize-model.ts';
+export * from './kustomize/images.ts';
+export * from './patches/image-overrides.ts';
+export * from './patches/index-guards.ts';
+export * from './patches/json-patch.ts';
+export * from './kustomize/kustomize-model.ts';
 export * from './overlay-promise.ts';
-export * from './profile.ts';
+export * from './profiles/profile.ts';
 export * from './profiles/index.ts';
 export {
   addEnv,

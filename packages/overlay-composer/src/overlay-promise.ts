@@ -9,7 +9,7 @@ import path from 'node:path';
 import { connectionValue, type ManifestObject, type ReleaseCatalog, type StackModel } from '@clearml-k8s/base-manifests';
 import { lstatInside } from '@clearml-k8s/repository-io';
 import type { ComposedTree } from './compose-tree.ts';
-import type { Exposure, PodSecurityLevel, Prerequisite, Profile } from './profile.ts';
+import type { Exposure, PodSecurityLevel, Prerequisite, Profile } from './profiles/profile.ts';
 import { readSiteSpec, SITE_SPEC_FILE, SITES_DIR, siteIntentFromText } from './site/compose-sites.ts';
 
 /** One connection of the stack model as the overlay must render it (before any site change). */

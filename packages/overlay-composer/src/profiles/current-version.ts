@@ -3,7 +3,7 @@
  * `imagePullPolicy: IfNotPresent` on every container, so a restart never changes what runs.
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt (`kubectl apply -k overlays/current_version`)
  */
-import { mapDeploymentContainers, type Profile } from '../profile.ts';
+import { mapDeploymentContainers, type Profile } from './profile.ts';
 
 export const currentVersionProfile: Profile = {
   name: 'current_version',

@@ -9,7 +9,7 @@
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NAMESPACE, PUBLIC_ENDPOINTS, recommendedLabels, STACK, toManifestObject, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
-import { mapObjects, type Profile } from '../profile.ts';
+import { mapObjects, type Profile } from './profile.ts';
 
 /** Placeholder base domain; a site spec replaces it. */
 export const ENTERPRISE_BASE_DOMAIN = 'clearml.example.com';

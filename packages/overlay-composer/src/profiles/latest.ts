@@ -3,8 +3,8 @@
  * upstream says of `kubectl apply -k base`): a restart can upgrade the server under your data.
  * Database images keep their catalog tags (no safe `latest` exists for them).
  */
-import { parseImageReference } from '../images.ts';
-import { mapDeploymentContainers, type Profile } from '../profile.ts';
+import { parseImageReference } from '../kustomize/images.ts';
+import { mapDeploymentContainers, type Profile } from './profile.ts';
 
 export const latestProfile: Profile = {
   name: 'latest',

@@ -11,7 +11,7 @@
  */
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { NAMESPACE, ownedStorage, PART_OF, STACK_MODEL, toManifestObject, type ManifestObject, type NodeStorageDirectory, type StackModel } from '@clearml-k8s/base-manifests';
-import { mapObjects, podContainers, type Profile } from '../profile.ts';
+import { mapObjects, podContainers, type Profile } from './profile.ts';
 
 /** uid (and gid, fsGroup) each component runs as, by Deployment name: the model's `nonRoot`. */
 export function nonRootUids(model: StackModel = STACK_MODEL): Record<string, number> {

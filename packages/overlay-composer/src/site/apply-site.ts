@@ -18,9 +18,9 @@ import {
   type ManifestObject,
   type StackModel,
 } from '@clearml-k8s/base-manifests';
-import { parseImageReference } from '../images.ts';
-import { applyOperations } from '../json-patch.ts';
-import { podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profile.ts';
+import { parseImageReference } from '../kustomize/images.ts';
+import { applyOperations } from '../patches/json-patch.ts';
+import { podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profiles/profile.ts';
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';

@@ -14,7 +14,7 @@
  */
 import { BASE_COMPONENT_KEYS, CATALOG_IMAGE_KEYS, PUBLIC_ENDPOINTS, SCALABLE_COMPONENT_KEYS, STORED_COMPONENT_KEYS, type EndpointLabel, type GeneratedFile } from '@clearml-k8s/base-manifests';
 import { Kind, Type, type Static, type TInteger, type TLiteral, type TObject, type TProperties, type TSchema, type TString, type TUnion, type TUnsafe } from '@sinclair/typebox';
-import type { PatchOperation } from '../json-patch.ts';
+import type { PatchOperation } from '../patches/json-patch.ts';
 import { PROFILES } from '../profiles/index.ts';
 import type { SiteSpecErrorCode } from './site-error.ts';
 

@@ -6,7 +6,7 @@
 import { NODE_STORAGE_ROOT, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
 import { Ajv, type ErrorObject } from 'ajv';
-import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../json-patch.ts';
+import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../patches/json-patch.ts';
 import { profileByName } from '../profiles/index.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
 import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';

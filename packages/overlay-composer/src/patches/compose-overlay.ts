@@ -16,11 +16,11 @@ import {
   type ManifestObject,
 } from '@clearml-k8s/base-manifests';
 import { stringifyManifests, stringifyValue } from '@clearml-k8s/base-manifests/yaml';
-import { ComposerError } from './composer-error.ts';
+import { ComposerError } from '../composer-error.ts';
 import { guardIndexPaths } from './index-guards.ts';
-import { extractImageOverrides } from './images.ts';
+import { extractImageOverrides } from './image-overrides.ts';
 import { diffDocuments, type PatchOperation } from './json-patch.ts';
-import { applyNamespace, simulateOverlay } from './kustomize-model.ts';
+import { applyNamespace, simulateOverlay } from '../kustomize/kustomize-model.ts';
 
 /** The result of composing an overlay. */
 export interface ComposedOverlay {

@@ -13,7 +13,7 @@
 import type { Kustomization, ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
 import { applyImageOverrides } from './images.ts';
-import { applyOperations, type PatchOperation } from './json-patch.ts';
+import { applyOperations, type PatchOperation } from '../patches/json-patch.ts';
 
 /** A parsed Kubernetes label selector requirement. */
 export type LabelRequirement = { key: string; op: 'in' | 'notin' | 'exists' | '!exists'; values: string[] };
