@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RELEASE_CATALOG_FILE, RELEASE_VERSION, releaseCatalog, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { checkUpgrade, parseVersion } from '@clearml-k8s/overlay-composer';
-import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, type Engine } from '@clearml-k8s/verifier';
+import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, VerifierError, type Engine } from '@clearml-k8s/verifier';
 import { cleanupOnExit, describeSystemError, errnoCode, LOCK_INHERITED_ENV, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
 import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
@@ -65,7 +65,7 @@ function removeStaleCatalogs(catalogFile: string): void {
 
 async function renderCurrentVersion(engine: Engine, root: string) {
   const render = await renderOverlay(engine, path.join(root, 'overlays/current_version'));
-  if (render.exitCode !== 0) throw Object.assign(new Error(`overlays/current_version does not build: ${render.stderr.trim().split('\n').pop()}; run clearml-k8s verify`), { code: 'BUILD_FAILED' });
+  if (render.exitCode !== 0) throw new VerifierError('BUILD_FAILED', `overlays/current_version does not build: ${render.stderr.trim().split('\n').pop()}; run clearml-k8s verify`, 'overlays/current_version');
   return render.objects;
 }
 
