@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 import { readUserFile, truncate, type RepositoryIoError } from '@clearml-k8s/repository-io';
 /**
  * The release catalog: the one place where image repositories and tags are pinned, in
@@ -50,11 +51,31 @@ const REPOSITORY = /^(?=.{1,255}$)([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Z
 /** A release version: `X.Y.Z` with at most 6 digits each, optionally `-suffix` (an OCI tag as a whole). */
 export const RELEASE_VERSION = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(-[0-9A-Za-z][0-9A-Za-z.-]{0,63})?$/;
 
-/** Thrown when a release catalog cannot be read or is not a catalog; `code` is `RELEASE_CATALOG_INVALID`. */
-export class ReleaseCatalogError extends Error {
-  readonly code = 'RELEASE_CATALOG_INVALID';
+/** The stable codes of `ReleaseCatalogError`, each with what it means. */
+export const RELEASE_CATALOG_ERROR_CODES = {
+  RELEASE_CATALOG_INVALID: 'The release catalog (`release-catalog.json`, or `$CLEARML_K8S_RELEASE_CATALOG`) cannot be read or is not a catalog.',
+} as const;
+
+/** A stable error code (key of `RELEASE_CATALOG_ERROR_CODES`). */
+export type ReleaseCatalogErrorCode = keyof typeof RELEASE_CATALOG_ERROR_CODES;
+
+/**
+ * Thrown when a release catalog cannot be read or is not a catalog; `code` is `RELEASE_CATALOG_INVALID`.
+ * Its diagnostic points at the file and, for a bad field (`images.redis.tag`), its JSON pointer (`/images/redis/tag`).
+ */
+export class ReleaseCatalogError extends ClearmlK8sError<ReleaseCatalogErrorCode> {
   constructor(readonly file: string, readonly field: string, readonly expected: string, readonly received: string, readonly hint: string, options?: { cause?: unknown }) {
-    super(`${file}${field ? `: ${field}` : ''}: expected ${expected}, received ${truncate(received)}; ${hint}`, options);
+    super(
+      {
+        code: 'RELEASE_CATALOG_INVALID',
+        message: `${file}${field ? `: ${field}` : ''}: expected ${expected}, received ${truncate(received)}; ${hint}`,
+        location: { file, ...(field ? { pointer: `/${field.split('.').join('/')}` } : {}) },
+        expected,
+        received: truncate(received),
+        hint,
+      },
+      options,
+    );
     this.name = 'ReleaseCatalogError';
   }
 }

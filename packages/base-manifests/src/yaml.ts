@@ -6,6 +6,7 @@
  * @see https://eemeli.org/yaml/#options
  */
 import jsYaml from 'js-yaml';
+import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Scalar, type YAMLError } from 'yaml';
 import { pointerTokens } from './json-pointer.ts';
 
@@ -68,15 +69,32 @@ export interface SourcePosition {
   column: number;
 }
 
+/** The stable codes of `YamlError`, each with what it means. */
+export const YAML_ERROR_CODES = {
+  YAML_INVALID: 'A YAML file (a manifest, a kustomization, a patch) cannot be parsed: syntax, indentation, duplicate keys, too many aliases.',
+} as const;
+
+/** A stable error code (key of `YAML_ERROR_CODES`). */
+export type YamlErrorCode = keyof typeof YAML_ERROR_CODES;
+
 /**
  * Thrown when a YAML file cannot be parsed; `code` is always `YAML_INVALID`. `message` is
  * `file:line:column: invalid YAML: reason; hint`; `reason` is the parser's first line, never more
  * of the file than that.
  */
-export class YamlError extends Error {
-  readonly code = 'YAML_INVALID';
+export class YamlError extends ClearmlK8sError<YamlErrorCode> {
   constructor(readonly position: SourcePosition, readonly reason: string, readonly hint: string, options?: { cause?: unknown }) {
-    super(`${position.file}:${position.line}:${position.column}: invalid YAML: ${reason}; ${hint}`, options);
+    super(
+      {
+        code: 'YAML_INVALID',
+        message: `${position.file}:${position.line}:${position.column}: invalid YAML: ${reason}; ${hint}`,
+        location: { file: position.file, line: position.line, column: position.column },
+        expected: 'valid YAML',
+        received: reason,
+        hint,
+      },
+      options,
+    );
     this.name = 'YamlError';
   }
 }

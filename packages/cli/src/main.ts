@@ -12,7 +12,7 @@ import { resolveRoot } from './repo-root.ts';
 export const USAGE = `Usage: clearml-k8s <command> [options]
 
 Commands:
-  compose [--check]        regenerate base/ and overlays/ (--check: list files that would change, exit 1)
+  compose [--check]        regenerate base/, overlays/, README tables (--check: list files that would change, exit 1)
   verify [DIR...]          build overlays with kustomize and check them (default: every stock overlay)
       [--engine CMD]...    kustomize engine(s), e.g. --engine 'kubectl.1.27 kustomize'; with several,
                            every overlay is built with each and the outputs must be identical
@@ -20,6 +20,8 @@ Commands:
       [--json]             JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended
       [--no-cache]         build and check every overlay (default: reuse reports of unchanged overlays)
       [--timeout SECONDS]  give up on a build after this long (default 120, or $CLEARML_K8S_BUILD_TIMEOUT)
+      [--strict]           warnings fail too (exit 1); without it only errors do
+  checks [--json]          list the checks verify runs: id, severity, what each asserts
   site add NAME            write overlays/sites/NAME/site.yaml and compose the site (nothing written on error)
       [--profile P]        current_version (default), latest, enterprise, non-root
       [--namespace N] [--domain D] [--expose nodePort|ingress] [--node-port api|app|files=PORT]...
@@ -55,6 +57,7 @@ const OPTIONS = {
   engine: { type: 'string', multiple: true },
   matrix: { type: 'boolean' },
   'no-cache': { type: 'boolean' },
+  strict: { type: 'boolean' },
   timeout: { type: 'string' },
   level: { type: 'string' },
   profile: { type: 'string' },
@@ -78,7 +81,8 @@ const OPTIONS = {
 /** Flags each command takes (besides `--root` and `--help`). */
 const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   compose: ['check'],
-  verify: ['json', 'engine', 'matrix', 'no-cache', 'timeout'],
+  verify: ['json', 'engine', 'matrix', 'no-cache', 'timeout', 'strict'],
+  checks: ['json'],
   check: ['json', 'level'],
   site: ['profile', 'namespace', 'domain', 'expose', 'node-port', 'storage', 'storage-class', 'registry', 'generate-credentials'],
   bump: ['server', 'mongo', 'elasticsearch', 'redis', 'force'],
@@ -149,6 +153,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       throw usageError(rest[0] !== 'add' ? `site ${rest[0] ?? ''}`.trim() : `site add ${rest[1]} ${rest[2]}`, '`site add NAME`', rest[0] !== 'add' ? JSON.stringify(rest[0] ?? '') : `the extra argument ${JSON.stringify(rest[2])}`, 'name one site: clearml-k8s site add NAME');
     }
     if (command === 'credentials') return (await import('./commands/credentials.ts')).credentialsCommand(io);
+    if (command === 'checks') return (await import('./commands/checks.ts')).checksCommand({ json: values.json ?? false }, io);
     if (command === 'check') return await (await import('./commands/check.ts')).checkCommand(rest, { level: values.level, json: values.json ?? false }, io);
     const root = resolveRoot(values.root, io.cwd);
     if (command === 'compose') return await (await import('./commands/compose.ts')).composeCommand(root, { check: values.check ?? false }, io);
@@ -169,7 +174,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         generateCredentials: values['generate-credentials'] ?? false,
       }, io);
     }
-    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false, cache: !values['no-cache'], timeout: values.timeout }, io);
+    return await (await import('./commands/verify.ts')).verifyCommand(root, { dirs: rest, json: values.json ?? false, engines: values.engine ?? [], matrix: values.matrix ?? false, cache: !values['no-cache'], timeout: values.timeout, strict: values.strict ?? false }, io);
   } catch (error) {
     io.stderr.write(`${errorLine(command === 'site' ? 'site add' : command, error, io.env)}\n`);
     return EXIT.usage;

@@ -1,4 +1,5 @@
 /** The one error class of the repository's file-system shell, and plain words for system errors. */
+import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 
 /** The stable codes of `RepositoryIoError`, each with what it means. */
 export const REPOSITORY_IO_ERROR_CODES = {
@@ -41,22 +42,32 @@ export function truncate(text: string, max = RECEIVED_MAX_CHARS): string {
 }
 
 /**
- * Thrown by the file-system shell. `message` is `path: expected …, received …; hint`.
+ * Thrown by the file-system shell. `message` is `path: expected …, received …; hint`; its diagnostic
+ * points at the file (at the setting for `SETTING_INVALID`).
  */
-export class RepositoryIoError extends Error {
-  readonly code: RepositoryIoErrorCode;
+export class RepositoryIoError extends ClearmlK8sError<RepositoryIoErrorCode> {
   readonly path: string;
   readonly expected: string;
   readonly received: string;
   readonly hint: string;
 
   constructor(fields: RepositoryIoErrorFields, options?: { cause?: unknown }) {
-    super(`${fields.path}: expected ${fields.expected}, received ${truncate(fields.received)}; ${fields.hint}`, options);
+    const received = truncate(fields.received);
+    super(
+      {
+        code: fields.code,
+        message: `${fields.path}: expected ${fields.expected}, received ${received}; ${fields.hint}`,
+        location: fields.code === 'SETTING_INVALID' ? { argument: fields.path } : { file: fields.path },
+        expected: fields.expected,
+        received,
+        hint: fields.hint,
+      },
+      options,
+    );
     this.name = 'RepositoryIoError';
-    this.code = fields.code;
     this.path = fields.path;
     this.expected = fields.expected;
-    this.received = truncate(fields.received);
+    this.received = received;
     this.hint = fields.hint;
   }
 }

@@ -1,39 +1,13 @@
 /**
  * Findings: what a check reports. Checks return them as data; only the CLI decides the exit code.
- * Every check has a stable id (below); the README's check table is printed from `CHECKS`.
+ * Every check has a stable id; the checks, their severities and descriptions are the registry
+ * (`CHECK_REGISTRY` in `./checks/index.ts`), from which the README's check table is generated.
  */
+import type { Diagnostic, Severity } from '@clearml-k8s/diagnostics';
+import type { CHECK_REGISTRY } from './checks/index.ts';
 
-/** Stable check ids, with what each one proves. Order is the report order. */
-export const CHECKS = {
-  build: 'kustomize exits 0 and prints valid YAML',
-  'build-stderr': 'kustomize prints nothing on stderr',
-  'engine-mismatch': 'every engine given with --engine renders the same objects',
-  'deprecated-field': 'no deprecated kustomization fields (bases, commonLabels, patchesJson6902, patchesStrategicMerge, vars, imageTags, …)',
-  'patch-target': 'every patches[].target matches at least one resource',
-  'patch-replace-creates': 'no JSON 6902 replace on a path that does not exist yet (kustomize adds it silently)',
-  schema: 'every object is valid against the Kubernetes OpenAPI schema; unknown fields rejected',
-  'pod-security': 'every pod template meets the Pod Security level of its namespace (or the overlay\'s declared level)',
-  'node-ports': 'the public Services expose the expected NodePorts (api 30008, app 30080, files 30081) or none behind an Ingress',
-  'node-port-range': 'every nodePort is within 30000–32767',
-  'node-port-unique': 'no nodePort is used twice in the build',
-  'service-selector': 'every Service selector matches at least one pod template',
-  'selector-clash': 'no Service selects the pods of more than one workload',
-  'target-port': 'every Service targetPort resolves to a containerPort (number or name) of the pods it selects',
-  'ingress-hosts': 'Ingress hosts api./app./files. route to the apiserver, webserver and fileserver',
-  'env-reference': 'env values naming in-cluster hosts resolve to a Service and port in the build',
-  'object-reference': 'every ConfigMap, Secret, PVC and ServiceAccount referenced exists in the build or is a declared prerequisite',
-  rbac: 'RBAC is least privilege: no wildcard verbs, resources or API groups; no cluster-scoped role unless the overlay declares it; every binding\'s role and ServiceAccounts exist; every ServiceAccount a workload uses is bound',
-  'image-tag': 'pinned overlays use no latest or untagged image and no imagePullPolicy Always',
-  'image-override': 'every images: entry of a kustomization matches at least one container',
-  'image-catalog': 'images of the release catalog render with the catalog\'s tag',
-  profile: 'the profile\'s promises hold (enterprise ClusterIP, body size, cookie domain; non-root restricted; latest tags)',
-  'intended-objects': 'the build equals, field for field, what the composer intends',
-} as const;
-
-export type CheckId = keyof typeof CHECKS;
-
-/** Every check id, in report order. */
-export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
+/** A stable check id (of a check in `CHECK_REGISTRY`). */
+export type CheckId = (typeof CHECK_REGISTRY)[number]['id'];
 
 /** Where in the overlay's own kustomization a field was set. */
 export interface FindingSource {
@@ -49,9 +23,12 @@ export interface FindingSource {
   line?: number;
 }
 
-/** What a check returns: a finding before it is tied to an overlay. */
-export interface CheckFinding {
-  check: CheckId;
+/**
+ * What a check returns: a finding before it is tied to an overlay.
+ * @typeParam Id the id of the check that reports it.
+ */
+export interface CheckFinding<Id extends string = string> {
+  check: Id;
   /** `Kind/namespace/name` (`Kind/name` for cluster-scoped), or a file for findings about a kustomization. */
   resource: string;
   /** JSON pointer (RFC 6901) of the field, `''` for the whole resource. */
@@ -64,7 +41,18 @@ export interface CheckFinding {
   source?: FindingSource;
 }
 
-export interface Finding extends CheckFinding {
+/** A finding of one overlay, as reported (`verify --json` prints these); `check` is a `CheckId` unless checks were injected (`verifyOverlays({checks})`). */
+export interface Finding<Id extends string = string> extends CheckFinding<Id> {
   /** The overlay directory as named in the report. */
   overlay: string;
+  /** The check's severity (from the registry): `error` fails verify, `warning` only with `--strict`. */
+  severity: Severity;
+}
+
+/**
+ * A finding in the one diagnostic shape of clearml-k8s: `code` is the check id, the location the
+ * resource (`Kind/namespace/name`, or the kustomization file) and the JSON pointer of the field.
+ */
+export function findingDiagnostic<Id extends string>(finding: Finding<Id>): Diagnostic<Id> {
+  return { code: finding.check, severity: finding.severity, message: finding.message, location: { resource: finding.resource, pointer: finding.path }, hint: finding.hint };
 }

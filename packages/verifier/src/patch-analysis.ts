@@ -25,7 +25,8 @@ export interface PatchWrite {
 
 /** The outcome of replaying an overlay's patches. */
 export interface PatchAnalysis {
-  findings: CheckFinding[];
+  /** `patch-target` and `patch-replace-creates` findings, in patch order. */
+  findings: CheckFinding<'patch-target' | 'patch-replace-creates'>[];
   writes: PatchWrite[];
 }
 
@@ -36,7 +37,7 @@ export interface PatchAnalysis {
  *   generator or component (absent from `parents`) is not reported.
  */
 export function analysePatches(file: string, patches: readonly PatchEntry[], parents: readonly ManifestObject[], rendered: readonly ManifestObject[]): PatchAnalysis {
-  const findings: CheckFinding[] = [];
+  const findings: PatchAnalysis['findings'] = [];
   const writes: PatchWrite[] = [];
   const working = new Map(parents.map((o) => [objectId(o), structuredClone(o) as ManifestObject]));
   for (const patch of patches) {

@@ -12,13 +12,27 @@ export function formatSource(source: FindingSource): string {
   return `${source.file}${source.line ? `:${source.line}` : ''} ${source.field}[${source.index}]${source.operation !== undefined ? ` op ${source.operation}` : ''}`;
 }
 
+function warningsOf(o: OverlayReport): number {
+  return o.findings.filter((f) => f.severity === 'warning').length;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `ok`, `ok (2 warnings)` or `FAIL (n)` (n counts every finding). */
+function resultOf(o: OverlayReport): string {
+  const warnings = warningsOf(o);
+  return o.ok ? (warnings ? `ok (${plural(warnings, 'warning')})` : 'ok') : `FAIL (${o.findings.length})`;
+}
+
 function exposureOf(o: OverlayReport): string {
   return Object.keys(o.nodePorts).length ? Object.entries(o.nodePorts).map(([label, port]) => `${label} ${port}`).join(', ') : o.hosts.join(', ') || '-';
 }
 
-/** One finding as text lines: `overlay [check] resource path: message`, then fix and source. */
+/** One finding as text lines: `overlay [check] resource path: message` (`[check] warning:` for a warning), then fix and source. */
 export function formatFinding(f: Finding): string {
-  const lines = [`${f.overlay} [${f.check}] ${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`, `    fix: ${f.hint}`];
+  const lines = [`${f.overlay} [${f.check}] ${f.severity === 'warning' ? 'warning: ' : ''}${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`, `    fix: ${f.hint}`];
   if (f.source) lines.push(`    set by: ${formatSource(f.source)}`);
   return lines.join('\n');
 }
@@ -29,14 +43,15 @@ export function formatFinding(f: Finding): string {
  */
 export function formatReport(result: VerifyResult): string {
   const table = new Table({ head: ['overlay', 'resources', 'NodePorts / hosts', 'result', 'time'], style: { head: [], border: [] } });
-  for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), o.ok ? 'ok' : `FAIL (${o.findings.length})`, o.cached ? 'cached' : `${o.durationMs} ms`]);
+  for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), resultOf(o), o.cached ? 'cached' : `${o.durationMs} ms`]);
   const lines = [table.toString()];
   for (const o of result.overlays) for (const f of o.findings) lines.push(formatFinding(f));
-  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
+  const warnings = result.overlays.reduce((n, o) => n + warningsOf(o), 0);
+  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${warnings ? ` with ${plural(warnings, 'warning')}` : ''}${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings, durationMs}]}`. */
+/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], durationMs}]}`. */
 export function formatJson(result: VerifyResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
@@ -54,13 +69,13 @@ export function formatMarkdown(result: VerifyResult): string {
     '',
     '| overlay | resources | NodePorts / hosts | result |',
     '| --- | ---: | --- | --- |',
-    ...result.overlays.map((o) => `| ${cell(o.dir)} | ${o.resources} | ${cell(exposureOf(o))} | ${o.ok ? 'ok' : `FAIL (${o.findings.length})`} |`),
+    ...result.overlays.map((o) => `| ${cell(o.dir)} | ${o.resources} | ${cell(exposureOf(o))} | ${resultOf(o)} |`),
   ];
   const findings = result.overlays.flatMap((o) => o.findings);
   if (findings.length) {
     lines.push('', '| overlay | check | resource | path | finding | fix | set by |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const f of findings.slice(0, 200)) {
-      lines.push(`| ${cell(f.overlay)} | \`${f.check}\` | ${cell(f.resource)} | \`${cell(f.path || '/')}\` | ${cell(f.message)} | ${cell(f.hint)} | ${f.source ? cell(formatSource(f.source)) : ''} |`);
+      lines.push(`| ${cell(f.overlay)} | \`${f.check}\`${f.severity === 'warning' ? ' (warning)' : ''} | ${cell(f.resource)} | \`${cell(f.path || '/')}\` | ${cell(f.message)} | ${cell(f.hint)} | ${f.source ? cell(formatSource(f.source)) : ''} |`);
     }
     if (findings.length > 200) lines.push('', `… and ${findings.length - 200} more findings (see the job log).`);
   }

@@ -5,27 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { objectId, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
-import { diffDocuments, valueAt, type Exposure, type PodSecurityLevel, type Prerequisite, type RepositoryPromises } from '@clearml-k8s/overlay-composer';
-import { checkBuild } from './checks/build.ts';
-import { checkImages, type ImageOverride, type ImagePolicy } from './checks/images.ts';
-import { checkIngressHosts, ingressHostsOf, observedHosts } from './checks/ingress-hosts.ts';
-import { checkIntendedObjects } from './checks/intended-objects.ts';
-import { checkNodePorts, defaultNodePorts, observedNodePorts } from './checks/node-ports.ts';
-import { checkPodSecurity } from './checks/pod-security.ts';
-import { checkProfile } from './checks/profile.ts';
-import { checkRbac } from './checks/rbac.ts';
-import { checkEnvReferences, checkObjectReferences } from './checks/references.ts';
-import { checkSchema } from './checks/schema.ts';
-import { checkServices } from './checks/services.ts';
+import type { Exposure, PodSecurityLevel, Prerequisite, RepositoryPromises } from '@clearml-k8s/overlay-composer';
+import { CHECK_REGISTRY, type CheckContext, type CheckDefinition } from './checks/index.ts';
+import type { ImageOverride, ImagePolicy } from './checks/images.ts';
+import { observedHosts } from './checks/ingress-hosts.ts';
+import { observedNodePorts } from './checks/node-ports.ts';
 import { engineLabel, type Engine } from './engine.ts';
-import type { CheckFinding, Finding } from './finding.ts';
-import { DEPRECATED_FIELDS, localDirectories, localResourceFiles, ownKustomizations, patchEntries, readKustomization } from './kustomization-files.ts';
-import { analysePatches, sourceOf, type PatchWrite } from './patch-analysis.ts';
+import type { Finding } from './finding.ts';
+import { localDirectories, localResourceFiles, ownKustomizations, patchEntries, readKustomization } from './kustomization-files.ts';
+import { analysePatches, sourceOf, type PatchAnalysis } from './patch-analysis.ts';
 import { renderOverlay, type RenderResult } from './render-overlay.ts';
 import { VerifierError } from './verifier-error.ts';
 import type { SchemaValidator } from './schema.ts';
+
+export { compareEngines } from './checks/engine-mismatch.ts';
 
 /** What an overlay must render and promise: the composer's promise, inherited parts of one, or nothing. */
 export interface OverlayExpectation {
@@ -57,6 +52,7 @@ export interface OverlayExpectation {
 export interface OverlayReport {
   /** The directory as given (repository-relative when under the root). */
   dir: string;
+  /** No finding of severity `error` (with `verifyOverlays({strict: true})`: no finding at all). */
   ok: boolean;
   /** Number of objects rendered (by the first engine). */
   resources: number;
@@ -85,6 +81,8 @@ export interface VerifyContext {
   timeoutMs?: number;
   /** Aborted when the run fails for good: builds still running are killed. */
   signal?: AbortSignal;
+  /** The checks to run, in report order (default `CHECK_REGISTRY`). */
+  checks?: readonly CheckDefinition[];
 }
 
 /** How long one `kustomize build` may take by default, in milliseconds (a small overlay takes 0.1 s). */
@@ -149,46 +147,6 @@ function inferExposure(objects: readonly ManifestObject[]): Exposure | null {
   return api?.spec?.type === 'NodePort' ? { kind: 'nodePort' } : null;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'nothing' : text.length > 100 ? `${text.slice(0, 97)}...` : text;
-}
-
-/**
- * Check `engine-mismatch`: each further engine's build compared with the first, objects paired by
- * `Kind/namespace/name` (output order is not compared), at most 10 differing fields per object.
- * @param renders one per engine, same order as `engines`.
- * @param overlay the overlay as named in the report.
- */
-export function compareEngines(engines: readonly Engine[], renders: readonly RenderResult[], overlay: string): CheckFinding[] {
-  const findings: CheckFinding[] = [];
-  const [first, ...others] = renders;
-  const name = (i: number) => engineLabel(engines[i]!);
-  others.forEach((other, k) => {
-    const i = k + 1;
-    if ((other.exitCode === 0) !== (first!.exitCode === 0)) {
-      const failed = other.exitCode === 0 ? 0 : i;
-      findings.push({ check: 'engine-mismatch', resource: overlay, path: '', message: `builds with ${name(failed === 0 ? i : 0)} but fails with ${name(failed)}: ${(failed === 0 ? first! : other).stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300)}`, hint: 'use only kustomization features every supported kustomize has (v5.0.1 in kubectl 1.27 and later)' });
-      return;
-    }
-    if (other.exitCode !== 0) return;
-    const a = new Map(first!.objects.map((o) => [objectId(o), o]));
-    const b = new Map(other.objects.map((o) => [objectId(o), o]));
-    for (const id of new Set([...a.keys(), ...b.keys()])) {
-      const x = a.get(id);
-      const y = b.get(id);
-      if (!x || !y) {
-        findings.push({ check: 'engine-mismatch', resource: id, path: '', message: `${name(x ? 0 : i)} renders ${id}, ${name(x ? i : 0)} does not`, hint: 'use only kustomization features every supported kustomize has' });
-        continue;
-      }
-      for (const op of diffDocuments(x, y).slice(0, 10)) {
-        findings.push({ check: 'engine-mismatch', resource: id, path: op.path, message: `${name(0)} renders ${show(valueAt(x, op.path))}, ${name(i)} renders ${show(valueAt(y, op.path))}`, hint: 'use only kustomization features every supported kustomize has' });
-      }
-    }
-  });
-  return findings;
-}
-
 function relative(root: string, file: string): string {
   const rel = path.relative(root, file);
   return rel.startsWith('..') ? file : rel.split(path.sep).join('/');
@@ -219,64 +177,49 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
   // (then `engine-mismatch` is the finding, not `build`).
   const primary = renders.find((r) => r.exitCode === 0) ?? renders[0]!;
   const objects = primary.objects;
-  const findings: CheckFinding[] = [];
-
-  const reportedDeprecations = new Set<string>();
-  const overrides: ImageOverride[] = [];
-  for (const k of kustomizations) {
-    const file = relative(ctx.root, k.file);
-    for (const field of Object.keys(k.content)) {
-      if (DEPRECATED_FIELDS[field]) {
-        reportedDeprecations.add(field);
-        findings.push({ check: 'deprecated-field', resource: file, path: `/${field}`, message: `${field} is deprecated since kustomize v5 (it warns on stderr and goes away in Kustomization v1)`, hint: `use ${DEPRECATED_FIELDS[field]} instead (kustomize edit fix rewrites it)` });
-      }
-    }
-    (Array.isArray(k.content.images) ? k.content.images : []).forEach((entry: any, index: number) => overrides.push({ file, index, entry: entry ?? {} }));
+  const built = primary.exitCode === 0 && !primary.parseError;
+  const own = kustomizations.map((k) => ({ file: relative(ctx.root, k.file), content: k.content }));
+  const imageOverrides: ImageOverride[] = own.flatMap(({ file, content }) => (Array.isArray(content.images) ? content.images : []).map((entry: any, index: number) => ({ file, index, entry: entry ?? {} })));
+  let patches: PatchAnalysis | null = null;
+  if (built && top && parentRenders.every((r) => r.exitCode === 0)) {
+    const parents = [...parentRenders.flatMap((r) => r.objects), ...localResourceFiles(top).flatMap((f) => safeParse(f))];
+    patches = analysePatches(relative(ctx.root, top.file), patchEntries(top), parents, objects);
   }
-  findings.push(...checkBuild(primary, displayDir, reportedDeprecations));
-  renders.forEach((r, i) => {
-    if (r !== primary && r.exitCode === 0) findings.push(...checkBuild(r, displayDir, reportedDeprecations).map((f) => ({ ...f, message: `${engineLabel(ctx.engines[i]!)}: ${f.message}` })));
-  });
-  findings.push(...compareEngines(ctx.engines, renders, displayDir));
-
-  let writes: PatchWrite[] = [];
-  if (primary.exitCode === 0 && !primary.parseError) {
-    if (top && parentRenders.every((r) => r.exitCode === 0)) {
-      const parents = [...parentRenders.flatMap((r) => r.objects), ...localResourceFiles(top).flatMap((f) => safeParse(f))];
-      const analysis = analysePatches(relative(ctx.root, top.file), patchEntries(top), parents, objects);
-      findings.push(...analysis.findings);
-      writes = analysis.writes;
-    }
-    findings.push(...checkSchema(objects, ctx.schema));
-    findings.push(...checkPodSecurity(objects, expectation.podSecurity));
-    const exposure = expectation.exposure ?? inferExposure(objects);
-    if (exposure?.kind === 'nodePort') findings.push(...checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }));
-    if (exposure?.kind === 'ingress') {
-      findings.push(...checkNodePorts(objects, { kind: 'none' }));
-      findings.push(...checkIngressHosts(objects, ingressHostsOf(exposure)));
-    }
-    findings.push(...checkServices(objects));
-    findings.push(...checkEnvReferences(objects));
-    findings.push(...checkObjectReferences(objects, expectation.prerequisites));
-    findings.push(...checkRbac(objects, { clusterRoles: expectation.clusterRoles ?? [], prerequisites: expectation.prerequisites }));
-    findings.push(...checkImages(objects, expectation.imagePolicy, overrides, expectation.expectedImages, ctx.catalog));
-    findings.push(...checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, floatingImages: expectation.floatingImages, tls: expectation.tls }));
-    if (expectation.intended) findings.push(...checkIntendedObjects(objects, expectation.intended));
-  }
+  const context: CheckContext = {
+    overlay: displayDir,
+    engines: ctx.engines,
+    renders,
+    primary,
+    objects,
+    expectation,
+    exposure: expectation.exposure ?? inferExposure(objects),
+    kustomizations: own,
+    imageOverrides,
+    patches,
+    schema: ctx.schema,
+    catalog: ctx.catalog,
+  };
   const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));
-  const traced: Finding[] = findings.map((f) => {
-    const found = f.source ?? sourceOf(writes, f.resource, f.path);
-    const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
-    const source = found && line ? { ...found, line } : found;
-    return { overlay: displayDir, ...f, ...(source ? { source } : {}) };
-  });
+  const writes = patches?.writes ?? [];
+  const findings: Finding[] = [];
+  for (const check of ctx.checks ?? CHECK_REGISTRY) {
+    if (check.needs === 'build' && !built) continue;
+    for (const f of check.run(context)) {
+      if (f.check !== check.id) throw new Error(`check ${check.id} returned a finding of ${JSON.stringify(f.check)}`);
+      // Tie the finding to the kustomization entry that set the field, with its line.
+      const found = f.source ?? sourceOf(writes, f.resource, f.path);
+      const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
+      const source = found && line ? { ...found, line } : found;
+      findings.push({ overlay: displayDir, check: f.check, severity: check.severity, resource: f.resource, path: f.path, message: f.message, hint: f.hint, ...(source ? { source } : {}) });
+    }
+  }
   return {
     dir: displayDir,
-    ok: traced.length === 0,
+    ok: findings.every((f) => f.severity !== 'error'),
     resources: objects.length,
     nodePorts: observedNodePorts(objects),
     hosts: observedHosts(objects),
-    findings: traced,
+    findings,
     durationMs: Math.round(performance.now() - started),
   };
 }

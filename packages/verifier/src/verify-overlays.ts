@@ -9,11 +9,12 @@ import { listSites, PROFILES, OVERLAYS_DIR, SITES_DIR, type RepositoryPromises }
 import { engineLabel, type Engine } from './engine.ts';
 import { VerifierError } from './verifier-error.ts';
 import { loadSchemaValidator } from './schema.ts';
+import type { CheckDefinition } from './checks/definition.ts';
 import { hasKustomization } from './kustomization-files.ts';
 import { VerifyCache } from './verify-cache.ts';
 import { expectationFor, verifyOverlay, type OverlayReport, type VerifyContext } from './verify-overlay.ts';
 
-/** The result of a verify run; `ok` when no overlay has findings. */
+/** The result of a verify run; `ok` when no overlay has a finding of severity `error` (with `strict`, any finding). */
 export interface VerifyResult {
   ok: boolean;
   /** argv of the first engine (the one whose output is checked). */
@@ -51,12 +52,15 @@ export function defaultOverlayDirs(root?: string): string[] {
  * @param options.cache reuse reports of overlays whose inputs did not change (default true).
  * @param options.timeoutMs each build is killed after this long (default 120 s).
  * @param options.onProgress called after each overlay.
+ * @param options.checks the checks to run, in report order (default `CHECK_REGISTRY`); the cache is
+ *   not used with them (its key does not cover them).
+ * @param options.strict warnings fail too: an overlay is `ok` only without any finding.
  * @throws VerifierError `OVERLAY_NOT_FOUND` when a directory has no kustomization file; `BUILD_TIMEOUT`
  *   when a build runs out of time (the engine and its children are killed).
  */
 export async function verifyOverlays(
   engines: Engine | readonly Engine[],
-  options: { root: string; catalog: ReleaseCatalog; promises: RepositoryPromises | null; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; timeoutMs?: number; onProgress?: (progress: VerifyProgress) => void },
+  options: { root: string; catalog: ReleaseCatalog; promises: RepositoryPromises | null; cwd?: string; dirs?: string[]; concurrency?: number; cache?: boolean; timeoutMs?: number; onProgress?: (progress: VerifyProgress) => void; checks?: readonly CheckDefinition[]; strict?: boolean },
 ): Promise<VerifyResult> {
   const cwd = options.cwd ?? options.root;
   const dirs = options.dirs?.length ? options.dirs : defaultOverlayDirs(options.root).map((d) => path.join(options.root, d));
@@ -70,8 +74,8 @@ export async function verifyOverlays(
   });
   const list = Array.isArray(engines) ? engines : [engines as Engine];
   const abort = new AbortController();
-  const ctx: VerifyContext = { root: options.root, catalog: options.catalog, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map(), signal: abort.signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
-  const cache = options.cache === false ? null : new VerifyCache(options.root, list, options.catalog);
+  const ctx: VerifyContext = { root: options.root, catalog: options.catalog, engines: list, schema: await loadSchemaValidator(), parentBuilds: new Map(), signal: abort.signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.checks ? { checks: options.checks } : {}) };
+  const cache = options.cache === false || options.checks ? null : new VerifyCache(options.root, list, options.catalog);
   const reports: OverlayReport[] = new Array(targets.length);
   let next = 0;
   let done = 0;
@@ -94,7 +98,7 @@ export async function verifyOverlays(
         throw error;
       }
       if (key && !hit) cache!.set(key, report);
-      reports[index] = report;
+      reports[index] = options.strict ? { ...report, ok: report.findings.length === 0 } : report;
       done++;
       if (!hit && (!slowest || report.durationMs > slowest.durationMs)) slowest = { dir: report.dir, durationMs: report.durationMs };
       options.onProgress?.({ done, total: targets.length, slowest });

@@ -13,7 +13,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatReleaseCatalog, loadReleaseCatalog, RELEASE_VERSION, releaseCatalogFile, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { checkUpgrade, composeRepository, parseVersion, planTree, writeTree } from '@clearml-k8s/overlay-composer';
-import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, type Engine } from '@clearml-k8s/verifier';
+import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, VerifierError, type Engine } from '@clearml-k8s/verifier';
 import { cleanupOnExit, describeSystemError, errnoCode, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
 import { usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
@@ -42,7 +42,7 @@ export function nextCatalog(current: ReleaseCatalog, options: BumpOptions): Rele
 
 async function renderCurrentVersion(engine: Engine, root: string) {
   const render = await renderOverlay(engine, path.join(root, 'overlays/current_version'));
-  if (render.exitCode !== 0) throw Object.assign(new Error(`overlays/current_version does not build: ${render.stderr.trim().split('\n').pop()}; run clearml-k8s verify`), { code: 'BUILD_FAILED' });
+  if (render.exitCode !== 0) throw new VerifierError('BUILD_FAILED', `overlays/current_version does not build: ${render.stderr.trim().split('\n').pop()}; run clearml-k8s verify`, 'overlays/current_version');
   return render.objects;
 }
 

@@ -1,5 +1,6 @@
 /** `clearml-k8s diff A B [--json]`: what changes between two renderings (overlay directories or REF:DIR). */
 import { formatDiffJson, formatDiffText, renderSource, resolveEngine, semanticDiff } from '@clearml-k8s/verifier';
+import { errorLine } from '../error-line.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 
 /** Usage of `diff`, printed with a wrong number of sources. */
@@ -38,10 +39,7 @@ export async function diffCommand(root: string, sources: string[], options: { js
   const settled = await Promise.allSettled(sources.map((source) => renderSource(source, { root, cwd: io.cwd, engine })));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   if (failures.length) {
-    for (const extra of failures.slice(0, -1)) {
-      const coded = extra as { code?: unknown; message?: unknown };
-      io.stderr.write(`clearml-k8s diff: ${typeof coded.code === 'string' ? `${coded.code}: ` : ''}${String(coded.message ?? extra)}\n`);
-    }
+    for (const extra of failures.slice(0, -1)) io.stderr.write(`${errorLine('diff', extra, io.env)}\n`);
     throw failures[failures.length - 1];
   }
   const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof renderSource>>>).value);

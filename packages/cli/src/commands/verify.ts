@@ -1,8 +1,8 @@
-/** `clearml-k8s verify [DIR...] [--engine CMD]... [--matrix] [--json]`: build overlays with the real kustomize and check them. */
+/** `clearml-k8s verify [DIR...] [--engine CMD]... [--matrix] [--json] [--strict]`: build overlays with the real kustomize and check them. */
 import { appendFileSync } from 'node:fs';
 import which from 'which';
 import { describeSystemError, pendingWrites } from '@clearml-k8s/repository-io';
-import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type Engine } from '@clearml-k8s/verifier';
+import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type CheckDefinition, type Engine } from '@clearml-k8s/verifier';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { composeTree, RepositoryPromises } from '@clearml-k8s/overlay-composer';
 import { EXIT, type CommandIo } from '../io.ts';
@@ -18,6 +18,10 @@ export interface VerifyOptions {
   cache: boolean;
   /** `--timeout SECONDS` as given (default `$CLEARML_K8S_BUILD_TIMEOUT`, else 120). */
   timeout?: string;
+  /** `--strict`: findings of severity `warning` fail the run too. */
+  strict?: boolean;
+  /** The checks to run instead of the registry (for tests and embedders; not a flag). */
+  checks?: readonly CheckDefinition[];
 }
 
 /**
@@ -73,7 +77,8 @@ export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'ma
  * Verifies `dirs` (default: every stock overlay) and prints the table or JSON; appends a Markdown
  * summary to `$GITHUB_STEP_SUMMARY` when it is set.
  * A summary file that cannot be written is a warning, not a failure.
- * @returns 0 without findings, 1 with findings.
+ * @returns 0 without findings of severity `error` (warnings are printed), 1 with them; with
+ *   `strict`, 1 with any finding.
  * @throws VerifierError `KUSTOMIZE_NOT_FOUND`, `OVERLAY_NOT_FOUND`, `BUILD_TIMEOUT`, `TIMEOUT_INVALID` (the CLI maps them to exit 2).
  */
 export async function verifyCommand(root: string, options: VerifyOptions, io: CommandIo): Promise<number> {
@@ -93,6 +98,8 @@ export async function verifyCommand(root: string, options: VerifyOptions, io: Co
     dirs: options.dirs,
     cache: options.cache,
     timeoutMs,
+    strict: options.strict ?? false,
+    ...(options.checks ? { checks: options.checks } : {}),
     onProgress: tty
       ? ({ done, total, slowest }) => {
           if (performance.now() - started < PROGRESS_AFTER_MS) return;

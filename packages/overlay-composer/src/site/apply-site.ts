@@ -63,7 +63,10 @@ function externalDatabases(model: StackModel): { key: 'mongodb' | 'elasticsearch
 
 /**
  * A `patches` operation that applies to the parent overlay but not after the site's own settings
- * (e.g. it replaces a field the site removed). `pointer` is its place in the spec.
+ * (e.g. it replaces a field the site removed). `pointer` is its place in the spec. Internal: the
+ * composer turns it into a `SiteSpecError` (`SITE_PATCH_PATH`, with the spec's line and column)
+ * before it leaves the package, so it is a plain `Error`, not a `ClearmlK8sError`; one that escaped
+ * would be a bug, and the CLI reports it as one.
  */
 export class SitePatchConflict extends Error {
   constructor(readonly pointer: string, detail: string) {

@@ -1,4 +1,5 @@
 /** The one error class of site specs (`overlays/sites/<name>/site.yaml`). */
+import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 import { truncate } from '@clearml-k8s/repository-io';
 
 /**
@@ -56,10 +57,10 @@ export interface SiteSpecErrorFields {
 
 /**
  * Thrown for an invalid site spec or site name. `message` is
- * `file:line:column: path: expected …, received …; hint` (position and path left out when absent).
+ * `file:line:column: path: expected …, received …; hint` (position and path left out when absent);
+ * the diagnostic points at the file, line, column and the field's JSON pointer.
  */
-export class SiteSpecError extends Error {
-  readonly code: SiteSpecErrorCode;
+export class SiteSpecError extends ClearmlK8sError<SiteSpecErrorCode> {
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -69,15 +70,25 @@ export class SiteSpecError extends Error {
   readonly hint: string;
 
   constructor(fields: SiteSpecErrorFields, options?: { cause?: unknown }) {
-    super(SiteSpecError.format(fields), options);
+    const received = truncate(fields.received);
+    super(
+      {
+        code: fields.code,
+        message: SiteSpecError.format(fields),
+        location: { file: fields.file, ...(fields.line ? { line: fields.line, column: fields.column ?? 0 } : {}), ...(fields.path ? { pointer: fields.path } : {}) },
+        expected: fields.expected,
+        received,
+        hint: fields.hint,
+      },
+      options,
+    );
     this.name = 'SiteSpecError';
-    this.code = fields.code;
     this.file = fields.file;
     this.line = fields.line ?? 0;
     this.column = fields.column ?? 0;
     this.path = fields.path ?? '';
     this.expected = fields.expected;
-    this.received = truncate(fields.received);
+    this.received = received;
     this.hint = fields.hint;
   }
 

@@ -5,6 +5,7 @@
  */
 import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
+import { defineCheck } from './definition.ts';
 import { checkServiceRoute } from './node-ports.ts';
 
 /** The hosts an Ingress exposure promises: explicit ones, or `api.`/`app.`/`files.` of the base domain. */
@@ -25,8 +26,8 @@ export function observedHosts(objects: readonly ManifestObject[]): string[] {
  * @param objects parsed build output.
  * @param hosts the expected host per endpoint, e.g. `ingressHostsOf({kind: 'ingress', baseDomain: 'clearml.example.com'})`.
  */
-export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Record<'api' | 'app' | 'files', string>): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Record<'api' | 'app' | 'files', string>): CheckFinding<'ingress-hosts'>[] {
+  const findings: CheckFinding<'ingress-hosts'>[] = [];
   const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
@@ -58,3 +59,12 @@ export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Rec
   }
   return findings;
 }
+
+export const ingressHostsCheck = defineCheck({
+  id: 'ingress-hosts',
+  severity: 'error',
+  title: 'Ingress hosts api./app./files. route to the apiserver, webserver and fileserver',
+  description: 'on Ingress overlays: `api.`, `app.`, `files.` of the base domain route to the right Service port and on to the right container',
+  needs: 'build',
+  run: ({ objects, exposure }) => (exposure?.kind === 'ingress' ? checkIngressHosts(objects, ingressHostsOf(exposure)) : []),
+});

@@ -7,6 +7,7 @@
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { diffDocuments, valueAt } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
+import { defineCheck } from './definition.ts';
 
 /** At most this many differing fields are reported per object. */
 const MAX_FIELDS_PER_OBJECT = 20;
@@ -20,8 +21,8 @@ function show(value: unknown): string {
  * @param rendered parsed build output.
  * @param intended the composer's objects for this overlay.
  */
-export function checkIntendedObjects(rendered: readonly ManifestObject[], intended: readonly ManifestObject[]): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkIntendedObjects(rendered: readonly ManifestObject[], intended: readonly ManifestObject[]): CheckFinding<'intended-objects'>[] {
+  const findings: CheckFinding<'intended-objects'>[] = [];
   const renderedById = new Map(rendered.map((o) => [objectId(o), o]));
   const intendedIds = new Set(intended.map(objectId));
   for (const want of intended) {
@@ -52,3 +53,11 @@ export function checkIntendedObjects(rendered: readonly ManifestObject[], intend
   return findings;
 }
 
+export const intendedObjectsCheck = defineCheck({
+  id: 'intended-objects',
+  severity: 'error',
+  title: 'the build equals, field for field, what the composer intends',
+  description: 'the build equals, field for field, what the composer meant the overlay to render',
+  needs: 'build',
+  run: ({ objects, expectation }) => (expectation.intended ? checkIntendedObjects(objects, expectation.intended) : []),
+});

@@ -8,6 +8,7 @@
 import { NAMESPACE, objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, resolveTargetPort, selectorMatches } from '../pod-templates.ts';
+import { defineCheck } from './definition.ts';
 
 /** What the Services should do with the endpoints: NodePorts given per host label, or none. */
 export type NodePortExpectation = { kind: 'nodePort'; nodePorts: Record<'api' | 'app' | 'files', number> } | { kind: 'none' };
@@ -32,12 +33,12 @@ export function observedNodePorts(objects: readonly ManifestObject[]): Record<st
  * Checks that a Service port reaches the expected container and port; shared with `ingress-hosts`.
  * @returns findings on `/spec/ports/i/targetPort` when it reaches another container or port.
  */
-export function checkServiceRoute(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: CheckFinding['check']): CheckFinding[] {
+export function checkServiceRoute<Id extends string>(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: Id): CheckFinding<Id>[] {
   const id = objectId(service);
   const templates = podTemplates(objects).filter((t) => t.running && selectorMatches(service.spec?.selector, t.labels));
   // No template, or a targetPort that resolves to nothing: `service-selector` and `target-port` report those.
   const targetPort = service.spec.ports[portIndex].targetPort ?? service.spec.ports[portIndex].port;
-  const findings: CheckFinding[] = [];
+  const findings: CheckFinding<Id>[] = [];
   for (const template of templates) {
     const resolved = resolveTargetPort(template, targetPort);
     if (resolved && (resolved.container !== component.container || resolved.containerPort !== component.containerPort)) {
@@ -58,8 +59,8 @@ export function checkServiceRoute(objects: readonly ManifestObject[], service: a
  * @param objects the parsed `kustomize build` output.
  * @param expectation NodePorts per endpoint, or `none` for Ingress overlays.
  */
-export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation): CheckFinding<'node-ports'>[] {
+  const findings: CheckFinding<'node-ports'>[] = [];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === component.name) as any;
@@ -92,3 +93,13 @@ export function checkNodePorts(objects: readonly ManifestObject[], expectation: 
   }
   return findings;
 }
+
+export const nodePortsCheck = defineCheck({
+  id: 'node-ports',
+  severity: 'error',
+  title: 'the public Services expose the expected NodePorts (api 30008, app 30080, files 30081) or none behind an Ingress',
+  description: 'on NodePort overlays: 30008 → 8008 → `apiserver`:8008, 30080 → 8080 → `webserver`:80, 30081 → 8081 → `fileserver`:8081; on Ingress overlays: no NodePort Services',
+  needs: 'build',
+  run: ({ objects, exposure }) =>
+    exposure?.kind === 'nodePort' ? checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }) : exposure?.kind === 'ingress' ? checkNodePorts(objects, { kind: 'none' }) : [],
+});

@@ -10,6 +10,7 @@ import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { evaluatePodSecurity, POD_SECURITY_LEVELS, type PodSecurityLevel } from '../pod-security.ts';
 import { podTemplates } from '../pod-templates.ts';
+import { defineCheck } from './definition.ts';
 import { ENFORCE_LABEL } from './profile.ts';
 
 /** Level used when neither the namespace nor the overlay declares one. */
@@ -33,9 +34,9 @@ export function namespaceLevels(objects: readonly ManifestObject[]): Map<string,
  * @param declared the overlay's declared level, or null.
  * @returns one finding per violated rule and field.
  */
-export function checkPodSecurity(objects: readonly ManifestObject[], declared: PodSecurityLevel | null): CheckFinding[] {
+export function checkPodSecurity(objects: readonly ManifestObject[], declared: PodSecurityLevel | null): CheckFinding<'pod-security'>[] {
   const levels = namespaceLevels(objects);
-  const findings: CheckFinding[] = [];
+  const findings: CheckFinding<'pod-security'>[] = [];
   for (const t of podTemplates(objects)) {
     const fromNamespace = levels.get(t.owner.metadata.namespace ?? '');
     const level = fromNamespace && declared ? stricter(fromNamespace, declared) : fromNamespace ?? declared ?? DEFAULT_POD_SECURITY_LEVEL;
@@ -51,3 +52,12 @@ export function checkPodSecurity(objects: readonly ManifestObject[], declared: P
   }
   return findings;
 }
+
+export const podSecurityCheck = defineCheck({
+  id: 'pod-security',
+  severity: 'error',
+  title: "every pod template meets the Pod Security level of its namespace (or the overlay's declared level)",
+  description: "every pod template meets the Pod Security level it is admitted under (below), including the task pod template of a ConfigMap's `template.yaml`",
+  needs: 'build',
+  run: (context) => checkPodSecurity(context.objects, context.expectation.podSecurity),
+});

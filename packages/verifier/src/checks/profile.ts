@@ -14,6 +14,7 @@ import { objectId, pointerFromTokens, PUBLIC_ENDPOINTS, STACK, type ManifestObje
 import { cookieDomain, FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
+import { defineCheck } from './definition.ts';
 import { ingressHostsOf } from './ingress-hosts.ts';
 
 /** The namespace label that sets the Pod Security level admission enforces. */
@@ -40,8 +41,8 @@ function envOf(objects: readonly ManifestObject[], deployment: string): { env: M
 }
 
 /** Runs the `profile` check. */
-export function checkProfile(objects: readonly ManifestObject[], promises: ProfilePromises): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkProfile(objects: readonly ManifestObject[], promises: ProfilePromises): CheckFinding<'profile'>[] {
+  const findings: CheckFinding<'profile'>[] = [];
   const push = (resource: string, path: string, message: string, hint: string) => findings.push({ check: 'profile', resource, path, message, hint });
   if (promises.podSecurity) {
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
@@ -85,3 +86,12 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
   }
   return findings;
 }
+
+export const profileCheck = defineCheck({
+  id: 'profile',
+  severity: 'error',
+  title: "the profile's promises hold (enterprise ClusterIP, body size, cookie domain; non-root restricted; latest tags)",
+  description: "the profile's promises: namespace Pod Security label; on Ingress overlays TLS for each host, `proxy-body-size: \"0\"` on `files.`, the apiserver's cookie domain and a cookie name the fileserver accepts; on `latest`, `Always` for the floating images",
+  needs: 'build',
+  run: ({ objects, expectation, exposure }) => checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, floatingImages: expectation.floatingImages, tls: expectation.tls }),
+});

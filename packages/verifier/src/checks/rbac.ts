@@ -18,6 +18,7 @@
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
+import { defineCheck } from './definition.ts';
 
 /** What the overlay declares about RBAC beyond its build. */
 export interface RbacOptions {
@@ -37,8 +38,8 @@ const RULE_LISTS = ['verbs', 'resources', 'apiGroups'] as const;
  *   (`/rules/0/verbs/2`, `/metadata/name`, `/roleRef/name`, `/subjects/1/name`, or
  *   `<template path>/spec/serviceAccountName`).
  */
-export function checkRbac(objects: readonly ManifestObject[], options: RbacOptions): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkRbac(objects: readonly ManifestObject[], options: RbacOptions): CheckFinding<'rbac'>[] {
+  const findings: CheckFinding<'rbac'>[] = [];
   const present = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
   const declared = new Set(options.clusterRoles);
   const prerequisite = (kind: string, name: string) => options.prerequisites.some((p) => p.kind === kind && p.name === name);
@@ -125,3 +126,12 @@ export function checkRbac(objects: readonly ManifestObject[], options: RbacOptio
   }
   return findings;
 }
+
+export const rbacCheck = defineCheck({
+  id: 'rbac',
+  severity: 'error',
+  title: "RBAC is least privilege: no wildcard verbs, resources or API groups; no cluster-scoped role unless the overlay declares it; every binding's role and ServiceAccounts exist; every ServiceAccount a workload uses is bound",
+  description: "least privilege: no `*` in a Role's or ClusterRole's verbs, resources or API groups; no ClusterRole or ClusterRoleBinding the overlay does not declare; every binding's `roleRef` and ServiceAccount subjects exist (in the build or declared); every ServiceAccount of the build that a pod template runs as is bound (unless it sets `automountServiceAccountToken: false`)",
+  needs: 'build',
+  run: ({ objects, expectation }) => checkRbac(objects, { clusterRoles: expectation.clusterRoles ?? [], prerequisites: expectation.prerequisites }),
+});

@@ -77,8 +77,8 @@ function inClusterService(host: string, podNamespace: string, namespaces: Readon
 }
 
 /** Runs `env-reference` over every container of every pod template. */
-export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFinding[] {
-  const findings: CheckFinding[] = [];
+export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFinding<'env-reference'>[] {
+  const findings: CheckFinding<'env-reference'>[] = [];
   const services = new Map(objects.filter((o) => o.kind === 'Service').map((s: any) => [`${s.metadata.namespace ?? ''}/${s.metadata.name}`, s]));
   const namespaces = new Set(objects.map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace)).filter((n): n is string => !!n));
   for (const template of podTemplates(objects)) {
@@ -116,9 +116,9 @@ export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFin
 type RefKind = Prerequisite['kind'];
 
 /** Runs `object-reference`. */
-export function checkObjectReferences(objects: readonly ManifestObject[], prerequisites: readonly Prerequisite[]): CheckFinding[] {
+export function checkObjectReferences(objects: readonly ManifestObject[], prerequisites: readonly Prerequisite[]): CheckFinding<'object-reference'>[] {
   const present = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
-  const findings: CheckFinding[] = [];
+  const findings: CheckFinding<'object-reference'>[] = [];
   const require = (kind: RefKind, namespace: string, name: unknown, owner: ManifestObject, path: string, optional: unknown) => {
     if (typeof name !== 'string' || optional === true) return;
     if (kind === 'ServiceAccount' && name === 'default') return;

@@ -12,12 +12,13 @@
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
+import { defineCheck } from './definition.ts';
 import { podTemplates } from '../pod-templates.ts';
 import type { SchemaValidator, SchemaViolation } from '../schema.ts';
 
 /** Runs the check with a loaded validator (`loadSchemaValidator()`). */
-export function checkSchema(objects: readonly ManifestObject[], validator: SchemaValidator): CheckFinding[] {
-  const findings: CheckFinding[] = objects.flatMap((object) =>
+export function checkSchema(objects: readonly ManifestObject[], validator: SchemaValidator): CheckFinding<'schema'>[] {
+  const findings: CheckFinding<'schema'>[] = objects.flatMap((object) =>
     (validator.validate(object) ?? []).map((v) => ({ check: 'schema' as const, resource: objectId(object), path: v.path, message: v.message, hint: v.hint })),
   );
   for (const t of podTemplates(objects)) {
@@ -49,3 +50,12 @@ function validateEmbeddedTemplate(doc: Record<string, any>, validator: SchemaVal
   const pod = { ...doc, apiVersion: 'v1', kind: 'Pod', metadata: { name: 'task', ...metadata }, spec: { ...doc.spec, containers } };
   return (validator.validate(pod) ?? []).filter((v) => !placeholders.has(v.path));
 }
+
+export const schemaCheck = defineCheck({
+  id: 'schema',
+  severity: 'error',
+  title: 'every object is valid against the Kubernetes OpenAPI schema; unknown fields rejected',
+  description: 'every object is valid against the Kubernetes OpenAPI schemas (kubernetes-models, Kubernetes 1.33), unknown fields rejected (field lists of @kubernetes/client-node), with "did you mean"',
+  needs: 'build',
+  run: (context) => checkSchema(context.objects, context.schema),
+});

@@ -1,0 +1,12 @@
+/** Check `object-reference`: every ConfigMap, Secret, PVC and ServiceAccount referenced exists in the build or is a declared prerequisite (logic in `./references.ts`). */
+import { defineCheck } from './definition.ts';
+import { checkObjectReferences } from './references.ts';
+
+export const objectReferenceCheck = defineCheck({
+  id: 'object-reference',
+  severity: 'error',
+  title: 'every ConfigMap, Secret, PVC and ServiceAccount referenced exists in the build or is a declared prerequisite',
+  description: 'every ConfigMap, Secret, PVC and ServiceAccount a pod or Ingress names is in the build or a declared prerequisite (below)',
+  needs: 'build',
+  run: ({ objects, expectation }) => checkObjectReferences(objects, expectation.prerequisites),
+});
