@@ -12,8 +12,8 @@ for (const stream of [process.stdout, process.stderr]) {
 const io = {
   cwd: process.cwd(),
   env: process.env,
-  stdout: { write: (text) => process.stdout.writable && process.stdout.write(text), get isTTY() { return process.stdout.isTTY; } },
-  stderr: { write: (text) => process.stderr.writable && process.stderr.write(text), get isTTY() { return process.stderr.isTTY; } },
+  stdout: { write: (text) => process.stdout.writable && process.stdout.write(text), get isTTY() { return process.stdout.isTTY; }, get columns() { return process.stdout.isTTY ? process.stdout.columns : undefined; } },
+  stderr: { write: (text) => process.stderr.writable && process.stderr.write(text), get isTTY() { return process.stderr.isTTY; }, get columns() { return process.stderr.isTTY ? process.stderr.columns : undefined; } },
 };
 register();
 const { main } = await import('../src/main.ts');

@@ -1,5 +1,7 @@
 // `bump` end to end with the real CLI on a scratch repository: a patch release recomposes every
 // overlay and site and verify stays green; unsafe jumps are refused with nothing written.
+// These stay on the real bin: each repository has its own catalog ($CLEARML_K8S_RELEASE_CATALOG),
+// which the library reads from process.env once per process and caches (release-catalog.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

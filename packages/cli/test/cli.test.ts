@@ -1,23 +1,34 @@
-// End to end: the real clearml-k8s bin on the real overlays with the real kustomize engine.
+// End to end: the clearml-k8s CLI on the real overlays with the real kustomize engine. Runs go
+// through `main(argv, io)` in this process; a few smoke tests start the real bin (--version, the
+// global help, a usage error, one compose --check, one verify, /dev/stdin, and a changed PATH).
 import assert from 'node:assert/strict';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { composeSiteFromText, composeTree, SiteSpecError } from '@clearml-k8s/overlay-composer';
 import { discoverVersionedEngines } from '@clearml-k8s/verifier/engine';
-import { BIN, engineSkip, ROOT, scratchRepository, snapshot, which } from './support.ts';
+import { COMMANDS, VERSION } from '../src/main.ts';
+import { BIN, engineSkip, ROOT, runBinary, runInProcess, scratchRepository, snapshot, which, type CliOptions } from './support.ts';
 
 const kubectl = which('kubectl');
 const skip = engineSkip;
 
-/** Runs the real CLI; `verify` runs without its result cache unless a test asks for it (issue 11). */
-function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; cache?: boolean } = {}) {
-  const argv = args[0] === 'verify' && !options.cache && !args.includes('--no-cache') ? [...args, '--no-cache'] : args;
-  const result = spawnSync(process.execPath, [BIN, ...argv], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/** `verify` runs without its result cache unless a test asks for it (issue 11). */
+function argvOf(args: string[], cache = false): string[] {
+  return args[0] === 'verify' && !cache && !args.includes('--no-cache') ? [...args, '--no-cache'] : args;
+}
+
+/** Runs the CLI in process (`main` with its own io). */
+function run(args: string[], options: CliOptions & { cache?: boolean } = {}) {
+  return runInProcess(argvOf(args, options.cache), options);
+}
+
+/** Runs the real bin in a child process. */
+function runReal(args: string[], options: CliOptions & { cache?: boolean } = {}) {
+  return runBinary(argvOf(args, options.cache), options);
 }
 
 /** A scratch copy of the generated tree plus the markers the root finder looks for. */
@@ -25,16 +36,16 @@ function scratchRepo(t: { after(fn: () => void): void }): string {
   return scratchRepository(t, ['base', 'overlays'], 'clearml-k8s-cli-');
 }
 
-test('verify passes on the four committed overlays and prints one row each', { skip }, () => {
-  const { code, stdout } = run(['verify']);
+test('verify passes on the four committed overlays and prints one row each (the real bin)', { skip }, async () => {
+  const { code, stdout } = await runReal(['verify']);
   assert.equal(code, 0, stdout);
   for (const dir of ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root']) assert.match(stdout, new RegExp(`${dir}\\s.*\\sok\\s`));
   assert.match(stdout, /api 30008, app 30080, files 30081/);
   assert.match(stdout, /4\/4 overlays passed/);
 });
 
-test('verify --json has the documented shape', { skip }, () => {
-  const { code, stdout } = run(['verify', '--json', 'overlays/current_version', 'overlays/enterprise']);
+test('verify --json has the documented shape', { skip }, async () => {
+  const { code, stdout } = await run(['verify', '--json', 'overlays/current_version', 'overlays/enterprise']);
   assert.equal(code, 0);
   const report = JSON.parse(stdout);
   assert.equal(report.ok, true);
@@ -44,25 +55,27 @@ test('verify --json has the documented shape', { skip }, () => {
   assert.deepEqual(report.overlays[1].findings, []);
 });
 
-test('a changed nodePort fails verify (naming overlay, Service, path) and compose --check', { skip }, (t) => {
+test('a changed nodePort fails verify (naming overlay, Service, path) and compose --check', { skip }, async (t) => {
   const repo = scratchRepo(t);
   const file = path.join(repo, 'base/webserver.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace('nodePort: 30080', 'nodePort: 30090'));
-  const verify = run(['verify', '--json', '--root', repo, path.join(repo, 'overlays/current_version')]);
+  const verify = await run(['verify', '--json', '--root', repo, path.join(repo, 'overlays/current_version')]);
   assert.equal(verify.code, 1);
   const overlay = JSON.parse(verify.stdout).overlays[0];
   assert.equal(overlay.dir, 'overlays/current_version');
   assert.ok(overlay.findings.some((f: any) => f.check === 'node-ports' && f.resource === 'Service/clearml/clearml-webserver' && f.path === '/spec/ports/0/nodePort'));
-  const human = run(['verify', '--root', repo, path.join(repo, 'overlays/current_version')]);
+  const human = await run(['verify', '--root', repo, path.join(repo, 'overlays/current_version')]);
   assert.equal(human.code, 1);
   assert.match(human.stdout, /overlays\/current_version \[node-ports\] Service\/clearml\/clearml-webserver \/spec\/ports\/0\/nodePort/);
-  const check = run(['compose', '--check', '--root', repo]);
+  const check = await run(['compose', '--check', '--root', repo]);
   assert.equal(check.code, 1);
   assert.match(check.stderr, /update base\/webserver\.yaml/);
 });
 
-test('compose --check passes on the committed tree; compose restores a damaged tree byte for byte', (t) => {
-  assert.equal(run(['compose', '--check']).code, 0);
+test('compose --check passes on the committed tree (the real bin); compose restores a damaged tree byte for byte', async (t) => {
+  const committed = await runReal(['compose', '--check']);
+  assert.equal(committed.code, 0, committed.stderr);
+  assert.match(committed.stdout, /^compose --check: \d+ generated files up to date\n$/);
   const repo = scratchRepo(t);
   const file = path.join(repo, 'overlays/latest/kustomization.yaml');
   writeFileSync(file, 'edited by hand\n');
@@ -70,39 +83,157 @@ test('compose --check passes on the committed tree; compose restores a damaged t
   writeFileSync(path.join(repo, 'overlays/latest/stale.yaml'), '# Generated by `clearml-k8s compose` from an older profile.\nkind: Stale\n');
   writeFileSync(path.join(repo, 'overlays/latest/notes.md'), 'my notes\n');
   rmSync(path.join(repo, 'overlays/non-root'), { recursive: true });
-  const check = run(['compose', '--check', '--root', repo]);
+  const check = await run(['compose', '--check', '--root', repo]);
   assert.equal(check.code, 1);
   assert.match(check.stderr, /update overlays\/latest\/kustomization\.yaml/);
   assert.match(check.stderr, /delete overlays\/latest\/stale\.yaml/);
   assert.match(check.stderr, /create overlays\/non-root\/kustomization\.yaml/);
   assert.match(check.stderr, /left alone \(not written by compose\): overlays\/latest\/notes\.md/);
   assert.doesNotMatch(check.stderr, /delete overlays\/latest\/notes\.md/);
-  assert.equal(run(['compose', '--root', repo]).code, 0);
-  assert.equal(run(['compose', '--check', '--root', repo]).code, 0);
+  assert.equal((await run(['compose', '--root', repo])).code, 0);
+  assert.equal((await run(['compose', '--check', '--root', repo])).code, 0);
   assert.equal(readFileSync(file, 'utf8'), readFileSync(path.join(ROOT, 'overlays/latest/kustomization.yaml'), 'utf8'));
   assert.equal(readFileSync(path.join(repo, 'overlays/latest/notes.md'), 'utf8'), 'my notes\n');
   assert.equal(existsSync(path.join(repo, 'overlays/latest/stale.yaml')), false);
 });
 
-test('no kustomize engine: exit 2 with install advice', () => {
-  const { code, stderr } = run(['verify'], { env: { PATH: '/nonexistent' } });
+test('no kustomize engine: exit 2 with install advice (the real bin: PATH is the process\'s)', async () => {
+  const { code, stderr } = await runReal(['verify'], { env: { PATH: '/nonexistent' } });
   assert.equal(code, 2);
   assert.match(stderr, /KUSTOMIZE_NOT_FOUND/);
   assert.match(stderr, /install kubectl/);
 });
 
-test('usage errors exit 2', () => {
-  assert.equal(run(['frobnicate']).code, 2);
-  assert.equal(run(['compose', '--json']).code, 2);
-  assert.equal(run(['verify', '--bogus']).code, 2);
-  assert.equal(run(['verify', 'no/such/overlay']).code, 2);
-  assert.equal(run([]).code, 2);
-  assert.equal(run(['--help']).code, 0);
+test('the real bin: --version, the global help without arguments, a usage error on stderr with exit 2', async () => {
+  const version = await runReal(['--version']);
+  assert.deepEqual([version.code, version.stdout, version.stderr], [0, `${VERSION}\n`, '']);
+  assert.equal(VERSION, JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  const help = await runReal([]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: clearml-k8s \[--root DIR\] COMMAND \[options\]\n/);
+  assert.equal(help.stderr, '');
+  const wrong = await runReal(['verify', '--jsno']);
+  assert.equal(wrong.code, 2);
+  assert.equal(wrong.stdout, '');
+  assert.match(wrong.stderr, /^clearml-k8s verify: USAGE: --jsno: expected an option of `verify` \(.*--json.*\), received --jsno; did you mean --json\? /);
 });
 
-test('credentials prints a Namespace and a Secret with every key, random each time', () => {
-  const first = run(['credentials']);
-  const second = run(['credentials']);
+/** Text with every run of whitespace made one space (help text is wrapped to the width). */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+test('usage errors exit 2; no arguments and --help print the global help on stdout, exit 0', async () => {
+  assert.equal((await run(['frobnicate'])).code, 2);
+  assert.equal((await run(['compose', '--json'])).code, 2);
+  assert.equal((await run(['verify', '--bogus'])).code, 2);
+  assert.equal((await run(['verify', 'no/such/overlay'])).code, 2);
+  const none = await run([]);
+  assert.deepEqual([none.code, none.stderr], [0, '']);
+  const help = await run(['--help']);
+  assert.deepEqual([help.code, help.stdout, help.stderr], [0, none.stdout, '']);
+  assert.deepEqual(await run(['-h']), help);
+  assert.deepEqual(await run(['help']), help);
+  // The global page lists every command with its summary, the global options and the settings.
+  for (const spec of COMMANDS) {
+    assert.match(help.stdout, new RegExp(`^  ${spec.name} `, 'm'), spec.name);
+    assert.ok(flat(help.stdout).includes(spec.summary), `${spec.name}: ${spec.summary}`);
+  }
+  for (const text of ['--root <DIR>', '-V, --version', '-h, --help', '$KUSTOMIZE', '$CLEARML_K8S_LOCK_WAIT', 'Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.']) assert.ok(help.stdout.includes(text), text);
+});
+
+test('every command has its own help (--help, -h, help CMD) with its options and notes, and only its own', async () => {
+  for (const spec of COMMANDS) {
+    const words = spec.name.split(' ');
+    const help = await run([...words, '--help']);
+    assert.equal(help.code, 0, spec.name);
+    assert.equal(help.stderr, '');
+    assert.ok(help.stdout.startsWith(`Usage: clearml-k8s ${spec.name}`), help.stdout);
+    assert.ok(flat(help.stdout).includes(spec.summary), spec.name);
+    for (const option of spec.options ?? []) assert.ok(help.stdout.includes(option.flags) && flat(help.stdout).includes(flat(option.description)), `${spec.name} ${option.flags}`);
+    assert.ok(help.stdout.includes('--root <DIR>'), `${spec.name}: the global --root`);
+    if (spec.notes) assert.ok(help.stdout.includes(spec.notes), `${spec.name}: notes`);
+    assert.deepEqual(await run([...words, '-h']), help, `${spec.name} -h`);
+    if (words.length === 1) assert.deepEqual(await run(['help', spec.name]), help, `help ${spec.name}`);
+    // Not the global page, and no other command's flags.
+    assert.doesNotMatch(help.stdout, /^Commands:/m, spec.name);
+    for (const other of COMMANDS.filter((o) => o !== spec)) {
+      for (const option of other.options ?? []) if (!(spec.options ?? []).some((o) => o.flags === option.flags)) assert.ok(!help.stdout.includes(option.flags), `${spec.name} help shows ${option.flags} of ${other.name}`);
+    }
+  }
+  const verify = flat((await run(['help', 'verify'])).stdout);
+  for (const text of ["--engine 'kubectl.1.27 kustomize'", '$GITHUB_STEP_SUMMARY', '$CLEARML_K8S_BUILD_TIMEOUT', 'default: every stock overlay and every site']) assert.ok(verify.includes(text), text);
+  const bump = flat((await run(['bump', '--help'])).stdout);
+  for (const text of ['1.x → 2.x not from 1.17', 'MongoDB majors skipped', 'Elasticsearch 7 → 8', 'downgrades', 'unless --force']) assert.ok(bump.includes(text), text);
+  assert.match((await run(['help', 'site'])).stdout, /^ {2}site add NAME +write overlays\/sites\/NAME\/site\.yaml/m);
+});
+
+test('did you mean: an unknown command or flag is a usage error with commander\'s suggestion', async () => {
+  const command = await run(['composee']);
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /^clearml-k8s: USAGE: command "composee": expected one of compose, verify, site, diff, bump, check, credentials, received "composee"; did you mean compose\? /);
+  assert.match((await run(['help', 'verfy'])).stderr, /^clearml-k8s: USAGE: command "verfy": .*did you mean verify\? /);
+  const option = await run(['check', '--levle', 'restricted', 'base']);
+  assert.equal(option.code, 2);
+  assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --json\), received --levle; did you mean --level\? /);
+  const elsewhere = await run(['compose', '--json']);
+  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `diff`, `check`; /);
+  const sub = await run(['site', 'ad', 'acme']);
+  assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME`, received "ad"; did you mean add\? /);
+});
+
+test('a usage error prints the error line and that command\'s usage only, on stderr, exit 2', async () => {
+  const cases: [string[], string, RegExp][] = [
+    [['verify', '--bogus'], 'Usage: clearml-k8s verify [DIR...] [options]', /^clearml-k8s verify: USAGE: --bogus: /],
+    [['verify', '--no-cache', '--timeout'], 'Usage: clearml-k8s verify [DIR...] [options]', /^clearml-k8s verify: USAGE: --timeout: expected a value after --timeout <SECONDS>, received none; /],
+    [['compose', 'extra'], 'Usage: clearml-k8s compose [--check] [options]', /^clearml-k8s compose: USAGE: compose extra: expected no arguments to `compose`, received the extra argument "extra"; /],
+    [['site', 'add', 'acme', 'prod'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site add: USAGE: site add acme prod: expected `site add NAME`, received the extra argument "prod"; /],
+    [['site'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site: USAGE: site: expected `site add NAME`, received none; /],
+    [['check', '--level', 'strict', 'base'], 'Usage: clearml-k8s check FILE|DIR|-... [--level L] [--json] [options]', /^clearml-k8s check: USAGE: --level: expected one of /],
+    [['bump'], 'Usage: clearml-k8s bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force] [options]', /^clearml-k8s bump: USAGE: bump: expected at least one of /],
+    [['credentials', 'x'], 'Usage: clearml-k8s credentials [options]', /^clearml-k8s credentials: USAGE: credentials x: /],
+    [['frobnicate'], 'Usage: clearml-k8s [--root DIR] COMMAND [options]', /^clearml-k8s: USAGE: command "frobnicate": /],
+  ];
+  for (const [args, usage, line] of cases) {
+    const result = await run(args);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.equal(result.stdout, '', args.join(' '));
+    const lines = result.stderr.split('\n');
+    assert.match(lines[0]!, line, args.join(' '));
+    assert.match(lines[0]!, /^clearml-k8s(?: [a-z ]+)?: USAGE: .+: expected .+, received .+; .+$/);
+    assert.deepEqual(lines.slice(1), [usage, ''], args.join(' '));
+  }
+  // Not a usage error: no usage.
+  const root = await run(['compose', '--root', '/nonexistent']);
+  assert.equal(root.code, 2);
+  assert.match(root.stderr, /^clearml-k8s compose: ROOT_INVALID: --root \/nonexistent: .*\n$/);
+});
+
+test('strict flags: a single-valued flag twice or empty is a usage error; lists repeat; --root before or after the command', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['verify', '--timeout', '5', '--timeout', '6'], /^clearml-k8s verify: USAGE: --timeout: expected the flag once, received it 2 times; give --timeout one value$/m],
+    [['verify', '--timeout='], /^clearml-k8s verify: USAGE: --timeout: expected a value, received an empty string; /m],
+    [['verify', '--engine', ' '], /^clearml-k8s verify: USAGE: --engine: expected a value, received an empty string; /m],
+    [['verify', '--timeout', '--json', 'overlays/latest'], /^clearml-k8s verify: USAGE: --timeout: expected a value after --timeout, received the flag "--json"; give --timeout its value; a value that starts with "-" goes as --timeout=VALUE$/m],
+    [['site', 'add', 'acme', '--node-port', 'app=30180', '--node-port', '--domain', 'x'], /^clearml-k8s site add: USAGE: --node-port: expected a value after --node-port, received the flag "--domain"; /m],
+    [['--root', ROOT, 'compose', '--root', ROOT], /^clearml-k8s compose: USAGE: --root: expected the flag once, received it 2 times; /m],
+    [['bump', '--server', '2.3.1', '--server=2.3.2'], /^clearml-k8s bump: USAGE: --server: expected the flag once, received it 2 times; /m],
+  ];
+  for (const [args, pattern] of cases) {
+    const result = await run(args);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.match(result.stderr, pattern, args.join(' '));
+  }
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-cwd-'));
+  t.after(() => rmSync(elsewhere, { recursive: true, force: true }));
+  for (const args of [['--root', ROOT, 'compose', '--check'], ['compose', '--check', `--root=${ROOT}`]]) {
+    const result = await run(args, { cwd: elsewhere });
+    assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+  }
+  assert.equal((await run(['compose', '--check'], { cwd: elsewhere })).code, 2, 'without --root, outside the repository');
+});
+
+test('credentials prints a Namespace and a Secret with every key, random each time', async () => {
+  const first = await run(['credentials']);
+  const second = await run(['credentials']);
   assert.equal(first.code, 0);
   assert.match(first.stdout, /kind: Secret/);
   assert.match(first.stdout, /name: clearml-internal-credentials/);
@@ -113,8 +244,8 @@ test('credentials prints a Namespace and a Secret with every key, random each ti
 // kubectl 1.27 embeds kustomize v5.0.1, 1.33 embeds v5.6.0: the overlays must build cleanly with both.
 const versioned = kubectl ? ['1.27', '1.33'].map((v) => path.join(path.dirname(realpathSync(kubectl)), `kubectl.${v}`)) : [];
 for (const binary of versioned) {
-  test(`verify passes with ${path.basename(binary)} kustomize`, { skip: existsSync(binary) ? false : `${path.basename(binary)} not installed beside kubectl` }, () => {
-    const { code, stdout } = run(['verify', '--json'], { env: { ...process.env, KUSTOMIZE: `${binary} kustomize` } });
+  test(`verify passes with ${path.basename(binary)} kustomize`, { skip: existsSync(binary) ? false : `${path.basename(binary)} not installed beside kubectl` }, async () => {
+    const { code, stdout } = await run(['verify', '--json'], { env: { ...process.env, KUSTOMIZE: `${binary} kustomize` } });
     assert.equal(code, 0, stdout);
     assert.equal(JSON.parse(stdout).overlays.length, 4);
   });
@@ -123,8 +254,8 @@ for (const binary of versioned) {
 const oldestNewest = versioned.filter((b) => existsSync(b));
 const matrixSkip = skip || (oldestNewest.length < 2 && 'kubectl.1.27 and kubectl.1.33 not installed beside kubectl');
 
-test('verify --engine twice builds every overlay with both and finds the outputs identical', { skip: matrixSkip }, () => {
-  const { code, stdout } = run(['verify', '--json', ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
+test('verify --engine twice builds every overlay with both and finds the outputs identical', { skip: matrixSkip }, async () => {
+  const { code, stdout } = await run(['verify', '--json', ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
   assert.equal(code, 0, stdout);
   const report = JSON.parse(stdout);
   assert.deepEqual(report.engines, oldestNewest.map((b) => `${b} kustomize`));
@@ -134,29 +265,29 @@ test('verify --engine twice builds every overlay with both and finds the outputs
 // The newest build --matrix finds: kubectl.1.35 from the engine cache (npm run engines:install), else kubectl.1.33.
 const newestFound = ((await discoverVersionedEngines()).at(-1)?.engine.label ?? 'kubectl.1.33 kustomize').replaceAll('.', '\\.');
 
-test('verify --matrix says which engines it found and catches an overlay only newer kustomize builds', { skip: matrixSkip }, () => {
-  const good = run(['verify', '--matrix']);
+test('verify --matrix says which engines it found and catches an overlay only newer kustomize builds', { skip: matrixSkip }, async () => {
+  const good = await run(['verify', '--matrix']);
   assert.equal(good.code, 0, good.stdout);
   assert.match(good.stderr, new RegExp(`found kubectl\\.1\\.27 kustomize, .*${newestFound}; building with the oldest \\(kubectl\\.1\\.27 kustomize\\) and the newest \\(${newestFound}\\)`));
-  const broken = run(['verify', '--matrix', '--json', 'fixtures/broken/engine-mismatch']);
+  const broken = await run(['verify', '--matrix', '--json', 'fixtures/broken/engine-mismatch']);
   assert.equal(broken.code, 1);
   const findings = JSON.parse(broken.stdout).overlays[0].findings;
   assert.deepEqual([...new Set(findings.map((f: any) => f.check))], ['engine-mismatch']);
   assert.match(findings[0].message, new RegExp(`builds with ${newestFound} but fails with kubectl\\.1\\.27 kustomize`));
 });
 
-test('verify --engine with a command that does not exist exits 2', () => {
-  const { code, stderr } = run(['verify', '--engine', 'kubectl.0.1 kustomize']);
+test('verify --engine with a command that does not exist exits 2', async () => {
+  const { code, stderr } = await run(['verify', '--engine', 'kubectl.0.1 kustomize']);
   assert.equal(code, 2);
   assert.match(stderr, /KUSTOMIZE_NOT_FOUND: --engine "kubectl\.0\.1 kustomize"/);
 });
 
-test('findings print their fix and the patch that set the field; $GITHUB_STEP_SUMMARY gets Markdown', { skip }, (t) => {
+test('findings print their fix and the patch that set the field; $GITHUB_STEP_SUMMARY gets Markdown', { skip }, async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-summary-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const summary = path.join(dir, 'summary.md');
   writeFileSync(summary, '# earlier step\n');
-  const { code, stdout } = run(['verify', 'fixtures/broken/pod-security', 'overlays/current_version'], { env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+  const { code, stdout } = await run(['verify', 'fixtures/broken/pod-security', 'overlays/current_version'], { env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
   assert.equal(code, 1);
   assert.match(stdout, /fixtures\/broken\/pod-security \[pod-security\] Deployment\/clearml\/clearml-webserver \/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation: restricted/);
   assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml:8 patches\[0\] op 1\n/);
@@ -170,11 +301,11 @@ test('findings print their fix and the patch that set the field; $GITHUB_STEP_SU
 const CONFORMANCE = path.resolve(ROOT, '../shared/conformance/pod-security');
 const conformanceSkip = existsSync(CONFORMANCE) ? false : `upstream fixtures not found at ../shared/conformance/pod-security (clone the project beside ../shared)`;
 for (const level of ['baseline', 'restricted']) {
-  test(`check --level ${level}: upstream pass fixtures exit 0, every fail fixture has a violation`, { skip: conformanceSkip }, () => {
-    const pass = run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/pass')]);
+  test(`check --level ${level}: upstream pass fixtures exit 0, every fail fixture has a violation`, { skip: conformanceSkip }, async () => {
+    const pass = await run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/pass')]);
     assert.equal(pass.code, 0, pass.stdout);
     assert.ok(JSON.parse(pass.stdout).files.length > 0);
-    const fail = run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/fail')]);
+    const fail = await run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/fail')]);
     assert.equal(fail.code, 1);
     const report = JSON.parse(fail.stdout);
     const flagged = new Set(report.findings.map((f: any) => f.file));
@@ -182,41 +313,41 @@ for (const level of ['baseline', 'restricted']) {
   });
 }
 
-test('check: bad level, missing path and invalid YAML exit 2 with where and what', (t) => {
-  assert.equal(run(['check', '--level', 'strict', 'base']).code, 2);
-  assert.match(run(['check', '--level', 'strict', 'base']).stderr, /--level: expected one of privileged, baseline, restricted, received "strict"/);
-  assert.match(run(['check', 'no/such.yaml']).stderr, /MANIFEST_NOT_FOUND: no\/such\.yaml/);
+test('check: bad level, missing path and invalid YAML exit 2 with where and what', async (t) => {
+  assert.equal((await run(['check', '--level', 'strict', 'base'])).code, 2);
+  assert.match((await run(['check', '--level', 'strict', 'base'])).stderr, /--level: expected one of privileged, baseline, restricted, received "strict"/);
+  assert.match((await run(['check', 'no/such.yaml'])).stderr, /MANIFEST_NOT_FOUND: no\/such\.yaml/);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-check-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'bad.yaml'), 'kind: Pod\nmetadata:\n  name: [unclosed\n');
-  const bad = run(['check', path.join(dir, 'bad.yaml')]);
+  const bad = await run(['check', path.join(dir, 'bad.yaml')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /YAML_INVALID/);
   assert.match(bad.stderr, /bad\.yaml:\d+:\d+/);
 });
 
-test('check on the committed base builds the kustomization: baseline finds the privileged init container and hostPath volumes', { skip }, () => {
-  const { code, stdout } = run(['check', 'base']);
+test('check on the committed base builds the kustomization: baseline finds the privileged init container and hostPath volumes', { skip }, async () => {
+  const { code, stdout } = await run(['check', 'base']);
   assert.equal(code, 1);
   assert.match(stdout, /^base: Deployment\/clearml\/clearml-elastic \/spec\/template\/spec\/initContainers\/\d\/securityContext\/privileged \[baseline privileged\]/m);
   assert.match(stdout, /\[baseline hostPathVolumes\]/);
   assert.match(stdout, /check: \d+ pod template\(s\) in 1 source\(s\) at baseline/);
 });
 
-test('check - reads standard input; check /dev/stdin too; a raw file is read as it is', (t) => {
+test('check - reads standard input; check /dev/stdin too (the real bin); a raw file is read as it is', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-check-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: busybox:1.36}]\n';
-  for (const target of ['-', '/dev/stdin']) {
-    const result = spawnSync(process.execPath, [BIN, 'check', target], { cwd: ROOT, input: pod, encoding: 'utf8' });
-    assert.equal(result.status, 1, result.stderr);
+  for (const [target, runner] of [['-', run], ['-', runReal], ['/dev/stdin', runReal]] as const) {
+    const result = await runner(['check', target], { stdin: pod });
+    assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^-: Pod\/p \/spec\/hostNetwork \[baseline hostNamespaces\]/m);
   }
   writeFileSync(path.join(dir, 'pod.yaml'), pod.replace('hostNetwork: true', 'hostNetwork: false'));
-  assert.equal(run(['check', path.join(dir, 'pod.yaml')]).code, 0);
+  assert.equal((await run(['check', path.join(dir, 'pod.yaml')])).code, 0);
 });
 
-// Sites: the real CLI on a scratch copy of the repository's generated tree.
+// Sites: the CLI on a scratch copy of the repository's generated tree.
 
 /** A scratch repository: base/, overlays/ and schemas/ of this one. */
 function scratchSiteRepo(t: { after(fn: () => void): void }): string {
@@ -225,26 +356,15 @@ function scratchSiteRepo(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const EXAMPLE_SITES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 
-test('the example sites compose and verify clean with the oldest and newest engines', { skip: matrixSkip }, (t) => {
+test('the example sites compose and verify clean with the oldest and newest engines', { skip: matrixSkip }, async (t) => {
   const repo = scratchSiteRepo(t);
   for (const name of EXAMPLE_SITES) {
     mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(repo, 'overlays/sites', name, 'site.yaml'));
   }
-  const compose = run(['compose', '--root', repo]);
+  const compose = await run(['compose', '--root', repo]);
   assert.equal(compose.code, 0, compose.stderr);
   assert.match(compose.stdout, new RegExp(`\\(${EXAMPLE_SITES.length} sites\\)`));
   for (const name of EXAMPLE_SITES) {
@@ -252,8 +372,8 @@ test('the example sites compose and verify clean with the oldest and newest engi
       assert.equal(readFileSync(path.join(repo, 'overlays/sites', name, file), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites', name, 'expected', file), 'utf8'), `${name}/${file}`);
     }
   }
-  assert.equal(run(['compose', '--check', '--root', repo]).code, 0);
-  const verify = run(['verify', '--json', '--root', repo, ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
+  assert.equal((await run(['compose', '--check', '--root', repo])).code, 0);
+  const verify = await run(['verify', '--json', '--root', repo, ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
   assert.equal(verify.code, 0, verify.stdout);
   const report = JSON.parse(verify.stdout);
   assert.deepEqual(report.overlays.map((o: any) => o.dir), ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root', ...EXAMPLE_SITES.map((n) => `overlays/sites/${n}`)]);
@@ -263,23 +383,23 @@ test('the example sites compose and verify clean with the oldest and newest engi
   assert.deepEqual(byDir['overlays/sites/cloud'].hosts, ['api.clearml.acme.io', 'app.clearml.acme.io', 'files.clearml.acme.io']);
 });
 
-test('a site whose rendering drifts from its spec fails verify on the site\'s own NodePort', { skip }, (t) => {
+test('a site whose rendering drifts from its spec fails verify on the site\'s own NodePort', { skip }, async (t) => {
   const repo = scratchSiteRepo(t);
   mkdirSync(path.join(repo, 'overlays/sites/on-prem'), { recursive: true });
   cpSync(path.join(ROOT, 'fixtures/sites/on-prem/site.yaml'), path.join(repo, 'overlays/sites/on-prem/site.yaml'));
-  assert.equal(run(['compose', '--root', repo]).code, 0);
+  assert.equal((await run(['compose', '--root', repo])).code, 0);
   const spec = path.join(repo, 'overlays/sites/on-prem/site.yaml');
   writeFileSync(spec, readFileSync(spec, 'utf8').replace('app: 30180', 'app: 30280'));
-  const verify = run(['verify', '--json', '--root', repo, path.join(repo, 'overlays/sites/on-prem')]);
+  const verify = await run(['verify', '--json', '--root', repo, path.join(repo, 'overlays/sites/on-prem')]);
   assert.equal(verify.code, 1);
   const findings = JSON.parse(verify.stdout).overlays[0].findings;
   assert.ok(findings.some((f: any) => f.check === 'node-ports' && /expected nodePort 30280 \(app\), received 30180/.test(f.message)), verify.stdout);
-  assert.equal(run(['compose', '--check', '--root', repo]).code, 1);
+  assert.equal((await run(['compose', '--check', '--root', repo])).code, 1);
 });
 
-test('site add writes the spec with its modeline and the composed site; verify passes; credentials stay out of git', { skip }, (t) => {
+test('site add writes the spec with its modeline and the composed site; verify passes; credentials stay out of git', { skip }, async (t) => {
   const repo = scratchSiteRepo(t);
-  const add = run(['site', 'add', 'acme', '--root', repo, '--domain', 'ml.acme.io', '--storage-class', 'standard', '--generate-credentials']);
+  const add = await run(['site', 'add', 'acme', '--root', repo, '--domain', 'ml.acme.io', '--storage-class', 'standard', '--generate-credentials']);
   assert.equal(add.code, 0, add.stderr);
   const dir = path.join(repo, 'overlays/sites/acme');
   const spec = readFileSync(path.join(dir, 'site.yaml'), 'utf8');
@@ -291,17 +411,17 @@ test('site add writes the spec with its modeline and the composed site; verify p
   assert.match(add.stdout, /kubectl -n clearml create secret generic clearml-internal-credentials --from-env-file=overlays\/sites\/acme\/credentials\.env/);
   const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', 'overlays/sites/acme/credentials.env'], { cwd: ROOT });
   assert.equal(ignored.status, 0, 'credentials.env is git-ignored');
-  const verify = run(['verify', '--root', repo, dir]);
+  const verify = await run(['verify', '--root', repo, dir]);
   assert.equal(verify.code, 0, verify.stdout);
-  assert.equal(run(['compose', '--check', '--root', repo]).code, 0, 'compose keeps site.yaml and credentials.env');
+  assert.equal((await run(['compose', '--check', '--root', repo])).code, 0, 'compose keeps site.yaml and credentials.env');
   const before = snapshot(repo);
-  const again = run(['site', 'add', 'acme', '--root', repo]);
+  const again = await run(['site', 'add', 'acme', '--root', repo]);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /SITE_EXISTS/);
   assert.deepEqual(snapshot(repo), before);
 });
 
-test('site add with a bad name or bad flags exits 2 and writes nothing', { skip }, (t) => {
+test('site add with a bad name or bad flags exits 2 and writes nothing', { skip }, async (t) => {
   const repo = scratchSiteRepo(t);
   const before = snapshot(repo);
   const cases: [string[], RegExp][] = [
@@ -317,7 +437,7 @@ test('site add with a bad name or bad flags exits 2 and writes nothing', { skip 
     [['site', 'remove', 'acme'], /USAGE: site remove: expected `site add NAME`/],
   ];
   for (const [args, pattern] of cases) {
-    const result = run([...args, '--root', repo]);
+    const result = await run([...args, '--root', repo]);
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, pattern, args.join(' '));
   }
@@ -345,7 +465,7 @@ test('every invalid spec under fixtures/sites-invalid makes compose exit 2 with 
         expected = error as SiteSpecError;
       }
       const before = snapshot(repo);
-      const result = await runAsync(['compose', '--root', repo]);
+      const result = await run(['compose', '--root', repo]);
       const after = snapshot(repo);
       const ok = expected instanceof SiteSpecError && result.code === 2 && result.stderr.includes(`${expected.code}: overlays/sites/bad/site.yaml:${expected.line}:${expected.column}: `) && JSON.stringify(before) === JSON.stringify(after);
       if (!ok) failures.push(`${file}: exit ${result.code}, expected ${expected?.code ?? 'an error'}; stderr: ${result.stderr.trim()}`);

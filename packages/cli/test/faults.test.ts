@@ -1,14 +1,15 @@
 // Faults the data suite cannot express: kill -9 at random moments of compose and site add (the
 // writes slowed by the test seam so that a kill lands inside them), concurrent writers, Ctrl-C
 // during `diff REF:DIR`, and real ENOSPC and EROFS on a small tmpfs (when this machine lets the
-// tests mount one).
+// tests mount one). The runs that are killed, raced or interrupted are real processes of the bin
+// (`start`); the runs that check or recover the tree afterwards go through `main` in process (`run`).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, engineSkip, repositoryAt, ROOT, scratchRepository, snapshot, which, type SnapshotEntry } from './support.ts';
+import { BIN, engineSkip, repositoryAt, ROOT, runCli, scratchRepository, snapshot, which, type SnapshotEntry } from './support.ts';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 
@@ -27,9 +28,9 @@ async function waitFor(file: string): Promise<void> {
   for (let i = 0; i < 15_000 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 2));
 }
 
+/** Runs the CLI in `cwd` with `env` over this process's environment (in process unless the run needs the real bin). */
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd, extra: env });
 }
 
 /** A scratch repository with the example sites' specs, not yet composed. */
@@ -71,11 +72,11 @@ for (const [label, args, prepare] of [
     const writeStarted = performance.now();
     assert.equal((await timing.done).code, 0);
     const writeMs = performance.now() - writeStarted;
-    assert.equal(run(['compose'], reference).code, 0);
+    assert.equal((await run(['compose'], reference)).code, 0);
     const expected = tree(reference);
     // What the next compose leaves when the command was killed before its commit point.
     const baseline = prepare(t);
-    assert.equal(run(['compose'], baseline).code, 0);
+    assert.equal((await run(['compose'], baseline)).code, 0);
     const untouched = tree(baseline);
     const next = random(11);
     const outcomes: string[] = [];
@@ -92,11 +93,11 @@ for (const [label, args, prepare] of [
       const now = JSON.stringify(tree(repo));
       const half = killed && now !== before && now !== JSON.stringify(expected);
       if (half) {
-        const check = run(['compose', '--check'], repo);
+        const check = await run(['compose', '--check'], repo);
         assert.equal(check.code, 1, `killed at ${atMs} ms with a half-written tree, compose --check must fail: ${check.stderr}`);
         assert.match(check.stderr, /an interrupted write .* is not finished/);
       }
-      const recover = run(['compose'], repo);
+      const recover = await run(['compose'], repo);
       assert.equal(recover.code, 0, recover.stderr);
       const recovered = JSON.stringify(tree(repo));
       // Killed before its commit point the command did nothing; after it, the next compose finished
@@ -105,7 +106,7 @@ for (const [label, args, prepare] of [
       assert.ok(complete || recovered === JSON.stringify(untouched), `killed at ${atMs} ms (${killed ? 'SIGKILL' : `exit ${result.code}`}): the recovered tree is neither the complete one nor the one without the change`);
       assert.ok(!existsSync(path.join(repo, '.clearml-k8s')), 'no work directory left');
       assert.ok(!readdirSync(repo, { recursive: true, encoding: 'utf8' }).some((f) => /\.tmp$|\.staging|\.next-\d+$/.test(f)), 'no temporary file left');
-      assert.equal(run(['compose', '--check'], repo).code, 0);
+      assert.equal((await run(['compose', '--check'], repo)).code, 0);
       outcomes.push(`${atMs} ms into the write: ${killed ? (half ? 'killed mid-write' : 'killed') : 'finished'} → ${complete ? 'complete' : 'not applied'}`);
     }
     t.diagnostic(outcomes.join('; '));
@@ -120,22 +121,24 @@ test('two site add runs at once: the second waits for the first, both sites are 
   const [ra, rb] = await Promise.all([a.done, b.done]);
   assert.equal(ra.code, 0, ra.stderr);
   assert.equal(rb.code, 0, rb.stderr);
-  assert.equal(run(['compose', '--check'], repo).code, 0, 'the tree is exactly what compose generates');
+  assert.equal((await run(['compose', '--check'], repo)).code, 0, 'the tree is exactly what compose generates');
   assert.ok(existsSync(path.join(repo, 'overlays/sites/one/site.yaml')) && existsSync(path.join(repo, 'overlays/sites/two/site.yaml')));
 });
 
 test('compose and site add at once, and a second writer that runs out of wait names the holder', { skip: engineSkip }, async (t) => {
   const repo = withSites(t);
   const holder = start(['compose'], { cwd: repo, env: { CLEARML_K8S_TEST_FAULTS: 'delay=3000@lock' } });
-  await new Promise((r) => setTimeout(r, 800));
-  const impatient = run(['site', 'add', 'acme'], repo, { CLEARML_K8S_LOCK_WAIT: '0.5' });
+  // The holder names itself once it has the lock (then it waits 3 s holding it).
+  await waitFor(path.join(repo, '.clearml-k8s.lock.json'));
+  assert.ok(existsSync(path.join(repo, '.clearml-k8s.lock.json')), 'the holder took the lock');
+  const impatient = await run(['site', 'add', 'acme'], repo, { CLEARML_K8S_LOCK_WAIT: '0.5' });
   assert.equal(impatient.code, 2);
   assert.match(impatient.stderr, new RegExp(`^clearml-k8s site add: LOCKED: \\.clearml-k8s\\.lock: expected no other clearml-k8s run writing this repository, received a lock held by \`clearml-k8s compose\` \\(pid ${holder.child.pid} on .+\\); wait for it to finish`, 'm'));
   const patient = start(['site', 'add', 'acme'], { cwd: repo });
   const [rh, rp] = await Promise.all([holder.done, patient.done]);
   assert.equal(rh.code, 0, rh.stderr);
   assert.equal(rp.code, 0, rp.stderr);
-  assert.equal(run(['compose', '--check'], repo).code, 0);
+  assert.equal((await run(['compose', '--check'], repo)).code, 0);
 });
 
 test('Ctrl-C (SIGINT) during diff REF:DIR removes the temporary copy of the commit', { skip: engineSkip || (which('git') ? false : 'git is not on PATH') }, async (t) => {
@@ -173,7 +176,7 @@ function tmpfs(t: { after(fn: () => void): void }, sizeKiB: number): { dir: stri
   return { dir };
 }
 
-test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, changes nothing, leaves nothing', { skip: engineSkip }, (t) => {
+test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, changes nothing, leaves nothing', { skip: engineSkip }, async (t) => {
   const fs = tmpfs(t, 1024);
   if ('skip' in fs) return t.skip(fs.skip);
   const repo = repositoryAt(path.join(fs.dir, 'repo'));
@@ -182,13 +185,13 @@ test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, 
     cpSync(path.join(ROOT, 'fixtures/sites', EXAMPLES[i % EXAMPLES.length]!, 'site.yaml'), path.join(repo, 'overlays/sites', `s${i}`, 'site.yaml'));
   }
   const before = snapshot(repo);
-  const result = run(['compose'], repo);
+  const result = await run(['compose'], repo);
   assert.equal(result.code, 2, result.stdout);
   assert.match(result.stderr, /^clearml-k8s compose: WRITE_FAILED: overlays\/sites\/s\d+\/[\w-]+\.yaml: expected a writable repository, received no space left on the device \(ENOSPC\); free some space on that file system and run the command again; nothing was changed$/m);
   assert.deepEqual(snapshot(repo), before, 'nothing changed, no temporary file');
 });
 
-test('a read-only file system: compose says EROFS (not ENOENT); compose --check still works', { skip: engineSkip }, (t) => {
+test('a read-only file system: compose says EROFS (not ENOENT); compose --check still works', { skip: engineSkip }, async (t) => {
   const fs = tmpfs(t, 8192);
   if ('skip' in fs) return t.skip(fs.skip);
   const repo = repositoryAt(path.join(fs.dir, 'repo'));
@@ -196,10 +199,10 @@ test('a read-only file system: compose says EROFS (not ENOENT); compose --check 
   writeFileSync(path.join(repo, 'overlays/sites/a/site.yaml'), 'profile: latest\n');
   assert.equal(spawnSync('mount', ['-o', 'remount,ro', fs.dir]).status, 0, 'remount read-only');
   const before = snapshot(repo);
-  const result = run(['compose'], repo);
+  const result = await run(['compose'], repo);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^clearml-k8s compose: WRITE_FAILED: \.clearml-k8s\.lock: expected a repository where the lock directory can be created, received a read-only file system \(EROFS\); run the command in a writable clone/m);
-  const check = run(['compose', '--check'], repo);
+  const check = await run(['compose', '--check'], repo);
   assert.equal(check.code, 1, check.stderr);
   assert.match(check.stderr, /create overlays\/sites\/a\/kustomization\.yaml/);
   assert.deepEqual(snapshot(repo), before);

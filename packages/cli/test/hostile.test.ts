@@ -1,18 +1,21 @@
-// Hostile input and faults, as data: every case of fixtures/hostile/*.yaml runs the real CLI on a
+// Hostile input and faults, as data: every case of fixtures/hostile/*.yaml runs the CLI on a
 // scratch repository it has set up (links, FIFOs, odd files, bad settings, injected faults), then
 // asserts the exit code, the fields of the error line (`clearml-k8s CMD: CODE: where: expected …,
 // received …; fix`), and what the tree looks like afterwards: byte for byte as before (path, mode,
 // SHA-256 of every file; links by target) unless the case says what may change. Cases with
 // `recover` run a second command after an interrupted one and compare the tree with an
 // uninterrupted reference run. See fixtures/hostile/README.md for the format.
+// Each run goes through `main` in this process unless it needs the real bin in a process of its own
+// (a kill fault, a setting read from process.env, /dev/stdin, a reader that goes away: `needsProcess`
+// in support.ts); each file's test says how many runs were which.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
-import { BIN, engineSkip, repositoryAt, ROOT, snapshot, type SnapshotEntry } from './support.ts';
+import { engineSkip, repositoryAt, ROOT, runCli, snapshot, type CliResult, type SnapshotEntry } from './support.ts';
 
 const CASES_DIR = path.join(ROOT, 'fixtures/hostile');
 
@@ -133,26 +136,14 @@ async function setUp(c: Case, t: { after(fn: () => void): void }): Promise<{ dir
   return { dir, repo, subst };
 }
 
-/** Runs the real CLI (asynchronously, so that cases run side by side); killed after 60 s. */
-function cli(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: string; closeStdoutAfter?: number }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      // A reader that goes away, as `| head -c N` does.
-      if (options.closeStdoutAfter !== undefined && stdout.length >= options.closeStdoutAfter) child.stdout.destroy();
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.stdin ?? '');
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** How many runs of the current file went through `main` in process, and how many through the real bin. */
+const runs = { inProcess: 0, process: 0 };
+
+/** Runs the CLI (in process unless the run needs the real bin; see `needsProcess`). */
+async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: string; closeStdoutAfter?: number }): Promise<CliResult> {
+  const result = await runCli(args, { extra: options.env ?? {}, cwd: options.cwd ?? ROOT, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(options.closeStdoutAfter !== undefined ? { closeStdoutAfter: options.closeStdoutAfter } : {}) });
+  runs[result.inProcess ? 'inProcess' : 'process']++;
+  return result;
 }
 
 /** The snapshot without the files a run may leave by design (the verify cache). */
@@ -230,6 +221,8 @@ test('the hostile suite has at least 60 cases, each named once, each naming the 
 
 for (const { file, cases } of groups) {
   test(`hostile cases of ${file}`, { skip: engineSkip }, async (t) => {
+    runs.inProcess = 0;
+    runs.process = 0;
     const queue = [...cases];
     const failures: string[] = [];
     const worker = async () => {
@@ -242,7 +235,7 @@ for (const { file, cases } of groups) {
       }
     };
     await Promise.all([worker(), worker(), worker()]);
-    t.diagnostic(`${cases.length - failures.length} of ${cases.length} cases held${failures.length ? `; failed: ${failures.map((f) => f.split(':')[0]).join(' | ')}` : ''}`);
+    t.diagnostic(`${cases.length - failures.length} of ${cases.length} cases held${failures.length ? `; failed: ${failures.map((f) => f.split(':')[0]).join(' | ')}` : ''}; ${runs.inProcess} runs in process, ${runs.process} of the real bin`);
     assert.deepEqual(failures, []);
   });
 }

@@ -1,21 +1,114 @@
 /**
- * What the CLI's end-to-end tests share: the repository root, the real bin, whether a kustomize
- * engine is installed (tests skip with that reason otherwise), scratch repositories, and a snapshot of
- * a tree (path, mode and SHA-256 of every file; links and special files by kind) for "nothing was
- * written" assertions. Not a test file itself (the runner picks `*.test.ts`).
+ * What the CLI's end-to-end tests share: the repository root, the real bin, the two ways to run the
+ * CLI (in this process through `main(argv, io)`, or as the real bin in a child process) and the rule
+ * that picks one, whether a kustomize engine is installed (tests skip with that reason otherwise),
+ * scratch repositories, and a snapshot of a tree (path, mode and SHA-256 of every file; links and
+ * special files by kind) for "nothing was written" assertions. Not a test file itself (the runner
+ * picks `*.test.ts`).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_CACHE_DIR } from '@clearml-k8s/verifier/engine';
+import { main } from '../src/main.ts';
 
 /** The repository root (absolute, with a trailing separator). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The `clearml-k8s` bin the tests run with `node`. */
 export const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
+
+/** What a run of the CLI printed and how it ended (`signal` only for a real process killed by one). */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** How to run the CLI: working directory (default the repository root), environment (default this process's), standard input (default empty). */
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  stdin?: string;
+  /** Real process only: close its stdout after this many bytes (a reader such as `head` that goes away). */
+  closeStdoutAfter?: number;
+}
+
+/**
+ * Runs `main(args, io)` in this process: the io collects stdout and stderr, carries `cwd`, a copy of
+ * `env` and `stdin`. Nothing of the process may change: a run that sets `process.exitCode` fails.
+ */
+export async function runInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const exitCodeBefore = process.exitCode;
+  const code = await main([...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...(options.env ?? process.env) },
+    stdin: options.stdin ?? '',
+    stdout: { write: (text: string) => (stdout += text, true) },
+    stderr: { write: (text: string) => (stderr += text, true) },
+  });
+  if (process.exitCode !== exitCodeBefore) throw new Error(`clearml-k8s ${args.join(' ')} set process.exitCode in process (${process.exitCode})`);
+  return { code, signal: null, stdout, stderr };
+}
+
+/** Runs the real bin in a child process (asynchronously, so that runs go side by side); killed after 60 s. */
+export function runBinary(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (options.closeStdoutAfter !== undefined && stdout.length >= options.closeStdoutAfter) child.stdout.destroy();
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin ?? '');
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Settings every command reads from `io.env` and never from `process.env`: a run that sets no
+ * other variable than these (over this process's environment) behaves the same in process.
+ */
+export const IO_ENV: ReadonlySet<string> = new Set(['KUSTOMIZE', 'CLEARML_K8S_LOCK_WAIT', 'CLEARML_K8S_BUILD_TIMEOUT', 'GITHUB_STEP_SUMMARY', 'NO_COLOR', 'FORCE_COLOR', 'CLEARML_K8S_DEBUG', 'CLEARML_K8S_TEST_FAULTS']);
+
+/**
+ * Why a run needs the real bin in its own process, or null when `main` in process is the same run:
+ * - a variable outside `IO_ENV` (`CLEARML_K8S_RELEASE_CATALOG` is read from `process.env` and cached
+ *   for the process; `TMPDIR` by `os.tmpdir()`; `PATH` finds the engine through `io.env` but the engine
+ *   is started with the process's; any other is not a setting of the CLI, so a case that sets it tests
+ *   the process itself, e.g. what /proc/self/environ holds);
+ * - a `kill` fault of `$CLEARML_K8S_TEST_FAULTS` (a real SIGKILL of the process);
+ * - `/dev/stdin` (the process's own file descriptor 0) or a reader that goes away (EPIPE of the bin).
+ * @param extra the variables the run sets over this process's environment.
+ */
+export function needsProcess(args: readonly string[], extra: NodeJS.ProcessEnv = {}, options: Pick<CliOptions, 'closeStdoutAfter'> = {}): string | null {
+  const foreign = Object.keys(extra).filter((k) => !IO_ENV.has(k));
+  if (foreign.length) return `sets ${foreign.join(', ')}`;
+  if (/(^|,)\s*kill@/.test(extra.CLEARML_K8S_TEST_FAULTS ?? '')) return 'kills itself (a kill fault)';
+  if (args.includes('/dev/stdin')) return 'reads /dev/stdin';
+  if (options.closeStdoutAfter !== undefined) return 'writes to a reader that goes away';
+  return null;
+}
+
+/** Runs the CLI in process unless `needsProcess` says the run needs the real bin. `extra` is laid over this process's environment. */
+export function runCli(args: readonly string[], options: Omit<CliOptions, 'env'> & { extra?: NodeJS.ProcessEnv } = {}): Promise<CliResult & { inProcess: boolean }> {
+  const { extra = {}, ...rest } = options;
+  const env = { ...process.env, ...extra };
+  const inProcess = needsProcess(args, extra, rest) === null;
+  return (inProcess ? runInProcess(args, { ...rest, env }) : runBinary(args, { ...rest, env })).then((r) => ({ ...r, inProcess }));
+}
 
 /** The first `cmd` on PATH (absolute path), or null. */
 export function which(cmd: string): string | null {

@@ -8,11 +8,14 @@ import { EXIT, type CommandIo } from '../io.ts';
 /** Level used without `--level`. */
 export const DEFAULT_CHECK_LEVEL: PodSecurityLevel = 'baseline';
 
-/** Standard input, whole (at most `MANIFEST_MAX_BYTES`). @throws RepositoryIoError `FILE_TOO_LARGE`, `READ_FAILED`. */
-function readStdin(): string {
+/**
+ * Standard input, whole (at most `MANIFEST_MAX_BYTES`): `io.stdin` when given, else file descriptor 0.
+ * @throws RepositoryIoError `FILE_TOO_LARGE`, `READ_FAILED`.
+ */
+function readStdin(io: CommandIo): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(0);
+    bytes = io.stdin !== undefined ? Buffer.from(io.stdin, 'utf8') : readFileSync(0);
   } catch (error) {
     throw new RepositoryIoError({ code: 'READ_FAILED', path: '-', expected: 'manifests on standard input', received: (error as Error).message, hint: 'pipe manifests in, e.g. kubectl kustomize DIR | clearml-k8s check -' }, { cause: error });
   }
@@ -31,7 +34,7 @@ export async function checkCommand(targets: string[], options: { level: string |
   const level = (options.level ?? DEFAULT_CHECK_LEVEL) as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) throw usageError('--level', `one of ${POD_SECURITY_LEVELS.join(', ')}`, JSON.stringify(options.level), 'e.g. --level restricted');
   if (targets.length === 0) throw usageError('check', 'at least one FILE, DIR or - (standard input)', 'none', 'e.g. clearml-k8s check base, or kubectl kustomize DIR | clearml-k8s check -');
-  const result = await checkManifests(targets, level, io.cwd, { engine: () => resolveEngine(io.env), stdin: readStdin });
+  const result = await checkManifests(targets, level, io.cwd, { engine: () => resolveEngine(io.env), stdin: () => readStdin(io) });
   if (options.json) {
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
