@@ -75,7 +75,7 @@ test('a changed nodePort fails verify (naming overlay, Service, path) and compos
 test('compose --check passes on the committed tree (the real bin); compose restores a damaged tree byte for byte', async (t) => {
   const committed = await runReal(['compose', '--check']);
   assert.equal(committed.code, 0, committed.stderr);
-  assert.match(committed.stdout, /^compose --check: \d+ generated files up to date\n$/);
+  assert.match(committed.stdout, /^compose --check: \d+ generated files and the generated tables of README.md up to date\n$/);
   const repo = scratchRepo(t);
   const file = path.join(repo, 'overlays/latest/kustomization.yaml');
   writeFileSync(file, 'edited by hand\n');
@@ -169,7 +169,7 @@ test('every command has its own help (--help, -h, help CMD) with its options and
 test('did you mean: an unknown command or flag is a usage error with commander\'s suggestion', async () => {
   const command = await run(['composee']);
   assert.equal(command.code, 2);
-  assert.match(command.stderr, /^clearml-k8s: USAGE: command "composee": expected one of compose, verify, site, diff, bump, check, credentials, received "composee"; did you mean compose\? /);
+  assert.match(command.stderr, /^clearml-k8s: USAGE: command "composee": expected one of compose, verify, checks, site, diff, bump, check, credentials, received "composee"; did you mean compose\? /);
   assert.match((await run(['help', 'verfy'])).stderr, /^clearml-k8s: USAGE: command "verfy": .*did you mean verify\? /);
   const option = await run(['check', '--levle', 'restricted', 'base']);
   assert.equal(option.code, 2);

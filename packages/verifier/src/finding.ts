@@ -4,10 +4,6 @@
  * (`CHECK_REGISTRY` in `./checks/index.ts`), from which the README's check table is generated.
  */
 import type { Diagnostic, Severity } from '@clearml-k8s/diagnostics';
-import type { CHECK_REGISTRY } from './checks/index.ts';
-
-/** A stable check id (of a check in `CHECK_REGISTRY`). */
-export type CheckId = (typeof CHECK_REGISTRY)[number]['id'];
 
 /** Where in the overlay's own kustomization a field was set. */
 export interface FindingSource {

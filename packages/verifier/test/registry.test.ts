@@ -20,7 +20,7 @@ import {
   verifyOverlays,
   type CheckDefinition,
 } from '../src/index.ts';
-import { engine, engineSkip, REPOSITORY, ROOT } from './support.ts';
+import { engine, engineSkip, REPOSITORY } from './support.ts';
 
 test('the registry: unique kebab-case ids, a severity, a one-line title and a description each; CHECKS and CHECK_IDS follow it', () => {
   assert.ok(CHECK_REGISTRY.length >= 23);

@@ -13,7 +13,7 @@ import type { CheckFinding } from '../finding.ts';
 import type { PatchAnalysis } from '../patch-analysis.ts';
 import type { RenderResult } from '../render-overlay.ts';
 import type { SchemaValidator } from '../schema.ts';
-import type { OverlayExpectation } from '../verify-overlay.ts';
+import type { OverlayExpectation } from '../expectation.ts';
 import type { ImageOverride } from './images-common.ts';
 
 /** One of the overlay's own kustomization files (the top one first, then its components and local resource directories). */

@@ -7,7 +7,7 @@ import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { podTemplates } from '../pod-templates.ts';
 
 /** Whether an overlay pins its images or follows `latest` (for ClearML's own images). */
-export type ImagePolicy = 'pinned' | 'latest';
+export type { ImagePolicy } from '../expectation.ts';
 
 /** An `images:` entry and where it is declared. */
 export interface ImageOverride {

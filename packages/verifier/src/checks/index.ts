@@ -64,5 +64,8 @@ export const CHECKS_IN_ORDER: readonly CheckDefinition[] = CHECK_REGISTRY;
 /** Every check id, in report order. */
 export const CHECK_IDS = CHECK_REGISTRY.map((c) => c.id);
 
+/** A stable check id (of a check in `CHECK_REGISTRY`). */
+export type CheckId = (typeof CHECK_REGISTRY)[number]['id'];
+
 /** Check id → title (one line), in report order. */
 export const CHECKS = Object.fromEntries(CHECK_REGISTRY.map((c) => [c.id, c.title])) as { readonly [Id in (typeof CHECK_REGISTRY)[number]['id']]: string };
