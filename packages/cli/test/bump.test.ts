@@ -1,14 +1,13 @@
 // `bump` end to end with the real CLI on a scratch repository: a patch release recomposes every
 // overlay and site and verify stays green; unsafe jumps are refused with nothing written.
-// These stay on the real bin: each repository has its own catalog ($CLEARML_K8S_RELEASE_CATALOG),
-// which the library reads from process.env once per process and caches (release-catalog.ts).
+// In process: each repository has its own catalog ($CLEARML_K8S_RELEASE_CATALOG in io.env; the catalog
+// is a value the CLI reads per run, and bump composes with the next one in process).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
-import { BIN, engineSkip, ROOT, scratchRepository, snapshot } from './support.ts';
+import { engineSkip, ROOT, runCli, scratchRepository, snapshot } from './support.ts';
 
 const skip = engineSkip;
 
@@ -18,23 +17,23 @@ function scratch(t: { after(fn: () => void): void }, edit?: (catalog: any) => vo
   const catalog = JSON.parse(readFileSync(RELEASE_CATALOG_FILE, 'utf8'));
   edit?.(catalog);
   writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');
-  const env = { ...process.env, CLEARML_K8S_RELEASE_CATALOG: path.join(dir, 'catalog.json') };
-  const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args, '--root', dir], { cwd: dir, env, encoding: 'utf8' });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const run = async (...args: string[]) => {
+    const r = await runCli([...args, '--root', dir], { cwd: dir, extra: { CLEARML_K8S_RELEASE_CATALOG: path.join(dir, 'catalog.json') } });
+    assert.ok(r.inProcess, 'bump runs in process');
+    return r;
   };
   return { dir, run, catalog: () => JSON.parse(readFileSync(path.join(dir, 'catalog.json'), 'utf8')) };
 }
 
-test('bump to a patch release recomposes every overlay and site; compose --check and verify stay green', { skip }, (t) => {
+test('bump to a patch release recomposes every overlay and site; compose --check and verify stay green', { skip }, async (t) => {
   const repo = scratch(t);
   mkdirSync(path.join(repo.dir, 'overlays/sites/air-gapped'), { recursive: true });
   cpSync(path.join(ROOT, 'fixtures/sites/air-gapped/site.yaml'), path.join(repo.dir, 'overlays/sites/air-gapped/site.yaml'));
-  assert.equal(repo.run('compose').code, 0);
+  assert.equal((await repo.run('compose')).code, 0);
   const from = repo.catalog().server as string;
   const [major, minor, patch] = from.split('.').map(Number);
   const to = `${major}.${minor}.${patch! + 1}`;
-  const bump = repo.run('bump', '--server', to);
+  const bump = (await repo.run('bump', '--server', to));
   assert.equal(bump.code, 0, bump.stderr);
   assert.equal(repo.catalog().server, to);
   assert.equal(repo.catalog().images.clearmlServer.tag, to);
@@ -42,14 +41,14 @@ test('bump to a patch release recomposes every overlay and site; compose --check
   assert.match(readFileSync(path.join(repo.dir, 'overlays/sites/air-gapped/kustomization.yaml'), 'utf8'), new RegExp(`newName: registry\\.corp\\.internal/mirror/clearml/server\\n\\s+newTag: ${to.replaceAll('.', '\\.')}\\n`));
   assert.match(bump.stdout, new RegExp(`bump: server ${from.replaceAll('.', '\\.')} → ${to.replaceAll('.', '\\.')}; overlays/current_version before → after:`));
   assert.match(bump.stdout, new RegExp(`containers\\[apiserver\\]\\.image: "clearml/server:${from.replaceAll('.', '\\.')}" → "clearml/server:${to.replaceAll('.', '\\.')}"`));
-  assert.equal(repo.run('compose', '--check').code, 0);
-  const verify = repo.run('verify', '--no-cache');
+  assert.equal((await repo.run('compose', '--check')).code, 0);
+  const verify = (await repo.run('verify', '--no-cache'));
   assert.equal(verify.code, 0, verify.stdout);
   assert.match(verify.stdout, /5\/5 overlays passed/);
-  assert.equal(repo.run('bump', '--server', to).code, 0, 'bumping to the same version is a no-op');
+  assert.equal((await repo.run('bump', '--server', to)).code, 0, 'bumping to the same version is a no-op');
 });
 
-test('unsafe upgrades are refused with the reason and the safe path, and nothing is written', { skip }, (t) => {
+test('unsafe upgrades are refused with the reason and the safe path, and nothing is written', { skip }, async (t) => {
   const cases: [(c: any) => void, string[], RegExp][] = [
     [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x/],
     [(c) => { c.server = '1.16.2'; c.images.clearmlServer.tag = '1.16.2'; c.images.mongo.tag = '6.0.19'; }, ['--server', '2.3.0'], /UPGRADE_REFUSED: server 1\.16\.2 → 2\.3\.0: ClearML Server 2\.x can only be reached from 1\.17.*safe path: bump --server 1\.17\.x first/],
@@ -59,7 +58,7 @@ test('unsafe upgrades are refused with the reason and the safe path, and nothing
   for (const [edit, args, pattern] of cases) {
     const repo = scratch(t, edit);
     const before = snapshot(repo.dir);
-    const result = repo.run('bump', ...args);
+    const result = (await repo.run('bump', ...args));
     assert.equal(result.code, 2, args.join(' '));
     assert.match(result.stderr, pattern);
     assert.match(result.stderr, /nothing was changed; --force overrides the guard/);
@@ -67,25 +66,25 @@ test('unsafe upgrades are refused with the reason and the safe path, and nothing
   }
 });
 
-test('--force goes past a refusal with a warning', { skip }, (t) => {
+test('--force goes past a refusal with a warning', { skip }, async (t) => {
   const repo = scratch(t);
-  const result = repo.run('bump', '--mongo', '9.0.0', '--force');
+  const result = (await repo.run('bump', '--mongo', '9.0.0', '--force'));
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /warning: --force past an unsafe upgrade: mongo 7\.0\.22 → 9\.0\.0/);
   assert.equal(repo.catalog().images.mongo.tag, '9.0.0');
   assert.match(result.stdout, /containers\[mongodb\]\.image: "mongo:7\.0\.22" → "mongo:9\.0\.0"/);
 });
 
-test('bump usage errors exit 2 and write nothing', (t) => {
+test('bump usage errors exit 2 and write nothing', async (t) => {
   const repo = scratch(t);
   const before = snapshot(repo.dir);
-  assert.match(repo.run('bump').stderr, /expected at least one of --server, --mongo, --elasticsearch, --redis/);
-  const bad = repo.run('bump', '--server', 'latest');
+  assert.match((await repo.run('bump')).stderr, /expected at least one of --server, --mongo, --elasticsearch, --redis/);
+  const bad = (await repo.run('bump', '--server', 'latest'));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /USAGE: --server: expected a release version X\.Y\.Z .*, received "latest"/);
   // Not image tags (OCI has no "+"), or absurd (issue 11, item 11).
   for (const [flag, value] of [['--server', '2.3.1+build5'], ['--server', `2.3.${'1'.repeat(10_000)}`], ['--mongo', '7.0.22+x'], ['--redis', `7.${'9'.repeat(200)}.1`]] as const) {
-    const result = repo.run('bump', flag, value);
+    const result = (await repo.run('bump', flag, value));
     assert.equal(result.code, 2, `${flag} ${value.slice(0, 20)}`);
     assert.match(result.stderr, new RegExp(`^clearml-k8s bump: USAGE: ${flag}: expected .+, received ".{1,41}"; give the released version`, 'm'));
     assert.ok(result.stderr.length < 500, 'the value is not echoed whole');

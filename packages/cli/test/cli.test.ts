@@ -175,7 +175,7 @@ test('did you mean: an unknown command or flag is a usage error with commander\'
   assert.equal(option.code, 2);
   assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --json\), received --levle; did you mean --level\? /);
   const elsewhere = await run(['compose', '--json']);
-  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `diff`, `check`; /);
+  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`; /);
   const sub = await run(['site', 'ad', 'acme']);
   assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME`, received "ad"; did you mean add\? /);
 });

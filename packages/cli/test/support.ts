@@ -81,12 +81,11 @@ export function runBinary(args: readonly string[], options: CliOptions = {}): Pr
  * Settings every command reads from `io.env` and never from `process.env`: a run that sets no
  * other variable than these (over this process's environment) behaves the same in process.
  */
-export const IO_ENV: ReadonlySet<string> = new Set(['KUSTOMIZE', 'CLEARML_K8S_LOCK_WAIT', 'CLEARML_K8S_BUILD_TIMEOUT', 'GITHUB_STEP_SUMMARY', 'NO_COLOR', 'FORCE_COLOR', 'CLEARML_K8S_DEBUG', 'CLEARML_K8S_TEST_FAULTS']);
+export const IO_ENV: ReadonlySet<string> = new Set(['KUSTOMIZE', 'CLEARML_K8S_RELEASE_CATALOG', 'CLEARML_K8S_LOCK_WAIT', 'CLEARML_K8S_BUILD_TIMEOUT', 'GITHUB_STEP_SUMMARY', 'NO_COLOR', 'FORCE_COLOR', 'CLEARML_K8S_DEBUG', 'CLEARML_K8S_TEST_FAULTS']);
 
 /**
  * Why a run needs the real bin in its own process, or null when `main` in process is the same run:
- * - a variable outside `IO_ENV` (`CLEARML_K8S_RELEASE_CATALOG` is read from `process.env` and cached
- *   for the process; `TMPDIR` by `os.tmpdir()`; `PATH` finds the engine through `io.env` but the engine
+ * - a variable outside `IO_ENV` (`TMPDIR` by `os.tmpdir()`; `PATH` finds the engine through `io.env` but the engine
  *   is started with the process's; any other is not a setting of the CLI, so a case that sets it tests
  *   the process itself, e.g. what /proc/self/environ holds);
  * - a `kill` fault of `$CLEARML_K8S_TEST_FAULTS` (a real SIGKILL of the process);
