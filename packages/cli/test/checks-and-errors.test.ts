@@ -1,7 +1,6 @@
 // `clearml-k8s checks`, `verify --strict` and warnings, the README's generated regions (`compose`
 // rewrites them, `compose --check` reports drift), and one error base class for every package.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -16,11 +15,11 @@ import { verifyCommand } from '../src/commands/verify.ts';
 import { ERROR_CODE_SOURCES, errorCodes } from '../src/error-codes.ts';
 import { errorLine } from '../src/error-line.ts';
 import { beginMarker, endMarker, README_REGIONS, renderReadmeRegions, type ReadmeRegion } from '../src/readme-regions.ts';
-import { BIN, engineSkip, ROOT, scratchRepository, snapshot } from './support.ts';
+import { engineSkip, ROOT, runCli, scratchRepository, snapshot } from './support.ts';
 
+/** The CLI in process (`main(argv, io)`), without a step summary file. */
 function run(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { cwd, extra: { GITHUB_STEP_SUMMARY: '' } });
 }
 
 /** A CommandIo that collects what a command writes. */
@@ -29,20 +28,20 @@ function collectingIo() {
   return { out, io: { cwd: ROOT, env: { ...process.env, GITHUB_STEP_SUMMARY: '' }, stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
 }
 
-test('checks lists the registry with severities; --json gives id, severity, title and description', () => {
-  const table = run(['checks']);
+test('checks lists the registry with severities; --json gives id, severity, title and description', async () => {
+  const table = (await run(['checks']));
   assert.equal(table.code, 0, table.stderr);
   for (const id of CHECK_IDS) assert.match(table.stdout, new RegExp(`│ ${id} +│ (error|warning) +│`));
   assert.match(table.stdout, new RegExp(`${CHECK_IDS.length} checks`));
-  const json = run(['checks', '--json']);
+  const json = (await run(['checks', '--json']));
   assert.equal(json.code, 0);
   const list = JSON.parse(json.stdout);
   assert.deepEqual(list.map((c: any) => c.id), CHECK_IDS);
   assert.deepEqual(list[0], { id: 'build', severity: 'error', title: CHECK_REGISTRY[0].title, description: CHECK_REGISTRY[0].description });
-  const extra = run(['checks', 'rbac']);
+  const extra = (await run(['checks', 'rbac']));
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /^clearml-k8s checks: USAGE: checks rbac: expected no arguments to `checks`/);
-  assert.match(run(['checks', '--engine', 'kustomize']).stderr, /USAGE: --engine: expected an option of `checks` \(--json\)/);
+  assert.match((await run(['checks', '--engine', 'kustomize'])).stderr, /USAGE: --engine: expected an option of `checks` \(--json\)/);
 });
 
 /** A check of severity warning that fires once on every overlay. */
@@ -72,10 +71,10 @@ test('verify: a warning is printed and exits 0; with --strict it exits 1', { ski
   assert.deepEqual(report.overlays[0].findings.map((f: any) => [f.check, f.severity]), [['test-warning', 'warning']]);
 });
 
-test('verify --strict passes the stock overlays and fails a broken one (exit 1)', { skip: engineSkip }, () => {
-  const ok = run(['verify', '--strict', '--no-cache', 'overlays/current_version']);
+test('verify --strict passes the stock overlays and fails a broken one (exit 1)', { skip: engineSkip }, async () => {
+  const ok = (await run(['verify', '--strict', '--no-cache', 'overlays/current_version']));
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  const broken = run(['verify', '--strict', '--no-cache', 'fixtures/broken/rbac']);
+  const broken = (await run(['verify', '--strict', '--no-cache', 'fixtures/broken/rbac']));
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /\[rbac\] Role\/clearml\/clearml-agent \/rules\/0\/verbs\/2/);
 });
@@ -114,7 +113,7 @@ test('the committed README.md is up to date with the check registry and the erro
   for (const { code } of errorCodes()) assert.ok(text.includes(`| \`${code}\` |`), code);
 });
 
-test('compose --check fails on a stale README table (naming README.md); compose rewrites only the region', (t) => {
+test('compose --check fails on a stale README table (naming README.md); compose rewrites only the region', async (t) => {
   const repo = scratchRepository(t);
   copyFileSync(path.join(ROOT, 'README.md'), path.join(repo, 'README.md'));
   const file = path.join(repo, 'README.md');
@@ -123,24 +122,24 @@ test('compose --check fails on a stale README table (naming README.md); compose 
   assert.notEqual(stale, fresh);
   writeFileSync(file, stale);
   const before = snapshot(repo);
-  const check = run(['compose', '--check'], repo);
+  const check = (await run(['compose', '--check'], repo));
   assert.equal(check.code, 1);
   assert.match(check.stderr, /^ {2}update README\.md$/m);
   assert.deepEqual(snapshot(repo), before, '--check writes nothing');
-  const compose = run(['compose'], repo);
+  const compose = (await run(['compose'], repo));
   assert.equal(compose.code, 0, compose.stderr);
   assert.match(compose.stdout, /^update README\.md$/m);
   assert.equal(readFileSync(file, 'utf8'), fresh.replace('\n## Verify\n', '\n## Verify\n\nA paragraph of my own.\n'), 'the table is regenerated, the paragraph kept');
-  assert.equal(run(['compose', '--check'], repo).code, 0);
+  assert.equal((await run(['compose', '--check'], repo)).code, 0);
 });
 
-test('compose refuses a README with a broken region (exit 2, the line named) and writes nothing', (t) => {
+test('compose refuses a README with a broken region (exit 2, the line named) and writes nothing', async (t) => {
   const repo = scratchRepository(t);
   const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace('<!-- END GENERATED checks -->\n', '');
   writeFileSync(path.join(repo, 'README.md'), text);
   writeFileSync(path.join(repo, 'base/kustomization.yaml'), 'stale\n'); // compose would restore it
   const before = snapshot(repo);
-  const result = run(['compose'], repo);
+  const result = (await run(['compose'], repo));
   assert.equal(result.code, 2);
   const lineOf = (marker: string) => text.split('\n').findIndex((l) => l.startsWith(marker)) + 1;
   const [opened, next] = [lineOf('<!-- BEGIN GENERATED checks'), lineOf('<!-- BEGIN GENERATED error-codes')];

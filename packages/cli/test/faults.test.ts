@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { BIN, engineSkip, repositoryAt, ROOT, runCli, scratchRepository, snapshot, which, type SnapshotEntry } from './support.ts';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
@@ -60,58 +60,62 @@ function random(seed: number): () => number {
 
 const SLOW = { CLEARML_K8S_TEST_FAULTS: 'delay=20@stage,delay=40@rename,delay=40@delete' };
 
-for (const [label, args, prepare] of [
-  ['compose of six new sites', ['compose'], withSites],
-  ['site add with credentials', ['site', 'add', 'acme', '--domain', 'ml.acme.io', '--storage-class', 'standard', '--generate-credentials'], (t: { after(fn: () => void): void }) => scratchRepository(t)],
-] as const) {
-  test(`${label}, killed with SIGKILL at 8 random moments of its write, is recovered by the next compose to exactly the uninterrupted result`, { skip: engineSkip }, async (t) => {
-    // The reference run, timed from the moment its write starts (the work directory appears) to its end.
-    const reference = prepare(t);
-    const timing = start([...args], { cwd: reference, env: SLOW });
-    await waitFor(path.join(reference, '.clearml-k8s'));
-    const writeStarted = performance.now();
-    assert.equal((await timing.done).code, 0);
-    const writeMs = performance.now() - writeStarted;
-    assert.equal((await run(['compose'], reference)).code, 0);
-    const expected = tree(reference);
-    // What the next compose leaves when the command was killed before its commit point.
-    const baseline = prepare(t);
-    assert.equal((await run(['compose'], baseline)).code, 0);
-    const untouched = tree(baseline);
-    const next = random(11);
-    const outcomes: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const repo = prepare(t);
-      const before = JSON.stringify(tree(repo));
-      const { child, done } = start([...args], { cwd: repo, env: SLOW });
-      await waitFor(path.join(repo, '.clearml-k8s'));
-      const atMs = Math.round(next() * writeMs);
-      const timer = setTimeout(() => child.kill('SIGKILL'), atMs);
-      const result = await done;
-      clearTimeout(timer);
-      const killed = result.signal === 'SIGKILL';
-      const now = JSON.stringify(tree(repo));
-      const half = killed && now !== before && now !== JSON.stringify(expected);
-      if (half) {
-        const check = await run(['compose', '--check'], repo);
-        assert.equal(check.code, 1, `killed at ${atMs} ms with a half-written tree, compose --check must fail: ${check.stderr}`);
-        assert.match(check.stderr, /an interrupted write .* is not finished/);
-      }
-      const recover = await run(['compose'], repo);
-      assert.equal(recover.code, 0, recover.stderr);
-      const recovered = JSON.stringify(tree(repo));
-      // Killed before its commit point the command did nothing; after it, the next compose finished
-      // it. Either way one of the two complete trees, never something between.
-      const complete = recovered === JSON.stringify(expected);
-      assert.ok(complete || recovered === JSON.stringify(untouched), `killed at ${atMs} ms (${killed ? 'SIGKILL' : `exit ${result.code}`}): the recovered tree is neither the complete one nor the one without the change`);
-      assert.ok(!existsSync(path.join(repo, '.clearml-k8s')), 'no work directory left');
-      assert.ok(!readdirSync(repo, { recursive: true, encoding: 'utf8' }).some((f) => /\.tmp$|\.staging|\.next-\d+$/.test(f)), 'no temporary file left');
-      assert.equal((await run(['compose', '--check'], repo)).code, 0);
-      outcomes.push(`${atMs} ms into the write: ${killed ? (half ? 'killed mid-write' : 'killed') : 'finished'} → ${complete ? 'complete' : 'not applied'}`);
-    }
-    t.diagnostic(outcomes.join('; '));
-  });
-}
+// The two kill tests run side by side (each in its own scratch repositories).
+describe('SIGKILL during a write', { concurrency: true }, () => {
+  for (const [label, args, prepare] of [
+    ['compose of six new sites', ['compose'], withSites],
+    ['site add with credentials', ['site', 'add', 'acme', '--domain', 'ml.acme.io', '--storage-class', 'standard', '--generate-credentials'], (t: { after(fn: () => void): void }) => scratchRepository(t)],
+  ] as const) {
+    test(`${label}, killed with SIGKILL at 8 random moments of its write, is recovered by the next compose to exactly the uninterrupted result`, { skip: engineSkip }, async (t) => {
+      // The reference run, timed from the moment its write starts (the work directory appears) to its end.
+      const reference = prepare(t);
+      const timing = start([...args], { cwd: reference, env: SLOW });
+      await waitFor(path.join(reference, '.clearml-k8s'));
+      const writeStarted = performance.now();
+      assert.equal((await timing.done).code, 0);
+      const writeMs = performance.now() - writeStarted;
+      assert.equal((await run(['compose'], reference)).code, 0);
+      const expected = tree(reference);
+      // What the next compose leaves when the command was killed before its commit point.
+      const baseline = prepare(t);
+      assert.equal((await run(['compose'], baseline)).code, 0);
+      const untouched = tree(baseline);
+      const next = random(11);
+      // The 8 kills run side by side (each in its own repository, each timed from its own write's start).
+      const moments = Array.from({ length: 8 }, () => next());
+      const outcomes = await Promise.all(moments.map(async (moment) => {
+        const repo = prepare(t);
+        const before = JSON.stringify(tree(repo));
+        const { child, done } = start([...args], { cwd: repo, env: SLOW });
+        await waitFor(path.join(repo, '.clearml-k8s'));
+        const atMs = Math.round(moment * writeMs);
+        const timer = setTimeout(() => child.kill('SIGKILL'), atMs);
+        const result = await done;
+        clearTimeout(timer);
+        const killed = result.signal === 'SIGKILL';
+        const now = JSON.stringify(tree(repo));
+        const half = killed && now !== before && now !== JSON.stringify(expected);
+        if (half) {
+          const check = await run(['compose', '--check'], repo);
+          assert.equal(check.code, 1, `killed at ${atMs} ms with a half-written tree, compose --check must fail: ${check.stderr}`);
+          assert.match(check.stderr, /an interrupted write .* is not finished/);
+        }
+        const recover = await run(['compose'], repo);
+        assert.equal(recover.code, 0, recover.stderr);
+        const recovered = JSON.stringify(tree(repo));
+        // Killed before its commit point the command did nothing; after it, the next compose finished
+        // it. Either way one of the two complete trees, never something between.
+        const complete = recovered === JSON.stringify(expected);
+        assert.ok(complete || recovered === JSON.stringify(untouched), `killed at ${atMs} ms (${killed ? 'SIGKILL' : `exit ${result.code}`}): the recovered tree is neither the complete one nor the one without the change`);
+        assert.ok(!existsSync(path.join(repo, '.clearml-k8s')), 'no work directory left');
+        assert.ok(!readdirSync(repo, { recursive: true, encoding: 'utf8' }).some((f) => /\.tmp$|\.staging|\.next-\d+$/.test(f)), 'no temporary file left');
+        assert.equal((await run(['compose', '--check'], repo)).code, 0);
+        return `${atMs} ms into the write: ${killed ? (half ? 'killed mid-write' : 'killed') : 'finished'} → ${complete ? 'complete' : 'not applied'}`;
+      }));
+      t.diagnostic(outcomes.join('; '));
+    });
+  }
+});
 
 test('two site add runs at once: the second waits for the first, both sites are written whole', { skip: engineSkip }, async (t) => {
   const repo = scratchRepository(t);
@@ -151,7 +155,7 @@ test('Ctrl-C (SIGINT) during diff REF:DIR removes the temporary copy of the comm
   chmodSync(slowEngine, 0o755);
   const { child, done } = start(['diff', 'HEAD:overlays/current_version', 'overlays/current_version'], { cwd: repo, env: { TMPDIR: tmp, KUSTOMIZE: `${slowEngine} build` } });
   const copies = () => readdirSync(tmp).filter((n) => n.startsWith('clearml-k8s-diff-'));
-  for (let i = 0; i < 200 && copies().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 1200 && copies().length === 0; i++) await new Promise((r) => setTimeout(r, 25)); // up to 30 s: the bin starts slowly on a loaded machine
   assert.equal(copies().length, 1, 'the copy of the commit exists while diff runs');
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
