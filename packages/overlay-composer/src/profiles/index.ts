@@ -1,5 +1,5 @@
 import { ComposerError } from '../composer-error.ts';
-import type { Profile, ProfileName } from './profile.ts';
+import type { Profile } from './profile.ts';
 import { currentVersionProfile } from './current-version.ts';
 import { enterpriseProfile } from './enterprise.ts';
 import { latestProfile } from './latest.ts';
