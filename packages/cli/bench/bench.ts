@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { loadReleaseCatalog, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { composeTree, siteIntentFromText, catalogImages } from '@clearml-k8s/overlay-composer';
+import { catalogImages, composeTree, PROFILES, siteIntentFromText } from '@clearml-k8s/overlay-composer';
 import {
   checkEnvReferences,
   checkImages,
@@ -85,7 +85,7 @@ try {
   const verifyWarm = timed(cli('verify'), dir);
 
   const engine = await resolveEngine();
-  const dirs = [...['current_version', 'latest', 'enterprise', 'non-root'].map((p) => `overlays/${p}`), ...siteNames.map((n) => `overlays/sites/${n}`)];
+  const dirs = [...PROFILES.map((p) => `overlays/${p.name}`), ...siteNames.map((n) => `overlays/sites/${n}`)];
   const loopStarted = performance.now();
   for (const d of dirs) spawnSync(engine.argv[0]!, [...engine.argv.slice(1), path.join(dir, d)], { maxBuffer: 1 << 26 });
   const loopMs = performance.now() - loopStarted;

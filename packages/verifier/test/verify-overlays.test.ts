@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { PROFILES } from '@clearml-k8s/overlay-composer';
 import { parseBuildOutput, parseManifest, parseManifests, stringifyManifests } from '@clearml-k8s/base-manifests/yaml';
 import { CHECK_IDS, discoverVersionedEngines, renderOverlay, verifyOverlays, type Engine } from '../src/index.ts';
 import { engine, engineSkip, ROOT, REPOSITORY, repositoryAt } from './support.ts';
@@ -132,7 +133,7 @@ test('the README documents every check id, in the order of the registry', () => 
 });
 
 test('the fast parser of build output reads every overlay exactly as the positional parser does', { skip }, async () => {
-  const dirs = [...['current_version', 'latest', 'enterprise', 'non-root'].map((p) => `overlays/${p}`), 'base', ...readdirSync(path.join(ROOT, 'fixtures/broken')).map((d) => `fixtures/broken/${d}`).filter((d) => existsSync(path.join(ROOT, d, 'kustomization.yaml')))];
+  const dirs = [...PROFILES.map((p) => `overlays/${p.name}`), 'base', ...readdirSync(path.join(ROOT, 'fixtures/broken')).map((d) => `fixtures/broken/${d}`).filter((d) => existsSync(path.join(ROOT, d, 'kustomization.yaml')))];
   for (const dir of dirs) {
     const result = spawnSync(engine!.argv[0]!, [...engine!.argv.slice(1), path.join(ROOT, dir)], { encoding: 'utf8' });
     if (result.status !== 0) continue;
