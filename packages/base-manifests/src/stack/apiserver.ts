@@ -5,7 +5,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, SERVER_IMAGE } from './sources.ts';
 
 const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: 'clearml/clearml-server@v2.3.0:apiserver/services/debug.py:4-9 (authorize: false, apiserver/schema/services/debug.conf:2-3)' } as const;
 
@@ -19,9 +19,9 @@ export const apiserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
+    user: SERVER_IMAGE.user,
     writesAtStart: [
-      { path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` },
+      SERVER_IMAGE.logDirectory,
       { path: '/opt/clearml/apiserver/apierrors/errors', source: `${at(ENTRYPOINT, '14-15')} (python3 -m apiserver.apierrors_generator); clearml/clearml-server@v2.3.0:apiserver/apierrors_generator/generator.py:34-44` },
     ],
   },

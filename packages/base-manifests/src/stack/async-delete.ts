@@ -6,7 +6,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { at, COMPOSE, DOCKERFILE } from './sources.ts';
+import { at, COMPOSE, SERVER_IMAGE } from './sources.ts';
 
 export const asyncDelete: ComponentSpec = {
   key: 'asyncDelete',
@@ -18,7 +18,7 @@ export const asyncDelete: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
+    user: SERVER_IMAGE.user,
     writesAtStart: [{ path: '/opt/clearml/apiserver/apierrors/errors', source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py:4-6 (generates the errors package on every import)' }],
   },
   entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: at(COMPOSE, '123-152') },

@@ -6,7 +6,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES } from './sources.ts';
+import { at, COMPOSE, HELM_VALUES, SERVER_IMAGE } from './sources.ts';
 
 const tcp = { kind: 'tcpSocket', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220 (listens on 0.0.0.0:8081; no health route)' } as const;
 
@@ -20,8 +20,8 @@ export const fileserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
-    writesAtStart: [{ path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` }],
+    user: SERVER_IMAGE.user,
+    writesAtStart: [SERVER_IMAGE.logDirectory],
   },
   entrypoint: { args: ['fileserver'], source: at(COMPOSE, '73-74') },
   ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220; seed docs (NodePort 30081)' }],

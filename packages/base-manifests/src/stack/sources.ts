@@ -26,3 +26,11 @@ export const AGENT_ENV = 'clearml/clearml-agent@v2.0.7:clearml_agent/backend_api
 export function at(file: string, line: number | string): string {
   return `${file}:${line}`;
 }
+
+/** Facts of the server image that its four modes share (apiserver, webserver, fileserver, async delete). */
+export const SERVER_IMAGE = {
+  /** The image's user: root (the final stage of the Dockerfile has no USER). */
+  user: { uid: 0, gid: 0, source: `${DOCKERFILE}:1-38 (no USER in the final stage: root)` },
+  /** The entrypoint's first step in every mode, under `set -e`. */
+  logDirectory: { path: '/var/log/clearml', source: `${ENTRYPOINT}:4 (mkdir -p /var/log/clearml, under set -e)` },
+} as const;

@@ -5,7 +5,7 @@
  */
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
-import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, NGINX_TEMPLATE } from './sources.ts';
+import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, NGINX_TEMPLATE, SERVER_IMAGE } from './sources.ts';
 
 const root = { kind: 'httpGet', path: '/', port: 'http', scheme: 'HTTP', source: `${at(NGINX_TEMPLATE, '31-38')} (location / serves index.html)` } as const;
 
@@ -19,9 +19,9 @@ export const webserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
-    user: { uid: 0, gid: 0, source: `${at(DOCKERFILE, '1-38')} (no USER in the final stage: root)` },
+    user: SERVER_IMAGE.user,
     writesAtStart: [
-      { path: '/var/log/clearml', source: `${at(ENTRYPOINT, 4)} (mkdir -p /var/log/clearml, under set -e)` },
+      SERVER_IMAGE.logDirectory,
       { path: '/tmp/configuration.json', source: `${at(ENTRYPOINT, '58-63')} (update_from_env.py)` },
       { path: '/usr/share/nginx/html/configuration.json', source: at(ENTRYPOINT, '58-63') },
       { path: '/etc/nginx/sites-enabled/default', source: `${at(ENTRYPOINT, '65-70')} (envsubst of /etc/nginx/clearml.conf.template; a link to sites-available/default in Debian's nginx-common)` },
