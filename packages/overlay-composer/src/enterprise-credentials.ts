@@ -37,6 +37,17 @@ export const CREDENTIAL_KEYS: readonly CredentialKey[] = [
   { key: 'services_agent_secret', env: 'CLEARML__secure__credentials__services_agent__user_secret', shape: 'secret', components: ['apiserver'] },
 ];
 
+/**
+ * Characters a value must not contain to pass through `CLEARML__secure__*` intact. The server turns every
+ * `CLEARML__a__b` env var into the config line `a.b: <value>` and parses it as HOCON
+ * (clearml/clearml-server@v2.3.0:apiserver/config/basic.py:55-63,93-107), where an unquoted string may
+ * not contain `$ " { } [ ] : = , + # \` ^ ? ! @ * & \\` or whitespace, and where `#` and `//` start a comment (the value is
+ * cut there), `=` and `:` separate, `+` and the others fail the parse
+ * (https://github.com/lightbend/config/blob/main/HOCON.md#unquoted-strings). `openssl rand -base64` output
+ * (`+`, `/`, `=`) is therefore not a safe secret; hex or `[A-Za-z0-9]` is.
+ */
+export const HOCON_UNSAFE_CHARACTERS = /[$"{}[\]:=,+#`^?!@*&\\\s]|\/\//;
+
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
