@@ -143,3 +143,11 @@ test('formatReleaseCatalog reproduces the committed catalog byte for byte', asyn
   const { formatReleaseCatalog, RELEASE_CATALOG_FILE } = await import('../src/index.ts');
   assert.equal(formatReleaseCatalog(catalog), readFileSync(RELEASE_CATALOG_FILE, 'utf8'));
 });
+
+test('issue 13 item 8: the apiserver and async delete queue the in-cluster fileserver URL for deletion (not only Allegro\'s hosted domain)', () => {
+  for (const name of ['clearml-apiserver', 'clearml-async-delete']) {
+    const d = baseObjects().find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any;
+    const env = new Map(d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.get('CLEARML__services__async_urls_delete__fileserver__url_prefixes'), `["http://${STACK.fileserver.name}:${STACK.fileserver.servicePort}"]`, name);
+  }
+});

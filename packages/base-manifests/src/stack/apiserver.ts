@@ -38,6 +38,13 @@ export const apiserver: ComponentSpec = {
     { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/database/__init__.py:19-34` },
     { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/redis_manager.py:12-28` },
     { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: `${at(COMPOSE, '19-24')}; clearml/clearml-server@v2.3.0:apiserver/redis_manager.py:12-28` },
+    {
+      via: { env: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes' },
+      form: 'urlList',
+      target: 'fileserver',
+      port: 'http',
+      source: `clearml/clearml-server@v2.3.0:apiserver/bll/task/task_cleanup.py:147-153 (only URLs under these prefixes are queued for deletion; the default, apiserver/config/default/services/async_urls_delete.conf:10, is Allegro's hosted files domain); ${at(COMPOSE, 31)} sets it from the files host`,
+    },
   ],
   storage: {
     mounts: [

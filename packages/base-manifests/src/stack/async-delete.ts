@@ -32,6 +32,13 @@ export const asyncDelete: ComponentSpec = {
     { via: { env: 'CLEARML_MONGODB_SERVICE_PORT' }, form: 'port', target: 'mongodb', port: 'mongodb', source: at(COMPOSE, '135-143') },
     { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: at(COMPOSE, '135-143') },
     { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: at(COMPOSE, '135-143') },
+    {
+      via: { env: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes' },
+      form: 'urlList',
+      target: 'fileserver',
+      port: 'http',
+      source: `clearml/clearml-server@v2.3.0:apiserver/bll/task/task_cleanup.py:147-153 ; the job maps URLs under these prefixes to its --fileserver-host, apiserver/jobs/async_urls_delete.py:218-223,245-251; ${at(COMPOSE, 143)} sets it from the files host`,
+    },
   ],
   storage: {
     mounts: [

@@ -74,8 +74,11 @@ export interface ProbeSpec {
  */
 export interface ConnectionSpec {
   via: { env: string } | { arg: string };
-  /** `host`: the target's Service name; `port`: its Service port; `url`: `scheme://host:port`. */
-  form: 'host' | 'port' | 'url';
+  /**
+   * `host`: the target's Service name; `port`: its Service port; `url`: `scheme://host:port`;
+   * `urlList`: a HOCON list holding that URL (`["scheme://host:port"]`), for settings that take several.
+   */
+  form: 'host' | 'port' | 'url' | 'urlList';
   target: ComponentKey;
   /** Name of the target's port (one of its `ports`). */
   port: string;

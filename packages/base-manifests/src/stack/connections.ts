@@ -33,7 +33,8 @@ export function connectionValue(model: StackModel, connection: ConnectionSpec): 
   const port = portNamed(target, connection.port);
   if (connection.form === 'host') return target.name;
   if (connection.form === 'port') return port.servicePort;
-  return `${port.scheme}://${target.name}:${port.servicePort}`;
+  const url = `${port.scheme}://${target.name}:${port.servicePort}`;
+  return connection.form === 'urlList' ? `["${url}"]` : url;
 }
 
 /** The env var connections of a component, name → value, in model order. */
