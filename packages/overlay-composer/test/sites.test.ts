@@ -140,3 +140,17 @@ test('agents on non-root: glue and task pods get HOME=/tmp and the restricted se
   assert.equal(services.spec.template.spec.containers[0].securityContext.privileged, true);
   assert.deepEqual(services.spec.template.spec.volumes[0].hostPath, { path: '/var/run/docker.sock', type: 'Socket' });
 });
+
+test('issue 13 items 8 and 14: a NodePort site with publicUrls queues its public files URL for deletion, and its agents use the public URLs', () => {
+  const text = 'profile: current_version\npublicUrls:\n  api: http://10.0.0.5:30008\n  app: http://10.0.0.5:30080\n  files: http://10.0.0.5:30081\ncredentials:\n  secret: creds\nagents:\n  queues:\n    - name: cpu\n';
+  const site = composeSiteFromText('lab', text, 'overlays/sites/lab/site.yaml', tree);
+  for (const name of ['clearml-apiserver', 'clearml-async-delete']) {
+    const d = site.intended.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any;
+    const env = new Map(d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.get('CLEARML__services__async_urls_delete__fileserver__url_prefixes'), '["http://10.0.0.5:30081","http://clearml-fileserver:8081"]', name);
+  }
+  const glue = site.intended.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-agent-cpu') as any;
+  const glueEnv = new Map(glue.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  assert.equal(glueEnv.get('CLEARML_FILES_HOST'), 'http://10.0.0.5:30081');
+  assert.equal(glueEnv.get('CLEARML_API_HOST'), 'http://10.0.0.5:30008');
+});

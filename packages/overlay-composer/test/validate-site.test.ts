@@ -142,6 +142,7 @@ const FULL_NODE_PORT: SiteSpec = {
   namespace: 'clearml-acme',
   expose: 'nodePort',
   nodePorts: { api: 30108, app: 30180, files: 30181 },
+  publicUrls: { api: 'http://10.0.0.5:30108', app: 'http://10.0.0.5:30180', files: 'http://10.0.0.5:30181' },
   placement: {
     nodeSelector: { 'node-role.kubernetes.io/clearml': '', app: 'clearml-acme' },
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'clearml', effect: 'NoExecute', tolerationSeconds: 300 }, { operator: 'Exists' }],
@@ -283,4 +284,13 @@ test('validateSiteName accepts DNS-1123 labels only', () => {
   for (const bad of ['Acme', 'acme_prod', '-acme', 'acme-', '', 'a'.repeat(64), 'acme/prod']) {
     assert.throws(() => validateSiteName(bad), { name: 'SiteSpecError', code: 'SITE_NAME_INVALID' }, bad);
   }
+});
+
+test('issue 13 item 14: publicUrls are http(s) scheme, host and port only, and only on NodePort sites', () => {
+  const bad = 'profile: current_version\npublicUrls:\n  api: http://10.0.0.5:30008\n  app: http://10.0.0.5:30080\n  files: http://10.0.0.5:30081/files\n';
+  assert.deepEqual(siteSpecErrors(bad, 'site.yaml', contextOf(bad)).map((e) => [e.code, e.path, e.line]), [['SITE_DNS_NAME', '/publicUrls/files', 5]]);
+  const ingress = 'profile: enterprise\npublicUrls:\n  api: https://a.example.com\n  app: https://b.example.com\n  files: https://c.example.com\n';
+  assert.deepEqual(siteSpecErrors(ingress, 'site.yaml', contextOf(ingress)).map((e) => [e.code, e.path]), [['SITE_CONFLICT', '/publicUrls']]);
+  const good = 'profile: current_version\npublicUrls:\n  api: http://10.0.0.5:30008\n  app: http://10.0.0.5:30080\n  files: http://10.0.0.5:30081\n';
+  assert.deepEqual(siteSpecErrors(good, 'site.yaml', contextOf(good)), []);
 });

@@ -11,6 +11,7 @@ import {
   NODE_STORAGE_ROOT,
   ownedStorage,
   PUBLIC_ENDPOINTS,
+  serviceUrl,
   STACK,
   type CatalogImage,
   type CatalogImageKey,
@@ -150,6 +151,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       });
     }
     exposure = { kind: 'nodePort', nodePorts };
+    if (spec.publicUrls) {
+      // Artifacts stored under the public files URL are queued for deletion too (the in-cluster one stays).
+      const prefixes = JSON.stringify([spec.publicUrls.files, serviceUrl('fileserver')]);
+      edit((o) => isDeployment(o, STACK.apiserver.name) || isDeployment(o, STACK.asyncDelete.name), (d) => addEnv(d, [{ name: 'CLEARML__services__async_urls_delete__fileserver__url_prefixes', value: prefixes }]));
+    }
   } else {
     const fallback = profile.exposure.kind === 'ingress' ? profile.exposure.baseDomain : 'clearml.example.com';
     const hosts = siteHosts(spec, fallback);
@@ -181,7 +187,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     const tls = exposure.kind === 'ingress' && (spec.ingress?.tlsSecret === undefined || spec.ingress.tlsSecret !== null);
     const urls = exposure.kind === 'ingress' && exposure.hosts
       ? (Object.fromEntries(Object.entries(exposure.hosts).map(([label, host]) => [label, `${tls ? 'https' : 'http'}://${host}`])) as Record<EndpointLabel, string>)
-      : inClusterUrls();
+      : spec.publicUrls ?? inClusterUrls();
     const credentialsSecret = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
     const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog });
     objects.push(...agents.objects);

@@ -94,6 +94,11 @@ export const SITE_FORMATS = {
     matching('a DNS domain of at least two labels (RFC 1123, lowercase)', `(?=.{1,253}$)${LABEL}(\\.${LABEL})+`),
     () => 'use a lowercase domain such as clearml.example.com (letters, digits and "-" between dots, no "_")',
   ),
+  publicUrl: format(
+    'SITE_DNS_NAME',
+    matching('an http(s) URL of a host (RFC 1123 name or IPv4 address), optionally with a port, no path', `https?://${SUBDOMAIN_BODY}(:[0-9]{1,5})?`),
+    () => 'write scheme, host and port only, e.g. http://10.0.0.5:30081 or https://files.clearml.example.com',
+  ),
   hostname: format(
     'SITE_DNS_NAME',
     matching('a DNS hostname (RFC 1123, lowercase) or an IPv4 address', SUBDOMAIN),
@@ -358,6 +363,7 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
   namespace: optional(formatRef('dnsLabel', 'Namespace of every object (a DNS-1123 label); default: the parent\'s (clearml).')),
   expose: optional(oneOf(['nodePort', 'ingress'], 'How users reach the endpoints; default: the profile\'s (ingress for enterprise, else nodePort).')),
   nodePorts: optional(closed('NodePorts of the endpoints when exposed by NodePort; default 30008/30080/30081. 30000-32767, distinct.', fieldsOf(ENDPOINT_LABELS, (e) => optional(formatRef('nodePort', `NodePort of ${e}; default ${DEFAULT_NODE_PORTS[e]}.`))))),
+  publicUrls: optional(closed('The URLs users and agents reach the endpoints at when exposed by NodePort (a node address or a load balancer in front of the NodePorts). The fileserver URL is queued for deletion by the apiserver, and agents store artifact URLs under it so browsers can open them; default: the in-cluster Service URLs.', fieldsOf(ENDPOINT_LABELS, (e) => formatRef('publicUrl', `Public URL of ${e}, e.g. http://10.0.0.5:${DEFAULT_NODE_PORTS[e]}.`)))),
   ingress: optional(closed('Ingress settings when exposed by Ingress.', {
     domain: optional(formatRef('domain', 'Base domain: hosts api., app., files. of it. Either domain or hosts.')),
     hosts: optional(closed('Explicit hosts, when the three-label convention cannot be used. Either domain or hosts.', fieldsOf(ENDPOINT_LABELS, (e) => formatRef('hostname', `Host of ${e}.`)))),

@@ -193,6 +193,7 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   const profileExposure = profileByName(spec.profile).exposure.kind;
   const expose = spec.expose ?? profileExposure;
   const implied = spec.expose ? '' : ` (profile ${spec.profile} exposes by ${expose})`;
+  if (spec.publicUrls && expose === 'ingress') conflict('/publicUrls', 'publicUrls only with expose: nodePort (an Ingress site\'s URLs are its hosts)', `expose: ingress${implied}`, 'drop publicUrls, or set expose: nodePort');
   if (spec.nodePorts && expose === 'ingress') conflict('/nodePorts', 'nodePorts only with expose: nodePort', `expose: ingress${implied}`, 'drop nodePorts, or set expose: nodePort');
   if (spec.ingress && expose === 'nodePort') conflict('/ingress', 'ingress only with expose: ingress', `expose: nodePort${implied}`, 'drop ingress, or set expose: ingress');
   if (spec.ingress?.domain !== undefined && spec.ingress.hosts !== undefined) conflict('/ingress/hosts', 'either ingress.domain or ingress.hosts', 'both', 'keep domain (hosts api., app., files. of it) or hosts, not both');
