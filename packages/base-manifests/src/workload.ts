@@ -9,7 +9,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { CLEARML_NODE_LABEL, NAMESPACE } from './constants.ts';
 import { recommendedLabels, selectorLabels, type ComponentIdentity } from './labels.ts';
 import { toManifestObject, type ManifestObject } from './manifest-object.ts';
-import { hostPathVolume, volumeMount } from './node-storage.ts';
+import { storageVolume, volumeMount } from './node-storage.ts';
 import { imageReference } from './release-catalog.ts';
 import type { BuildContext, ComponentSpec, ProbeSpec } from './stack/component-spec.ts';
 import { connectionArgs, connectionEnv } from './stack/connections.ts';
@@ -141,8 +141,8 @@ export function mainContainer(context: BuildContext, component: ComponentSpec, e
   };
 }
 
-/** A component's Deployment around its main container, with a hostPath volume per storage mount. */
+/** A component's Deployment around its main container, with a volume per storage mount (hostPath for node storage, emptyDir for scratch). */
 export function componentDeployment(component: ComponentSpec, container: IContainer, extra: { initContainers?: IContainer[]; securityContext?: IPodSecurityContext } = {}): ManifestObject {
   const mounts = component.storage.mounts.map((m) => m.dir);
-  return clearmlDeployment({ component, containers: [container], ...extra, ...(mounts.length ? { volumes: mounts.map(hostPathVolume) } : {}) });
+  return clearmlDeployment({ component, containers: [container], ...extra, ...(mounts.length ? { volumes: mounts.map(storageVolume) } : {}) });
 }

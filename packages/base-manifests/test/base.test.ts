@@ -105,11 +105,14 @@ test('apiserver is probed on /debug.ping; Elasticsearch gets its node prerequisi
   assert.equal(es.securityContext.fsGroup, 1000);
 });
 
-test('node storage is hostPath under /opt/clearml on the node labelled app=clearml', () => {
+test('node storage is hostPath under /opt/clearml on the node labelled app=clearml; scratch is emptyDir', () => {
   for (const d of baseObjects().filter((o) => o.kind === 'Deployment') as any[]) {
     const volumes = d.spec.template.spec.volumes ?? [];
-    for (const v of volumes) assert.match(v.hostPath.path, /^\/opt\/clearml\//, `${d.metadata.name}/${v.name}`);
-    if (volumes.length) assert.deepEqual(d.spec.template.spec.nodeSelector, { app: 'clearml' }, d.metadata.name);
+    for (const v of volumes) {
+      if (v.emptyDir) assert.deepEqual(Object.keys(v).sort(), ['emptyDir', 'name'], `${d.metadata.name}/${v.name}`);
+      else assert.match(v.hostPath.path, /^\/opt\/clearml\//, `${d.metadata.name}/${v.name}`);
+    }
+    if (volumes.some((v: any) => v.hostPath)) assert.deepEqual(d.spec.template.spec.nodeSelector, { app: 'clearml' }, d.metadata.name);
   }
 });
 

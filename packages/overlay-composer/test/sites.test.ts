@@ -1,4 +1,4 @@
-import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { composeLayoutMismatches, loadReleaseCatalog, STACK } from '@clearml-k8s/base-manifests';
 // Example sites: each fixtures/sites/<name>/site.yaml composes, byte for byte, into the committed
 // fixtures/sites/<name>/expected/ (the files `compose` writes to overlays/sites/<name>/).
 // UPDATE_GOLDEN=1 rewrites the goldens (review the diff before committing). The CLI tests build
@@ -153,4 +153,25 @@ test('issue 13 items 8 and 14: a NodePort site with publicUrls queues its public
   const glueEnv = new Map(glue.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
   assert.equal(glueEnv.get('CLEARML_FILES_HOST'), 'http://10.0.0.5:30081');
   assert.equal(glueEnv.get('CLEARML_API_HOST'), 'http://10.0.0.5:30008');
+});
+
+test('node storage of sites keeps compose\'s layout: on-prem under its hostPathRoot, agent-services at /opt/clearml/agent', () => {
+  // Compose service of each Deployment (COMPOSE_VOLUMES in base-manifests src/node-storage.ts is the fact).
+  const service: Record<string, string> = {
+    [STACK.apiserver.name]: 'apiserver', [STACK.webserver.name]: 'webserver', [STACK.fileserver.name]: 'fileserver', [STACK.asyncDelete.name]: 'async_delete',
+    [STACK.elasticsearch.name]: 'elasticsearch', [STACK.mongodb.name]: 'mongo', [STACK.redis.name]: 'redis', 'clearml-agent-services': 'agent-services',
+  };
+  const onPrem = (compose('on-prem').intended as any[]).filter((o) => o.kind === 'Deployment');
+  assert.deepEqual(onPrem.map((d) => service[d.metadata.name]).filter((s) => !s), [], 'every on-prem Deployment is a compose service');
+  for (const d of onPrem) assert.deepEqual(composeLayoutMismatches(d, service[d.metadata.name]!, '/data/clearml'), [], d.metadata.name);
+  const services = applySite(
+    { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2' } } },
+    tree.overlays.find((o) => o.profile.name === 'current_version')!.intended,
+    profileByName('current_version'),
+    tree.context,
+  ).desired.find((o) => o.metadata.name === 'clearml-agent-services') as any;
+  assert.deepEqual(composeLayoutMismatches(services, 'agent-services'), []);
+  const moved = structuredClone(services);
+  moved.spec.template.spec.volumes.find((v: any) => v.name === 'agent-data').hostPath.path = '/opt/clearml/agent-services';
+  assert.ok(composeLayoutMismatches(moved, 'agent-services').some((p) => p.includes('compose mounts /opt/clearml/agent at /root/.clearml')), 'the check fails on a moved agent directory');
 });

@@ -9,7 +9,7 @@
  */
 import type { CatalogImageKey, ReleaseCatalog } from '../release-catalog.ts';
 import type { ManifestObject } from '../manifest-object.ts';
-import type { NodeStorageDirectory } from '../node-storage.ts';
+import type { NodeStorageDirectory, ScratchDirectory } from '../node-storage.ts';
 
 /** Where a fact was checked: `owner/repo@tag:path:line`, or a documentation URL. */
 export type Source = string;
@@ -85,16 +85,25 @@ export interface ConnectionSpec {
   source: Source;
 }
 
-/** One directory a component mounts, and whether it owns the data (a claim in PVC profiles). */
-export interface StorageMount {
-  dir: NodeStorageDirectory;
-  /**
-   * Set when the component owns the data: the claim size (a Kubernetes quantity) of the PVC that
-   * replaces the directory in PVC profiles. Unset: shared logs/config, or data another component
-   * owns (emptyDir where hostPath is not allowed).
-   */
-  claim: { size: string; source: Source } | null;
-}
+/**
+ * One directory a component mounts, and whether it owns the data (a claim in PVC profiles): node
+ * storage (hostPath, may be claimed) or scratch (emptyDir, never claimed: compose keeps it in an
+ * anonymous volume).
+ */
+export type StorageMount =
+  | {
+      dir: NodeStorageDirectory;
+      /**
+       * Set when the component owns the data: the claim size (a Kubernetes quantity) of the PVC that
+       * replaces the directory in PVC profiles. Unset: shared logs/config, or data another component
+       * owns (emptyDir where hostPath is not allowed).
+       */
+      claim: { size: string; source: Source } | null;
+    }
+  | { dir: ScratchDirectory; claim: null };
+
+/** A mount the component owns: node storage with a claim. */
+export type OwnedStorageMount = { dir: NodeStorageDirectory; claim: { size: string; source: Source } };
 
 /** Storage of a component. */
 export interface StorageSpec {

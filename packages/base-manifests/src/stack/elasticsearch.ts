@@ -1,11 +1,21 @@
 /**
  * Elasticsearch, single node, with the settings every upstream artifact uses. Node
  * prerequisites (seed step 1): `vm.max_map_count >= 262144`; the base sets it from a privileged
- * init container (as the Helm chart does) and chowns the hostPath data to uid 1000 (as the old
- * kustomize tree did). A pod cannot set ulimits, so `bootstrap.memory_lock=false`.
+ * init container (as the Helm chart does). A pod cannot set ulimits, so `bootstrap.memory_lock=false`.
+ *
+ * Storage is compose's: data on the node at `/opt/clearml/data/elastic_7` (compose line 66), the log
+ * directory in scratch (compose line 67 gives it an anonymous volume, nothing on the node). The
+ * init container `chown-data` chowns only the node storage data directory to uid 1000, as the old
+ * kustomize tree did (init container `set-dir-owner`: `chown -R 1000:1000 /usr/share/elasticsearch/data`,
+ * nothing else; allegroai/clearml-server-k8s@8f14af5:clearml-server-k8s/base/elasticsearch-deployment.yaml:56-62,112-115). That directory is Elasticsearch's alone; the shared `/opt/clearml/logs` is never
+ * mounted here, and the emptyDir of the logs is world-writable and gets the pod's `fsGroup`. On a
+ * node that ran compose the chown changes nothing: ClearML's compose install has already run
+ * `sudo chown -R 1000:1000 /opt/clearml` (clearml/clearml-docs@df22ffc:docs/deploying_clearml/clearml_server_linux_mac.md:128),
+ * and compose's Elasticsearch runs as uid 1000 too (image `USER 1000:0`), so the data stays readable by
+ * compose should the node go back.
  */
 import { imageReference } from '../release-catalog.ts';
-import { NODE_STORAGE, volumeMount } from '../node-storage.ts';
+import { isNodeStorage, NODE_STORAGE, SCRATCH_STORAGE, volumeMount } from '../node-storage.ts';
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
 import { at, COMPOSE, HELM_VALUES } from './sources.ts';
@@ -63,10 +73,10 @@ export const elasticsearch: ComponentSpec = {
   storage: {
     mounts: [
       { dir: NODE_STORAGE.elasticsearchData, claim: { size: '50Gi', source: at(HELM_VALUES, '467-475') } },
-      { dir: NODE_STORAGE.elasticsearchLogs, claim: null },
+      { dir: SCRATCH_STORAGE.elasticsearchLogs, claim: null },
     ],
     singleWriter: true,
-    source: `${COMPOSE} (elasticsearch.volumes: /opt/clearml/data/elastic_7)`,
+    source: `${at(COMPOSE, '65-67')} (/opt/clearml/data/elastic_7:/usr/share/elasticsearch/data; /usr/share/elasticsearch/logs anonymous)`,
   },
   resources: {
     requests: { cpu: '500m', memory: '4Gi' },
@@ -80,7 +90,9 @@ export const elasticsearch: ComponentSpec = {
     rank: 2,
     objects: (context) => {
       const image = imageReference(context.catalog.images.elasticsearch);
-      const dataPaths = elasticsearch.storage.mounts.map((m) => m.dir.mountPath).join(' ');
+      // Only node storage (the data on the node's disk), never the scratch emptyDir: see the module comment.
+      const onNode = elasticsearch.storage.mounts.map((m) => m.dir).filter(isNodeStorage);
+      const dataPaths = onNode.map((dir) => dir.mountPath).join(' ');
       return [
         componentDeployment(elasticsearch, mainContainer(context, elasticsearch, elasticsearchEnv()), {
           securityContext: { fsGroup: ES_UID },
@@ -98,7 +110,7 @@ export const elasticsearch: ComponentSpec = {
               command: ['sh', '-c', `chown -R ${ES_UID}:${ES_UID} ${dataPaths}`],
               securityContext: { runAsUser: 0 },
               resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '128Mi' } },
-              volumeMounts: elasticsearch.storage.mounts.map((m) => volumeMount(m.dir)),
+              volumeMounts: onNode.map(volumeMount),
             },
           ],
         }),

@@ -41,7 +41,7 @@ export const fileserver: ComponentSpec = {
       { dir: NODE_STORAGE.fileserverData, claim: { size: '50Gi', source: at(HELM_VALUES, '263-273') } },
     ],
     singleWriter: true,
-    source: `${COMPOSE} (fileserver.volumes /mnt/fileserver)`,
+    source: `${at(COMPOSE, '80-83')} (fileserver.volumes: logs, /mnt/fileserver, config)`,
   },
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' }, heap: null },
   nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '243-261')})` },

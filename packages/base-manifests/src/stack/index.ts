@@ -13,7 +13,7 @@ import { agentK8sGlue } from './agent-k8s-glue.ts';
 import { agentServices } from './agent-services.ts';
 import { apiserver } from './apiserver.ts';
 import { asyncDelete } from './async-delete.ts';
-import type { ComponentKey, ComponentSpec, EndpointLabel, StackModel, StorageMount } from './component-spec.ts';
+import type { ComponentKey, ComponentSpec, EndpointLabel, OwnedStorageMount, StackModel } from './component-spec.ts';
 import { serviceUrlOf } from './connections.ts';
 import { elasticsearch } from './elasticsearch.ts';
 import { fileserver } from './fileserver.ts';
@@ -99,8 +99,8 @@ export function serviceUrl(key: 'apiserver' | 'fileserver' | 'webserver'): strin
 }
 
 /** The storage directories a component owns (claims), with their sizes. */
-export function ownedStorage(component: ComponentSpec): (StorageMount & { claim: NonNullable<StorageMount['claim']> })[] {
-  return component.storage.mounts.filter((m): m is StorageMount & { claim: NonNullable<StorageMount['claim']> } => m.claim !== null);
+export function ownedStorage(component: ComponentSpec): OwnedStorageMount[] {
+  return component.storage.mounts.filter((m): m is OwnedStorageMount => m.claim !== null);
 }
 
 export type * from './component-spec.ts';

@@ -39,7 +39,7 @@ export const mongodb: ComponentSpec = {
       { dir: NODE_STORAGE.mongoConfigDb, claim: { size: '1Gi', source: 'ours: the config database of a standalone server holds a few MiB' } },
     ],
     singleWriter: true,
-    source: `${COMPOSE} (mongo.volumes /opt/clearml/data/mongo_4/db, configdb)`,
+    source: `${at(COMPOSE, '94-96')} (mongo.volumes /opt/clearml/data/mongo_4/db, configdb)`,
   },
   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '4Gi' }, heap: null },
   nonRoot: { uid: 999, gid: 999, source: `${MONGO_DOCKERFILE}:11-14 (the image's own user)` },

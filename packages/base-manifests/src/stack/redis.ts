@@ -32,7 +32,7 @@ export const redis: ComponentSpec = {
   storage: {
     mounts: [{ dir: NODE_STORAGE.redisData, claim: { size: '5Gi', source: at(HELM_VALUES, '395-401') } }],
     singleWriter: true,
-    source: `${COMPOSE} (redis.volumes /opt/clearml/data/redis:/data)`,
+    source: `${at(COMPOSE, '104-105')} (redis.volumes /opt/clearml/data/redis:/data)`,
   },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '1Gi' }, heap: null },
   nonRoot: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (the image's own user)` },
