@@ -13,20 +13,25 @@ export * from './profiles/profile.ts';
 export * from './profiles/index.ts';
 export {
   addEnv,
+  API_PROXY_BODY_SIZE,
   credentialEnv,
   ENTERPRISE_BASE_DOMAIN,
   ENTERPRISE_TLS_SECRET,
   FILES_PROXY_BODY_SIZE,
   ingressFor,
+  PROXY_BODY_SIZE_ANNOTATION,
+  PROXY_BODY_SIZES,
   SESSION_COOKIE_NAME,
   type EnvVar,
   type IngressSettings,
+  type ProxyBodySize,
 } from './profiles/enterprise.ts';
 export { NON_ROOT_UIDS, PVC_SIZES, claimName, persistentVolumeClaim } from './profiles/non-root.ts';
 export * from './upgrade-guard.ts';
 export * from './write-tree.ts';
 export * from './site/agents.ts';
 export * from './site/apply-site.ts';
+export * from './site/cert-manager.ts';
 export * from './site/compose-sites.ts';
 export * from './site/site-error.ts';
 export * from './site/site-schema.ts';

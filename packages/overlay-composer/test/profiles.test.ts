@@ -59,6 +59,11 @@ test('enterprise: ClusterIP Services, three Ingress hosts, credentials only from
   assert.deepEqual(hosts, ['api.clearml.example.com', 'app.clearml.example.com', 'files.clearml.example.com']);
   const files = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === STACK.fileserver.name);
   assert.equal(files.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '0');
+  // api. too: the SDK's events.add_batch posts every queued event in one body (PROXY_BODY_SIZES cites the sources).
+  const api = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === STACK.apiserver.name);
+  assert.equal(api.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '0');
+  const app = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === STACK.webserver.name);
+  assert.equal(app.metadata.annotations, undefined, 'app. keeps ingress-nginx\'s default');
   const env = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.containers[0].env as any[];
   for (const e of [...env(STACK.apiserver.name), ...env(STACK.fileserver.name), ...env(STACK.asyncDelete.name)]) {
     if (e.name.startsWith('CLEARML__secure__')) {

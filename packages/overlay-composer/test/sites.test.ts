@@ -62,7 +62,8 @@ test('what each example promises is in its intended objects', () => {
   assert.ok(!(nonRoot.intended as any[]).some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'clearml-fileserver-data'));
   const cloud = compose('cloud');
   assert.deepEqual(cloud.composition.exposure, { kind: 'ingress', baseDomain: 'clearml.acme.io', hosts: { api: 'api.clearml.acme.io', app: 'app.clearml.acme.io', files: 'files.clearml.acme.io' } });
-  assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['Secret/clearml-acme-io-tls', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials']);
+  // The TLS Secret comes from the site's Certificate (cert-manager writes it): cert-manager and the issuer are the prerequisites.
+  assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['ClusterIssuer/letsencrypt-prod', 'CustomResourceDefinition/certificates.cert-manager.io', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials']);
 });
 
 test('cookie domain: the suffix the three hosts share, or none', () => {

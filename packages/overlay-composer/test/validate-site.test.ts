@@ -30,6 +30,8 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'host-path-root-with-pvc': ['SITE_CONFLICT', '/storage/hostPathRoot', 6],
   'image-tag-with-space': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
   'ingress-domain-and-hosts': ['SITE_CONFLICT', '/ingress/hosts', 5],
+  'cert-manager-issuer-and-cluster-issuer': ['SITE_CERT_MANAGER', '/ingress/annotations/cert-manager.io~1cluster-issuer', 8],
+  'cert-manager-without-tls': ['SITE_CERT_MANAGER', '/ingress/annotations/cert-manager.io~1cluster-issuer', 8],
   'ingress-hosts-missing-files': ['SITE_REQUIRED', '/ingress/hosts/files', 4],
   'ingress-with-expose-node-port': ['SITE_CONFLICT', '/ingress', 3],
   'ingress-without-domain': ['SITE_REQUIRED', '/ingress/domain', 4],

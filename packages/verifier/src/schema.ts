@@ -19,8 +19,14 @@
  * autoscaling/v2 HorizontalPodAutoscaler → V2HorizontalPodAutoscaler), the latter only for the
  * group/versions client-node serves, so a custom resource reusing a built-in kind name is not matched.
  *
+ * Custom resources of the packages in `CRD_MODEL_PACKAGES` (cert-manager: `cert-manager.io/v1`
+ * Certificate, Issuer, ClusterIssuer, …, from cert-manager's CRDs up to v1.11) get the same type,
+ * required-field and enum checks from that package's compiled validators, found the same way
+ * (`<package>/<apiVersion>/<Kind>`); the unknown-field check does not apply to them (their schemas
+ * do not close objects, and client-node has no classes for them).
+ *
  * Limits:
- * - custom resources and unknown groups have no built-in schema: `validate` returns `null` for them;
+ * - other custom resources and unknown groups have no schema: `validate` returns `null` for them;
  * - an apiVersion that client-node 1.34 no longer serves (e.g. extensions/v1beta1) gets the type
  *   checks of kubernetes-models only, without the unknown-field check; one that kubernetes-models
  *   lacks (e.g. resource.k8s.io/v1) gets the unknown-field check only;
@@ -63,6 +69,14 @@ export interface SchemaValidator {
 }
 
 let loading: Promise<SchemaValidator> | undefined;
+
+/**
+ * kubernetes-models packages of custom resources whose kinds `validate` checks (types, required
+ * fields, enums), pinned in packages/verifier/package.json. Version 4.4.x matches the
+ * `kubernetes-models` 4.x / `@kubernetes-models/base` 5.x line the built-in kinds use.
+ * @see https://github.com/tommy351/kubernetes-models-ts/tree/master/third-party/cert-manager
+ */
+export const CRD_MODEL_PACKAGES = ['@kubernetes-models/cert-manager'] as const;
 
 /**
  * Loads the schemas once and returns the synchronous validator. The promise is cached: later calls
@@ -382,11 +396,23 @@ async function createValidator(): Promise<SchemaValidator> {
   const kmRoot = path.dirname(require.resolve('kubernetes-models/package.json'));
   const kmExports = (JSON.parse(readFileSync(path.join(kmRoot, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
   /** apiVersions with a `kubernetes-models/<apiVersion>/<Kind>` module. */
-  const kmGroupVersions = new Set(
-    Object.keys(kmExports)
-      .filter((key) => key.endsWith('/*'))
-      .map((key) => key.slice(2, -2)),
-  );
+  const groupVersionsOf = (exports: Record<string, unknown>) =>
+    new Set(
+      Object.keys(exports)
+        .filter((key) => key.endsWith('/*'))
+        .map((key) => key.slice(2, -2)),
+    );
+  const kmGroupVersions = groupVersionsOf(kmExports);
+  /** apiVersion → the CRD model package that has `<package>/<apiVersion>/<Kind>` modules. */
+  const crdPackages = new Map<string, string>();
+  for (const name of CRD_MODEL_PACKAGES) {
+    try {
+      const exports = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+      for (const groupVersion of groupVersionsOf(exports)) if (!kmGroupVersions.has(groupVersion)) crdPackages.set(groupVersion, name);
+    } catch {
+      // not installed: its kinds stay unchecked (validate returns null), as any custom resource
+    }
+  }
   const clientRoot = path.dirname(require.resolve('@kubernetes/client-node/package.json'));
   /** apiVersions client-node 1.34 serves; falls back to kubernetes-models' list. */
   const clientGroupVersions = clientNodeGroupVersions(clientRoot) ?? kmGroupVersions;
@@ -395,9 +421,10 @@ async function createValidator(): Promise<SchemaValidator> {
   const kinds = new Map<string, Map<string, KindEntry | null>>();
 
   const loadModel = (apiVersion: string, kind: string): ModelClass | null => {
-    if (!kmGroupVersions.has(apiVersion)) return null;
+    const from = kmGroupVersions.has(apiVersion) ? 'kubernetes-models' : crdPackages.get(apiVersion);
+    if (!from) return null;
     try {
-      const exports = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
+      const exports = require(`${from}/${apiVersion}/${kind}`) as Record<string, unknown>;
       const model = exports[kind] as ModelClass | undefined;
       return typeof model === 'function' && model.apiVersion === apiVersion && model.kind === kind ? model : null;
     } catch {

@@ -15,6 +15,7 @@ import {
   checkPodSecurity,
   checkProfile,
   checkServices,
+  checkTlsCertificates,
   compareEngines,
   defaultNodePorts,
   ingressHostsOf,
@@ -106,6 +107,45 @@ test('object-reference: missing Secret is a finding unless declared; optional re
   assert.deepEqual(checkObjectReferences(objects, declared).map((f) => f.path), ['/spec/template/spec/containers/0/envFrom/1/secretRef/name']);
 });
 
+test('object-reference: a TLS Secret a cert-manager Certificate of the build writes is not a missing reference', () => {
+  const objects = intended('enterprise');
+  const declared = tree.overlays.find((o) => o.profile.name === 'enterprise')!.profile.prerequisites.filter((p) => p.name !== 'clearml-tls');
+  assert.deepEqual(checkObjectReferences(objects, declared).map((f) => f.path), ['/spec/tls/0/secretName', '/spec/tls/0/secretName', '/spec/tls/0/secretName']);
+  const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'clearml-tls', namespace: 'clearml' }, spec: { secretName: 'clearml-tls', dnsNames: ['api.clearml.example.com'], issuerRef: { name: 'le', kind: 'ClusterIssuer' } } };
+  assert.deepEqual(checkObjectReferences([...objects, certificate], declared), []);
+  assert.equal(checkObjectReferences([...objects, { ...certificate, metadata: { name: 'clearml-tls', namespace: 'other' } }], declared).length, 3, 'a Certificate in another namespace writes another Secret');
+});
+
+test('tls-certificate: ingress-shim on Ingresses sharing a Secret, a Certificate beside ingress-shim, a host missing from dnsNames', () => {
+  const hosts = ['api.clearml.example.com', 'app.clearml.example.com', 'files.clearml.example.com'];
+  const certificate = (name: string, dnsNames: string[]) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name, namespace: 'clearml' }, spec: { secretName: 'clearml-tls', dnsNames, issuerRef: { name: 'le', kind: 'ClusterIssuer' } } }) as ManifestObject;
+  // The stock enterprise overlay: no cert-manager at all; with one Certificate for the three hosts: clean.
+  assert.deepEqual(checkTlsCertificates(intended('enterprise')), []);
+  assert.deepEqual(checkTlsCertificates([...intended('enterprise'), certificate('clearml-tls', hosts)]), []);
+  assert.deepEqual(checkTlsCertificates([...intended('enterprise'), certificate('clearml-tls', ['*.clearml.example.com'])]), [], 'a wildcard covers one label');
+  // 1. The same three Ingresses, each with ingress-shim's issuer annotation (the cloud site before the fix).
+  const shim = intended('enterprise');
+  for (const i of shim.filter((o) => o.kind === 'Ingress')) i.metadata.annotations = { ...(i.metadata.annotations ?? {}), 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' };
+  assert.deepEqual(checkTlsCertificates(shim).map((f) => [f.check, f.resource, f.path]), [
+    ['tls-certificate', 'Ingress/clearml/clearml-apiserver', '/spec/tls/0/secretName'],
+    ['tls-certificate', 'Ingress/clearml/clearml-fileserver', '/spec/tls/0/secretName'],
+    ['tls-certificate', 'Ingress/clearml/clearml-webserver', '/spec/tls/0/secretName'],
+  ]);
+  // One annotated Ingress on the shared Secret is what the docs allow; tls-acme "false" triggers nothing.
+  const one = intended('enterprise');
+  find(one, 'Ingress', 'clearml-webserver').metadata.annotations = { 'cert-manager.io/issuer': 'acme', 'kubernetes.io/tls-acme': 'false' };
+  find(one, 'Ingress', 'clearml-apiserver').metadata.annotations['kubernetes.io/tls-acme'] = 'false';
+  assert.deepEqual(checkTlsCertificates(one), []);
+  find(one, 'Ingress', 'clearml-apiserver').metadata.annotations['kubernetes.io/tls-acme'] = 'true';
+  assert.deepEqual(checkTlsCertificates(one).map((f) => f.resource), ['Ingress/clearml/clearml-apiserver', 'Ingress/clearml/clearml-webserver']);
+  // 2. A Certificate of another name for the Secret one annotated Ingress also names.
+  const beside = intended('enterprise');
+  find(beside, 'Ingress', 'clearml-webserver').metadata.annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' };
+  assert.deepEqual(checkTlsCertificates([...beside, certificate('clearml', hosts)]).map((f) => [f.resource, f.path]), [['Ingress/clearml/clearml-webserver', '/metadata/annotations/cert-manager.io~1cluster-issuer']]);
+  // 3. The Certificate that fills the Secret lacks a host served with it.
+  assert.deepEqual(checkTlsCertificates([...intended('enterprise'), certificate('clearml-tls', hosts.slice(0, 2))]).map((f) => [f.resource, f.path]), [['Ingress/clearml/clearml-fileserver', '/spec/tls/0/hosts/0']]);
+});
+
 test('images: latest, untagged and Always in a pinned overlay; catalog tag; unused images entry', () => {
   assert.deepEqual(checkImages(intended('current_version'), 'pinned', [], catalogImages(CATALOG, 'pinned'), CATALOG), []);
   assert.deepEqual(checkImages(intended('latest'), 'latest', [{ file: 'overlays/latest/kustomization.yaml', index: 0, entry: { name: 'clearml/server', newTag: 'latest' } }], catalogImages(CATALOG, 'latest'), CATALOG), []);
@@ -144,6 +184,18 @@ test('profile: enterprise promises hold and each broken promise is named', () =>
     ['Ingress/clearml/clearml-webserver', '/spec/tls'],
     ['Deployment/clearml/clearml-apiserver', '/spec/template/spec/containers/0/env'],
   ]);
+  // Body size: both api. (the SDK's events.add_batch posts) and files. (uploads) need "0".
+  for (const [name, label] of [['clearml-apiserver', 'api'], ['clearml-fileserver', 'files']] as const) {
+    const bodies = intended('enterprise');
+    delete find(bodies, 'Ingress', name).metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'];
+    const findings = checkProfile(bodies, promises);
+    assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [['profile', `Ingress/clearml/${name}`, '/metadata/annotations/nginx.ingress.kubernetes.io~1proxy-body-size']], label);
+    assert.match(findings[0]!.message, new RegExp(`on the ${label} host ${label}\\.clearml\\.example\\.com, received null`));
+  }
+  const capped = intended('enterprise');
+  find(capped, 'Ingress', 'clearml-apiserver').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = '8m';
+  assert.deepEqual(checkProfile(capped, promises).map((f) => f.resource), ['Ingress/clearml/clearml-apiserver'], 'a finite cap on api. is a finding too');
+  assert.deepEqual(checkProfile(intended('enterprise').map((o) => (o.kind === 'Ingress' && o.metadata.name === 'clearml-webserver' ? { ...o, metadata: { ...o.metadata, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1m' } } } : o)), promises), [], 'app. keeps the default');
   const latest = intended('latest');
   find(latest, 'Deployment', 'clearml-webserver').spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
   assert.deepEqual(checkProfile(latest, { podSecurity: 'privileged', exposure: null, imagePolicy: 'latest', floatingImages: floatingImages(CATALOG, 'latest') }).map((f) => f.path), ['/spec/template/spec/containers/0/imagePullPolicy']);

@@ -3,6 +3,8 @@
 // object of the committed overlays as the real kustomize renders them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
@@ -259,9 +261,9 @@ test('properties set to undefined count as absent', () => {
   assert.deepEqual(violationsOf(object), []);
 });
 
-test('kinds without a built-in schema yield null: custom resources, unknown groups and kinds', () => {
-  const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'clearml-tls' }, spec: { secretName: 'clearml-tls' } };
-  assert.equal(validator.validate(certificate), null);
+test('kinds without a schema yield null: custom resources, unknown groups and kinds', () => {
+  assert.equal(validator.validate({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'x' }, spec: {} }), null);
+  assert.equal(validator.validate({ apiVersion: 'cert-manager.io/v1', kind: 'Certficate', metadata: { name: 'x' } }), null, 'a kind cert-manager does not have');
   // A CRD group that reuses a built-in kind name is still a custom resource.
   assert.equal(validator.validate({ apiVersion: 'example.com/v1', kind: 'Deployment', spec: { anything: 1 } }), null);
   assert.equal(validator.validate({ apiVersion: 'apps/v1', kind: 'Deploymnt', metadata: { name: 'x' } }), null);
@@ -282,6 +284,21 @@ test('kinds without a built-in schema yield null: custom resources, unknown grou
     }),
     [],
   );
+});
+
+test('cert-manager kinds are checked against cert-manager\'s CRD schemas (@kubernetes-models/cert-manager): types, required fields, enums', () => {
+  // The cloud site's Certificate (fixtures/sites/cloud/expected/certificates.yaml).
+  const [certificate] = parseManifests(readFileSync(path.join(ROOT, 'fixtures/sites/cloud/expected/certificates.yaml'), 'utf8'), 'certificates.yaml') as Record<string, any>[];
+  assert.equal(certificate!.kind, 'Certificate');
+  assert.deepEqual(validator.validate(certificate), []);
+  const broken = structuredClone(certificate!);
+  delete broken.spec.secretName;
+  broken.spec.dnsNames = 'api.clearml.acme.io';
+  broken.spec.privateKey = { algorithm: 'rsa' };
+  const violations = validator.validate(broken)!;
+  assert.deepEqual(violations.map((v) => v.path), ['/spec/secretName', '/spec/dnsNames', '/spec/privateKey/algorithm']);
+  assert.match(violations[2]!.message, /did you mean "RSA"/);
+  assert.deepEqual(validator.validate({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt-prod' }, spec: { selfSigned: {} } }), []);
 });
 
 test('groups with a kind of the same name resolve to their own schema', () => {

@@ -2,8 +2,8 @@
  * `enterprise`: the enterprise seed's shape on the pinned release. Ingress hosts `api.`, `app.`,
  * `files.` of a base domain, Services ClusterIP, cookie domain on the apiserver with the session
  * cookie name equal on apiserver and fileserver, internal credentials from a Secret created at
- * set-up, upload body size raised on the files host (uploads through nginx-ingress fail with 413
- * otherwise, clearml#606).
+ * set-up, request body size unlimited on the api and files hosts (`PROXY_BODY_SIZES`: ingress-nginx
+ * caps bodies at 1m by default, so uploads and large `events.add_batch` posts fail with 413).
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt
  */
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
@@ -17,8 +17,67 @@ export const ENTERPRISE_BASE_DOMAIN = 'clearml.example.com';
 export const ENTERPRISE_TLS_SECRET = 'clearml-tls';
 /** Session cookie name, equal on apiserver and fileserver. */
 export const SESSION_COOKIE_NAME = 'clearml_token_basic';
+/**
+ * ingress-nginx's annotation for the largest request body it passes on (nginx `client_max_body_size`;
+ * `"0"` = unlimited). Its default, without the annotation, is `1m`: a larger body gets 413.
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#custom-max-body-size
+ */
+export const PROXY_BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
+
+/** ClearML's webserver nginx configuration at the release the catalog pins. */
+const NGINX_TEMPLATE = 'clearml/clearml-server@v2.3.0:docker/build/internal_files/clearml.conf.template';
+
+/** One host's body size and why: the upstream sources that justify it. */
+export interface ProxyBodySize {
+  /** The annotation's value (`"0"` = unlimited). */
+  value: string;
+  /** Upstream facts, `owner/repo@tag:path:line — what it says`. */
+  sources: readonly string[];
+}
+
+/**
+ * `nginx.ingress.kubernetes.io/proxy-body-size` per public host label; a label not listed keeps
+ * ingress-nginx's default (`1m`; the web app's own requests are small).
+ *
+ * - `api`: unlimited. The SDK sends every queued event in one `events.add_batch` request: its
+ *   reporter flushes at 100 events or every 5 s, and each flush drains the whole queue into a
+ *   single `AddBatchRequest`; plot events carry their whole figure as `plot_str`, and nothing in the
+ *   SDK splits or caps the body. The apiserver sets no request size limit (no
+ *   `MAX_CONTENT_LENGTH` anywhere under `apiserver/`; Flask's default is none), and ClearML's own
+ *   nginx in front of `/api` sets `client_max_body_size 0`. So no finite cap is justified by the
+ *   sources: any cap below the largest batch a user's plots make is a 413 on `api.`.
+ * - `files`: unlimited. Artifact and model uploads have no upper size; the fileserver's own limit
+ *   `max_upload_size_mb` defaults to 0 (none), and ClearML's nginx in front of `/files` sets
+ *   `client_max_body_size 0`.
+ */
+export const PROXY_BODY_SIZES: Readonly<Partial<Record<(typeof PUBLIC_ENDPOINTS)[number]['hostLabel'], ProxyBodySize>>> = {
+  api: {
+    value: '0',
+    sources: [
+      'clearml/clearml@v2.1.7:clearml/backend_interface/metrics/reporter.py:314,317 — flush every 5.0 s or at report_event_flush_threshold (default 100) events',
+      'clearml/clearml@v2.1.7:clearml/backend_interface/metrics/reporter.py:230-252 — _write drains the whole queue into one write_events call',
+      'clearml/clearml@v2.1.7:clearml/backend_interface/metrics/interface.py:266-295 — all the events of a write in one events.AddBatchRequest',
+      'clearml/clearml@v2.1.7:clearml/config/default/sdk.conf:261 — report_event_flush_threshold: 100',
+      'clearml/clearml@v2.1.7:clearml/backend_interface/metrics/events.py:206-211 — a plot event carries the whole figure as plot_str',
+      'clearml/clearml-server@v2.3.0:apiserver/ — no MAX_CONTENT_LENGTH or request size setting (only the fileserver sets one)',
+      'https://flask.palletsprojects.com/en/stable/config/#MAX_CONTENT_LENGTH — default None: Flask reads a body of any size',
+      `${NGINX_TEMPLATE}:7,44 — client_max_body_size 0 for the server block that proxies /api`,
+    ],
+  },
+  files: {
+    value: '0',
+    sources: [
+      'clearml/clearml-server@v2.3.0:fileserver/config/default/fileserver.conf:15 — upload.max_upload_size_mb: 0',
+      'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:39-40 — MAX_CONTENT_LENGTH only when max_upload_size_mb is set',
+      `${NGINX_TEMPLATE}:7,52 — client_max_body_size 0 for the server block that proxies /files`,
+    ],
+  },
+};
+
 /** `nginx.ingress.kubernetes.io/proxy-body-size` on the files host (0 = unlimited). */
-export const FILES_PROXY_BODY_SIZE = '0';
+export const FILES_PROXY_BODY_SIZE = PROXY_BODY_SIZES.files!.value;
+/** `nginx.ingress.kubernetes.io/proxy-body-size` on the api host (0 = unlimited; large `events.add_batch` posts). */
+export const API_PROXY_BODY_SIZE = PROXY_BODY_SIZES.api!.value;
 
 /** An env var: a value or a `valueFrom`. */
 export type EnvVar = { name: string; value?: string; valueFrom?: object };
@@ -52,13 +111,15 @@ export interface IngressSettings {
 }
 
 /**
- * The Ingress of one public endpoint: one rule `host` → the component's Service port; the files
- * host also gets `proxy-body-size: "0"`.
+ * The Ingress of one public endpoint: one rule `host` → the component's Service port; the api and
+ * files hosts also get their `proxy-body-size` (`PROXY_BODY_SIZES`), after `settings.annotations`.
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
  */
 export function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], settings: IngressSettings): ManifestObject {
   const component = STACK[endpoint.component];
   const host = settings.host;
-  const annotations = { ...(settings.annotations ?? {}), ...(endpoint.hostLabel === 'files' ? { 'nginx.ingress.kubernetes.io/proxy-body-size': FILES_PROXY_BODY_SIZE } : {}) };
+  const bodySize = PROXY_BODY_SIZES[endpoint.hostLabel];
+  const annotations = { ...(settings.annotations ?? {}), ...(bodySize ? { [PROXY_BODY_SIZE_ANNOTATION]: bodySize.value } : {}) };
   return toManifestObject(
     new Ingress({
       metadata: {

@@ -12,12 +12,26 @@ export type Exposure =
   | { kind: 'nodePort'; /** Per host label; default 30008/30080/30081. */ nodePorts?: Record<'api' | 'app' | 'files', number> }
   | { kind: 'ingress'; baseDomain: string; /** Per host label; default `api.`/`app.`/`files.` of `baseDomain`. */ hosts?: Record<'api' | 'app' | 'files', string> };
 
-/** An object the operator creates before applying the overlay; it is not in the build. */
+/**
+ * An object the operator creates (or installs) before applying the overlay; it is not in the build.
+ * Namespaced ones (the four kinds a pod or Ingress names) live in the overlay's namespace; a site
+ * with a cert-manager issuer also needs cert-manager's `CustomResourceDefinition` and the issuer
+ * (`ClusterIssuer`, `Issuer`, or an external issuer's kind).
+ */
 export interface Prerequisite {
-  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
+  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'CustomResourceDefinition' | 'ClusterIssuer' | 'Issuer' | (string & {});
   name: string;
+  /** API group of a kind outside the core group (e.g. `cert-manager.io`, `apiextensions.k8s.io`). */
+  group?: string;
+  /** Whether it is cluster-scoped (a CRD, a ClusterIssuer); default false: in the overlay's namespace. */
+  clusterScoped?: boolean;
   /** Where the README says how to create it, e.g. `README.md#enterprise-credentials`. */
   documentedIn: string;
+}
+
+/** A prerequisite as a reader finds it: `Secret clearml/clearml-tls`, `ClusterIssuer letsencrypt-prod (cert-manager.io)`. */
+export function describePrerequisite(p: Prerequisite, namespace: string): string {
+  return `${p.kind} ${p.clusterScoped ? '' : `${namespace}/`}${p.name}${p.group ? ` (${p.group})` : ''}`;
 }
 
 /** Pod Security Standards levels. */

@@ -24,6 +24,7 @@ import { applyOperations } from '../patches/json-patch.ts';
 import { podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profiles/profile.ts';
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
+import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
@@ -35,7 +36,7 @@ export interface SiteComposition {
   /** The kustomization's `namespace:`, when the site moves the stack. */
   namespace: string | null;
   exposure: Exposure;
-  /** Objects the operator creates first (credentials, TLS, pull Secrets, existing claims). */
+  /** Objects the operator creates first (credentials, TLS, pull Secrets, existing claims; cert-manager and its issuer). */
   prerequisites: Prerequisite[];
   /** Image repository → tag every container of that repository must run (catalog plus the site's overrides). */
   expectedImages: Record<string, string>;
@@ -103,6 +104,7 @@ export function cookieDomain(hosts: Record<EndpointLabel, string>): string | nul
  * Applies a (validated) site spec to the objects of its parent overlay.
  * @param profile the stock profile the site names (its exposure and prerequisites are the defaults).
  * @param siteName names the site's cluster-scoped objects (agents' optional ClusterRole).
+ * @throws TypeError for cert-manager annotations `parseSiteSpec` refuses (`SITE_CERT_MANAGER`): the spec was not validated.
  */
 export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, context: ProfileContext, siteName = 'site'): SiteComposition {
   const { catalog, model } = context;
@@ -165,8 +167,19 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       for (const port of s.spec.ports) delete port.nodePort;
     });
     objects = objects.filter((o) => !(o.kind === 'Ingress' && PUBLIC_ENDPOINTS.some((e) => STACK[e.component].name === o.metadata.name)));
-    objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations: spec.ingress?.annotations })));
-    if (tlsSecret) needs({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
+    // TLS: a cert-manager issuer in the annotations becomes one Certificate for the shared Secret
+    // (ingress-shim would make one per Ingress, and only the first would own it: ./cert-manager.ts).
+    const certManager = planCertificate(spec.ingress?.annotations, tlsSecret !== null);
+    if (certManager.problems[0]) throw new TypeError(`applySite: the spec was not validated: ingress.annotations.${certManager.problems[0].annotation}: expected ${certManager.problems[0].expected}`);
+    const annotations = Object.keys(certManager.ingressAnnotations).length ? certManager.ingressAnnotations : undefined;
+    objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations })));
+    if (tlsSecret && certManager.plan) {
+      objects.push(siteCertificate(tlsSecret, PUBLIC_ENDPOINTS.map((e) => hosts[e.hostLabel]), certManager.plan));
+      // cert-manager writes the Secret: not something the operator creates (the profile may have declared it).
+      const i = prerequisites.findIndex((p) => p.kind === 'Secret' && p.name === tlsSecret);
+      if (i >= 0) prerequisites.splice(i, 1);
+      for (const p of certificatePrerequisites(certManager.plan)) needs(p);
+    } else if (tlsSecret) needs({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
     const domain = cookieDomain(hosts);
     const filesUrl = `${tlsSecret ? 'https' : 'http'}://${hosts.files}`;
     edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {

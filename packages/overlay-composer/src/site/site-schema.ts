@@ -368,8 +368,8 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     domain: optional(formatRef('domain', 'Base domain: hosts api., app., files. of it. Either domain or hosts.')),
     hosts: optional(closed('Explicit hosts, when the three-label convention cannot be used. Either domain or hosts.', fieldsOf(ENDPOINT_LABELS, (e) => formatRef('hostname', `Host of ${e}.`)))),
     className: optional(formatRef('dnsSubdomain', 'spec.ingressClassName; default: the cluster\'s default class.')),
-    tlsSecret: optional(formatRef('secretOrNull', 'TLS Secret covering the three hosts (a declared prerequisite); default clearml-tls; null serves plain HTTP.')),
-    annotations: optional(mapping('Extra annotations on every Ingress (e.g. cert-manager.io/cluster-issuer).', formatRef('labelKey'), Type.String())),
+    tlsSecret: optional(formatRef('secretOrNull', 'TLS Secret covering the three hosts; default clearml-tls; null serves plain HTTP. A declared prerequisite, unless the annotations name a cert-manager issuer: then cert-manager writes it.')),
+    annotations: optional(mapping('Extra annotations on every Ingress. A cert-manager issuer (cert-manager.io/cluster-issuer, or cert-manager.io/issuer with issuer-kind/issuer-group) becomes one cert-manager Certificate for tlsSecret listing the three hosts, and the cert-manager annotations stay off the Ingresses.', formatRef('labelKey'), Type.String())),
   })),
   placement: optional(closed('Where pods run; default node selector app: clearml.', {
     nodeSelector: optional(mapping('Node labels pods require (replaces the default app: clearml).', formatRef('labelKey'), formatRef('labelValue'))),

@@ -8,6 +8,7 @@ import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifes
 import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../patches/json-patch.ts';
 import { profileByName } from '../profiles/index.ts';
+import { planCertificate } from './cert-manager.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
 import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
 import type { EndpointLabel, SiteSpec } from './site-spec.ts';
@@ -218,6 +219,13 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
           hint: `pick another port in 30000-32767${other.endsWith('default') ? `, or set nodePorts.${other.split("'")[0]} as well` : ''}`,
         }));
       } else seen.set(port, label);
+    }
+  }
+
+  // cert-manager: an issuer in the annotations becomes the site's one Certificate (./cert-manager.ts).
+  if (expose === 'ingress') {
+    for (const p of planCertificate(spec.ingress?.annotations, spec.ingress?.tlsSecret !== null).problems) {
+      errors.push(report('SITE_CERT_MANAGER', pointerFromTokens(['ingress', 'annotations', p.annotation]), 'key', { expected: p.expected, received: p.received, hint: p.hint }));
     }
   }
 

@@ -28,6 +28,7 @@ import { schemaCheck } from './schema.ts';
 import { selectorClashCheck } from './selector-clash.ts';
 import { serviceSelectorCheck } from './service-selector.ts';
 import { targetPortCheck } from './target-port.ts';
+import { tlsCertificateCheck } from './tls-certificate.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -48,6 +49,7 @@ export const CHECK_REGISTRY = [
   selectorClashCheck,
   targetPortCheck,
   ingressHostsCheck,
+  tlsCertificateCheck,
   envReferenceCheck,
   objectReferenceCheck,
   rbacCheck,

@@ -2,8 +2,10 @@
  * Check `profile`: what a profile promises holds in the build, independently of the composer (so a
  * wrong profile function is caught even when the overlay renders exactly what it intends).
  * - every overlay with a declared Pod Security level: its namespaces carry that enforce label;
- * - Ingress exposure: TLS covers each public host (unless the overlay opts out), the files host
- *   allows unlimited upload size (`nginx.ingress.kubernetes.io/proxy-body-size: "0"`), the apiserver
+ * - Ingress exposure: TLS covers each public host (unless the overlay opts out), the api and files
+ *   hosts allow unlimited request bodies (`nginx.ingress.kubernetes.io/proxy-body-size: "0"`, the
+ *   composer's `PROXY_BODY_SIZES` with their upstream sources: artifact uploads on files., the SDK's
+ *   `events.add_batch` posts on api.; ingress-nginx's 1m default answers 413), the apiserver
  *   sets the cookie domain `.<domain the hosts share>` and the fileserver accepts the apiserver's
  *   session cookie name;
  * - `latest` image policy: ClearML's own images pull `Always` (a moving tag is otherwise never
@@ -11,7 +13,7 @@
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md
  */
 import { objectId, pointerFromTokens, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { cookieDomain, FILES_PROXY_BODY_SIZE, parseImageReference, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
+import { cookieDomain, parseImageReference, PROXY_BODY_SIZE_ANNOTATION, PROXY_BODY_SIZES, type Exposure, type PodSecurityLevel } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
@@ -19,7 +21,6 @@ import { ingressHostsOf } from './ingress-hosts.ts';
 
 /** The namespace label that sets the Pod Security level admission enforces. */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
-const BODY_SIZE_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-body-size';
 
 /** What the overlay's profile promises. */
 export interface ProfilePromises {
@@ -60,8 +61,11 @@ export function checkProfile(objects: readonly ManifestObject[], promises: Profi
       const ingress = ingresses.find((i) => (i.spec?.rules ?? []).some((r: any) => r.host === host));
       if (!ingress) continue; // ingress-hosts reports the missing rule
       if (tls && !(ingress.spec?.tls ?? []).some((t: any) => (t.hosts ?? []).includes(host))) push(objectId(ingress), '/spec/tls', `host ${host} is served without TLS; expected a spec.tls entry listing it`, 'add the host to spec.tls with the TLS Secret');
-      if (endpoint.hostLabel === 'files' && ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] !== FILES_PROXY_BODY_SIZE) {
-        push(objectId(ingress), pointerFromTokens(['metadata', 'annotations', BODY_SIZE_ANNOTATION]), `expected ${BODY_SIZE_ANNOTATION}: "${FILES_PROXY_BODY_SIZE}" on the files host, received ${JSON.stringify(ingress.metadata.annotations?.[BODY_SIZE_ANNOTATION] ?? null)}; ingress-nginx caps uploads at 1m by default, so artifact uploads fail with 413`, `set the annotation to "${FILES_PROXY_BODY_SIZE}"`);
+      const bodySize = PROXY_BODY_SIZES[endpoint.hostLabel];
+      const received = ingress.metadata.annotations?.[PROXY_BODY_SIZE_ANNOTATION];
+      if (bodySize && received !== bodySize.value) {
+        const what = endpoint.hostLabel === 'files' ? 'artifact and model uploads' : "the SDK's events.add_batch posts (every queued event, plots included, in one request)";
+        push(objectId(ingress), pointerFromTokens(['metadata', 'annotations', PROXY_BODY_SIZE_ANNOTATION]), `expected ${PROXY_BODY_SIZE_ANNOTATION}: "${bodySize.value}" on the ${endpoint.hostLabel} host ${host}, received ${JSON.stringify(received ?? null)}; ingress-nginx caps request bodies at 1m by default, so ${what} fail with 413`, `set the annotation to "${bodySize.value}"`);
       }
     }
     const api = envOf(objects, STACK.apiserver.name);
@@ -91,7 +95,7 @@ export const profileCheck = defineCheck({
   id: 'profile',
   severity: 'error',
   title: "the profile's promises hold (enterprise ClusterIP, body size, cookie domain; non-root restricted; latest tags)",
-  description: "the profile's promises: namespace Pod Security label; on Ingress overlays TLS for each host, `proxy-body-size: \"0\"` on `files.`, the apiserver's cookie domain and a cookie name the fileserver accepts; on `latest`, `Always` for the floating images",
+  description: "the profile's promises: namespace Pod Security label; on Ingress overlays TLS for each host, `proxy-body-size: \"0\"` on `api.` and `files.`, the apiserver's cookie domain and a cookie name the fileserver accepts; on `latest`, `Always` for the floating images",
   needs: 'build',
   run: ({ objects, expectation, exposure }) => checkProfile(objects, { podSecurity: expectation.podSecurity, exposure, imagePolicy: expectation.imagePolicy, floatingImages: expectation.floatingImages, tls: expectation.tls }),
 });

@@ -7,8 +7,10 @@
  *   domains, IPs, localhost) are left alone.
  * - `object-reference`: every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount that a pod
  *   template or Ingress names exists in the build, or is a declared prerequisite of the overlay
- *   (something the operator creates first, like the enterprise credentials Secret). References
- *   marked `optional: true` and the `default` ServiceAccount are not required.
+ *   (something the operator creates first, like the enterprise credentials Secret), or, for a
+ *   Secret, is the `spec.secretName` of a cert-manager Certificate in the build (cert-manager writes
+ *   it: https://cert-manager.io/docs/usage/certificate/). References marked `optional: true` and the
+ *   `default` ServiceAccount are not required.
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
@@ -113,11 +115,21 @@ export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFin
   return findings;
 }
 
-type RefKind = Prerequisite['kind'];
+/** The kinds a pod template or an Ingress names. */
+type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
+
+/** `Secret/<namespace>/<name>` of every Secret a cert-manager Certificate of the build writes. */
+export function certificateSecrets(objects: readonly ManifestObject[]): Set<string> {
+  return new Set(
+    objects
+      .filter((o) => o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && typeof (o as any).spec?.secretName === 'string')
+      .map((o: any) => `Secret/${o.metadata.namespace ?? ''}/${o.spec.secretName}`),
+  );
+}
 
 /** Runs `object-reference`. */
 export function checkObjectReferences(objects: readonly ManifestObject[], prerequisites: readonly Prerequisite[]): CheckFinding<'object-reference'>[] {
-  const present = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  const present = new Set([...objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`), ...certificateSecrets(objects)]);
   const findings: CheckFinding<'object-reference'>[] = [];
   const require = (kind: RefKind, namespace: string, name: unknown, owner: ManifestObject, path: string, optional: unknown) => {
     if (typeof name !== 'string' || optional === true) return;
