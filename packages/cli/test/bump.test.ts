@@ -48,11 +48,18 @@ test('bump to a patch release recomposes every overlay and site; compose --check
   assert.equal((await repo.run('bump', '--server', to)).code, 0, 'bumping to the same version is a no-op');
 });
 
-test('unsafe upgrades are refused with the reason and the safe path, and nothing is written', { skip }, async (t) => {
+test('unsafe upgrades are refused with the reason and the safe path, and nothing is written (no engine needed: the guard runs first)', async (t) => {
   const cases: [(c: any) => void, string[], RegExp][] = [
-    [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x/],
+    [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x and run db\.adminCommand\(\{ setFeatureCompatibilityVersion: '8\.0', confirm: true \}\)/],
+    [() => {}, ['--mongo', '8.0.4'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 8\.0\.4: ClearML Server 2\.3\.0 runs on MongoDB 6 or 7 .*no ClearML Server release runs on MongoDB 8.*safe path: stay on MongoDB 7\.0\.x .*setFeatureCompatibilityVersion: '7\.0', confirm: true .*; see https:\/\/github\.com\/clearml\/clearml-server\//],
+    [() => {}, ['--mongo', '6.0.19'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 6\.0\.19: MongoDB does not go back a major/],
     [(c) => { c.server = '1.16.2'; c.images.clearmlServer.tag = '1.16.2'; c.images.mongo.tag = '6.0.19'; }, ['--server', '2.3.0'], /UPGRADE_REFUSED: server 1\.16\.2 → 2\.3\.0: ClearML Server 2\.x can only be reached from 1\.17.*safe path: bump --server 1\.17\.x first/],
-    [(c) => { c.images.elasticsearch.tag = '7.17.18'; }, ['--elasticsearch', '8.17.0'], /UPGRADE_REFUSED: elasticsearch 7\.17\.18 → 8\.17\.0: .*safe path: take an Elasticsearch snapshot/],
+    // Issue 13, item 18: 8.17 → 9 was accepted.
+    [() => {}, ['--elasticsearch', '9.0.0'], /UPGRADE_REFUSED: elasticsearch 8\.17\.0 → 9\.0\.0: Elasticsearch 9 must be reached from 8\.18\.x \(to 9\.0\.x only\) or 8\.19\.x.*safe path: bump --elasticsearch 8\.19\.x .*; see https:\/\/www\.elastic\.co\/docs\/deploy-manage\/upgrade#upgrade-paths.*\n.*UPGRADE_REFUSED: elasticsearch 8\.17\.0 → 9\.0\.0: ClearML Server 2\.3\.0 runs on Elasticsearch 8 .*no ClearML Server release runs on Elasticsearch 9/],
+    [(c) => { c.images.elasticsearch.tag = '8.19.9'; }, ['--elasticsearch', '9.1.0'], /UPGRADE_REFUSED: elasticsearch 8\.19\.9 → 9\.1\.0: ClearML Server 2\.3\.0 runs on Elasticsearch 8 .*safe path: stay on Elasticsearch 8 \(up to 8\.19\.x\)/],
+    [(c) => { c.images.elasticsearch.tag = '7.10.2'; }, ['--elasticsearch', '8.17.0'], /UPGRADE_REFUSED: elasticsearch 7\.10\.2 → 8\.17\.0: Elasticsearch 8 must be reached from 7\.17\.x.*safe path: bump --elasticsearch 7\.17\.x \(its latest patch\) first/],
+    [() => {}, ['--elasticsearch', '8.16.0'], /UPGRADE_REFUSED: elasticsearch 8\.17\.0 → 8\.16\.0: Elasticsearch does not go back/],
+    [() => {}, ['--redis', '7.2.5'], /UPGRADE_REFUSED: redis 7\.4\.1 → 7\.2\.5: Redis does not go back a release series.*safe path: stay on 7\.4\.1/],
     [() => {}, ['--server', '2.2.0'], /UPGRADE_REFUSED: server 2\.3\.0 → 2\.2\.0: ClearML Server does not go back/],
   ];
   for (const [edit, args, pattern] of cases) {
@@ -64,6 +71,15 @@ test('unsafe upgrades are refused with the reason and the safe path, and nothing
     assert.match(result.stderr, /nothing was changed; --force overrides the guard/);
     assert.deepEqual(snapshot(repo.dir), before, args.join(' '));
   }
+});
+
+test('an allowed major step (Elasticsearch 7.17 → 8, ClearML 1.17\'s own) is bumped with its note', { skip }, async (t) => {
+  const repo = scratch(t, (c) => { c.images.elasticsearch.tag = '7.17.18'; });
+  const result = (await repo.run('bump', '--elasticsearch', '8.17.0'));
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /UPGRADE_REFUSED|warning/);
+  assert.match(result.stderr, /^clearml-k8s bump: note: elasticsearch 7\.17\.18 → 8\.17\.0: Elasticsearch 8 reads only indices created in 7\.x or later .*take a snapshot.*; see https:\/\/www\.elastic\.co\//m);
+  assert.equal(repo.catalog().images.elasticsearch.tag, '8.17.0');
 });
 
 test('--force goes past a refusal with a warning', { skip }, async (t) => {

@@ -1,7 +1,9 @@
 /**
  * `clearml-k8s bump --server X.Y.Z [--mongo V] [--elasticsearch V] [--redis V] [--force]`: moves the
  * release catalog to new versions and recomposes every overlay and site, after the upgrade guard
- * agrees; then prints what changed in `overlays/current_version`.
+ * agrees; then prints what changed in `overlays/current_version`. A MongoDB or Elasticsearch major
+ * step the guard allows is printed with its manual step (a `note:` line on stderr: the
+ * featureCompatibilityVersion check, the snapshot and Upgrade Assistant).
  *
  * Nothing is written when the guard refuses or composing fails: the tree is composed in process
  * with the next catalog (a value), and the recomposed files and the catalog file are written in one
@@ -12,7 +14,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatReleaseCatalog, loadReleaseCatalog, RELEASE_VERSION, releaseCatalogFile, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { checkUpgrade, composeRepository, parseVersion, planTree, writeTree } from '@clearml-k8s/overlay-composer';
+import { checkUpgrade, composeRepository, parseVersion, planTree, upgradeNotes, writeTree } from '@clearml-k8s/overlay-composer';
 import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, VerifierError, type Engine } from '@clearml-k8s/verifier';
 import { cleanupOnExit, describeSystemError, errnoCode, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
 import { usageError } from '../cli-error.ts';
@@ -75,11 +77,12 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
     }
     const refusals = checkUpgrade(current, next);
     if (refusals.length && !options.force) {
-      for (const r of refusals) io.stderr.write(`clearml-k8s bump: UPGRADE_REFUSED: ${r.component} ${r.from} → ${r.to}: ${r.reason}; safe path: ${r.safePath}\n`);
+      for (const r of refusals) io.stderr.write(`clearml-k8s bump: UPGRADE_REFUSED: ${r.component} ${r.from} → ${r.to}: ${r.reason}; safe path: ${r.safePath}; see ${r.source}\n`);
       io.stderr.write('nothing was changed; --force overrides the guard (at your own risk, after a backup)\n');
       return EXIT.usage;
     }
     for (const r of refusals) io.stderr.write(`clearml-k8s bump: warning: --force past an unsafe upgrade: ${r.component} ${r.from} → ${r.to}: ${r.reason}\n`);
+    for (const n of upgradeNotes(current, next)) io.stderr.write(`clearml-k8s bump: note: ${n.component} ${n.from} → ${n.to}: ${n.note}; see ${n.source}\n`);
 
     const engine = await resolveEngine(io.env);
     const before = await renderCurrentVersion(engine, root);
