@@ -24,7 +24,7 @@ import { podContainers, type Exposure, type Prerequisite, type Profile, type Pro
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
-import { agentObjects, inClusterUrls } from './agents.ts';
+import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
 /** What a site renders and what the verifier must expect of it. */
@@ -183,7 +183,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       ? (Object.fromEntries(Object.entries(exposure.hosts).map(([label, host]) => [label, `${tls ? 'https' : 'http'}://${host}`])) as Record<EndpointLabel, string>)
       : inClusterUrls();
     const credentialsSecret = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
-    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog });
+    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog, images: spec.images });
     objects.push(...agents.objects);
     clusterRoles = agents.clusterRoles;
   }
@@ -316,6 +316,9 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       if (settings.extraEnv) addEnv(d, Object.entries(settings.extraEnv).map(([name, value]) => ({ name, value })));
     });
   }
+
+  // Agents: agent-services stays on the Docker Engine nodes, with its data on the node (after placement and storage).
+  pinAgentServices(objects, spec.agents);
 
   // Escape hatch: raw JSON 6902 operations, last (validated against the parent before we get here).
   (spec.patches ?? []).forEach((patch, i) => {

@@ -28,6 +28,7 @@ import { schemaCheck } from './schema.ts';
 import { selectorClashCheck } from './selector-clash.ts';
 import { serviceSelectorCheck } from './service-selector.ts';
 import { targetPortCheck } from './target-port.ts';
+import { taskImagesCheck } from './task-images.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -54,6 +55,7 @@ export const CHECK_REGISTRY = [
   imageTagCheck,
   imageOverrideCheck,
   imageCatalogCheck,
+  taskImagesCheck,
   profileCheck,
   intendedObjectsCheck,
 ] as const;
