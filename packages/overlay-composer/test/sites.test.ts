@@ -118,8 +118,44 @@ test('agents: one glue per queue, the services_agent pair read from the server\'
   assert.deepEqual(server.find((e: any) => e.name === 'CLEARML__secure__credentials__services_agent__user_key').valueFrom, { secretKeyRef: { name: 'clearml-internal-credentials', key: 'services_agent_key' } });
   const template = parseManifest(objects.find((o) => o.metadata.name === 'clearml-agent-gpu-template').data['template.yaml'], 'template.yaml') as any;
   assert.deepEqual(template.spec.containers[0].resources.limits, { memory: '32Gi', 'nvidia.com/gpu': 1 });
-  assert.deepEqual(template.spec.nodeSelector, { 'nvidia.com/gpu.present': 'true', 'cloud.example.com/node-pool': 'gpu-a100' });
+  // Issue 13 item 15: the GPU limit schedules; the only node labels are the queue's own (no nvidia.com/gpu.present).
+  assert.deepEqual(template.spec.nodeSelector, { 'cloud.example.com/node-pool': 'gpu-a100' });
   assert.deepEqual(template.spec.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  // Issue 13 item 6: a fresh server has only the queue "default"; the glue creates its queue instead of exiting.
+  for (const queue of ['cpu', 'gpu']) {
+    const extraArgs = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `clearml-agent-${queue}`).spec.template.spec.containers[0].env.find((e: any) => e.name === 'K8S_GLUE_EXTRA_ARGS').value;
+    assert.match(extraArgs, /(^| )--create-queue( |$)/, queue);
+  }
+  // Issue 13 item 16: the glue never reads Secrets, so its Role grants none.
+  const role = objects.find((o) => o.kind === 'Role' && o.metadata.name === 'clearml-agent');
+  assert.deepEqual(role.rules.filter((r: any) => r.resources.includes('secrets')), []);
+  // Issue 13 item 7: agent-services only on the declared Docker Engine nodes.
+  const services = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-agent-services');
+  assert.deepEqual(services.spec.template.spec.nodeSelector, { 'cloud.example.com/container-runtime': 'docker' });
+});
+
+test('a GPU queue without a nodeSelector requires no node label', () => {
+  const spec = { profile: 'current_version' as const, credentials: { secret: 'creds' }, agents: { queues: [{ name: 'gpu', gpus: 2 }] } };
+  const desired = applySite(spec, tree.overlays.find((o) => o.profile.name === 'current_version')!.intended, profileByName('current_version'), tree.context).desired as any[];
+  const template = parseManifest(desired.find((o) => o.metadata.name === 'clearml-agent-gpu-template').data['template.yaml'], 'template.yaml') as any;
+  assert.equal(template.spec.nodeSelector, undefined);
+  assert.deepEqual(template.spec.containers[0].resources.limits, { 'nvidia.com/gpu': 2 });
+  assert.deepEqual(template.spec.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+});
+
+test('air-gapped agents: task pods default to mirrored images and pull with the site\'s Secrets (issue 13 item 17)', () => {
+  const objects = compose('air-gapped').intended as any[];
+  const mirror = 'registry.corp.internal/mirror/';
+  const glueEnv = (queue: string) => Object.fromEntries(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `clearml-agent-${queue}`).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  assert.equal(glueEnv('default').CLEARML_DOCKER_IMAGE, `${mirror}ubuntu:22.04`);
+  assert.equal(glueEnv('cuda').CLEARML_DOCKER_IMAGE, `${mirror}nvidia/cuda:12.4.1-runtime-ubuntu22.04`);
+  for (const queue of ['default', 'cuda']) {
+    const glue = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `clearml-agent-${queue}`).spec.template.spec;
+    assert.ok(glue.containers[0].image.startsWith(mirror), glue.containers[0].image);
+    assert.deepEqual(glue.imagePullSecrets, [{ name: 'corp-registry' }]);
+    const template = parseManifest(objects.find((o) => o.metadata.name === `clearml-agent-${queue}-template`).data['template.yaml'], 'template.yaml') as any;
+    assert.deepEqual(template.spec.imagePullSecrets, [{ name: 'corp-registry' }], queue);
+  }
 });
 
 test('agents on non-root: glue and task pods get HOME=/tmp and the restricted security context; agent-services is privileged', () => {
@@ -133,7 +169,7 @@ test('agents on non-root: glue and task pods get HOME=/tmp and the restricted se
   assert.equal(template.spec.securityContext.seccompProfile.type, 'RuntimeDefault');
   assert.ok(template.spec.containers[0].env.some((e: any) => e.name === 'HOME' && e.value === '/tmp'));
   const services = applySite(
-    { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2' } } },
+    { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2', dockerEngineNodes: { nodeSelector: { runtime: 'docker' } } } } },
     tree.overlays.find((o) => o.profile.name === 'current_version')!.intended,
     profileByName('current_version'),
     tree.context,
@@ -175,4 +211,22 @@ test('node storage of sites keeps compose\'s layout: on-prem under its hostPathR
   const moved = structuredClone(services);
   moved.spec.template.spec.volumes.find((v: any) => v.name === 'agent-data').hostPath.path = '/opt/clearml/agent-services';
   assert.ok(composeLayoutMismatches(moved, 'agent-services').some((p) => p.includes('compose mounts /opt/clearml/agent at /root/.clearml')), 'the check fails on a moved agent directory');
+});
+
+test('agent-services keeps the Docker Engine nodes and a node data directory whatever placement and storage do', () => {
+  const parent = tree.overlays.find((o) => o.profile.name === 'current_version')!.intended;
+  const services = (spec: Record<string, unknown>) =>
+    (applySite({ profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2', dockerEngineNodes: { nodeSelector: { runtime: 'docker' } } } }, ...spec } as never, parent, profileByName('current_version'), tree.context)
+      .desired.find((o) => o.metadata.name === 'clearml-agent-services') as any).spec.template.spec;
+  const hostMount = (pod: any) => pod.containers[0].env.find((e: any) => e.name === 'CLEARML_AGENT_DOCKER_HOST_MOUNT').value;
+  const data = (pod: any) => pod.volumes.find((v: any) => v.name === 'agent-data');
+  const placed = services({ placement: { nodeSelector: { app: 'clearml' } } });
+  assert.deepEqual(placed.nodeSelector, { runtime: 'docker' });
+  const claims = services({ storage: { type: 'pvc' } });
+  assert.deepEqual(claims.nodeSelector, { runtime: 'docker' });
+  assert.deepEqual(data(claims), { name: 'agent-data', hostPath: { path: '/opt/clearml/agent', type: 'DirectoryOrCreate' } });
+  assert.equal(hostMount(claims), '/opt/clearml/agent:/root/.clearml');
+  const moved = services({ storage: { type: 'hostPath', hostPathRoot: '/data/clearml' } });
+  assert.equal(data(moved).hostPath.path, '/data/clearml/agent');
+  assert.equal(hostMount(moved), '/data/clearml/agent:/root/.clearml');
 });

@@ -46,6 +46,8 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'node-ports-on-enterprise': ['SITE_CONFLICT', '/nodePorts', 3],
   'enterprise-expose-node-port': ['SITE_CONFLICT', '/expose', 3],
   'agent-services-on-non-root': ['SITE_CONFLICT', '/agents/services', 8],
+  'agent-services-without-docker-engine-nodes': ['SITE_REQUIRED', '/agents/services', 9],
+  'agent-services-docker-engine-nodes-empty': ['SITE_CONFLICT', '/agents/services/dockerEngineNodes/nodeSelector', 11],
   'agents-without-credentials': ['SITE_REQUIRED', '/agents', 3],
   'agents-queue-twice': ['SITE_CONFLICT', '/agents/queues/1/name', 8],
   'agents-image-latest': ['SITE_IMAGE', '/agents/defaultImage', 6],
@@ -186,7 +188,7 @@ const FULL_NODE_PORT: SiteSpec = {
   agents: {
     defaultImage: 'python:3.11-slim',
     listNamespaces: true,
-    services: { tag: '1.9.2' },
+    services: { tag: '1.9.2', dockerEngineNodes: { nodeSelector: { 'acme.example/container-runtime': 'docker' } } },
     queues: [
       { name: 'cpu', resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4' } }, env: { PIP_INDEX_URL: 'https://pypi.acme.internal/simple' } },
       { name: 'gpu', image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpus: 2, resources: { limits: { memory: '32Gi' } }, nodeSelector: { pool: 'a100' }, tolerations: [{ key: 'pool', operator: 'Equal', value: 'a100', effect: 'NoSchedule' }] },

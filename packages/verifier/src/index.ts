@@ -24,6 +24,7 @@ export * from './checks/service-selector.ts';
 export * from './checks/services.ts';
 export * from './checks/target-port.ts';
 export * from './checks/tls-certificate.ts';
+export * from './checks/task-images.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';
 export * from './checks/node-ports.ts';

@@ -16,6 +16,7 @@ import {
   checkProfile,
   checkServices,
   checkTlsCertificates,
+  checkTaskImages,
   compareEngines,
   defaultNodePorts,
   ingressHostsOf,
@@ -24,7 +25,9 @@ import {
   targetMatches,
   type PatchEntry,
 } from '../src/index.ts';
-import { catalogImages, floatingImages } from '@clearml-k8s/overlay-composer';
+import { catalogImages, composeSiteFromText, floatingImages } from '@clearml-k8s/overlay-composer';
+import { readFileSync } from 'node:fs';
+import { parseManifest, stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import { CATALOG, TREE } from './support.ts';
 
 const tree = TREE;
@@ -283,4 +286,31 @@ test('engine-mismatch: a field rendered differently, an object only one engine r
   ]);
   assert.match(findings[0]!.message, /^old renders 6379, new renders 6380$/);
   assert.match(compareEngines(engines, [render([], 1), render(objects)], 'o')[0]!.message, /^builds with new but fails with old: error: boom/);
+});
+
+test('task-images: an air-gapped site\'s task pods pull through the mirror with its Secrets; the regressions of issue 13 item 17 are findings', () => {
+  const site = (name: string) => composeSiteFromText(name, readFileSync(new URL(`../../../fixtures/sites/${name}/site.yaml`, import.meta.url), 'utf8'), `overlays/sites/${name}/site.yaml`, tree).intended as any[];
+  for (const name of ['current_version', 'latest', 'enterprise', 'non-root']) assert.deepEqual(checkTaskImages(intended(name), CATALOG), [], name);
+  assert.deepEqual(checkTaskImages(site('agents'), CATALOG), [], 'no mirror, no pull Secrets');
+  const airGapped = site('air-gapped');
+  assert.deepEqual(checkTaskImages(airGapped, CATALOG), []);
+  // The composer before the fix: public default task image, no pull Secrets in the task template.
+  const glue = find(airGapped, 'Deployment', 'clearml-agent-default');
+  const env = glue.spec.template.spec.containers[0].env;
+  const i = env.findIndex((e: any) => e.name === 'CLEARML_DOCKER_IMAGE');
+  env[i].value = 'ubuntu:22.04';
+  // A new ConfigMap object: embedded templates are parsed once per object.
+  const at = airGapped.findIndex((o) => o.kind === 'ConfigMap' && o.metadata.name === 'clearml-agent-cuda-template');
+  const configMap = structuredClone(airGapped[at]);
+  const template = parseManifest(configMap.data['template.yaml'], 'template.yaml') as any;
+  delete template.spec.imagePullSecrets;
+  configMap.data['template.yaml'] = stringifyValue(template);
+  airGapped[at] = configMap;
+  assert.deepEqual(checkTaskImages(airGapped, CATALOG).map((f) => [f.check, f.resource, f.path]), [
+    ['task-images', 'Deployment/clearml-airgap/clearml-agent-default', `/spec/template/spec/containers/0/env/${i}/value`],
+    ['task-images', 'ConfigMap/clearml-airgap/clearml-agent-cuda-template', '/data/template.yaml#/spec/imagePullSecrets'],
+  ]);
+  // A glue without CLEARML_DOCKER_IMAGE defaults to nvidia/cuda from Docker Hub.
+  env.splice(i, 1);
+  assert.match(checkTaskImages(airGapped, CATALOG)[0]!.message, /task pods default to nvidia\/cuda/);
 });

@@ -106,4 +106,6 @@ export function ownedStorage(component: ComponentSpec): OwnedStorageMount[] {
 export type * from './component-spec.ts';
 export { connectionArgs, connectionEnv, connectionValue, mainPort, portNamed, serviceUrlOf } from './connections.ts';
 export { ES_MAX_MAP_COUNT, ES_UID, elasticsearchEnv } from './elasticsearch.ts';
+export { K8S_GLUE, type GlueFact } from './agent-k8s-glue.ts';
+export { AGENT_SERVICES_NODE } from './agent-services.ts';
 export { agentK8sGlue, agentServices, apiserver, asyncDelete, elasticsearch, fileserver, mongodb, redis, webserver };

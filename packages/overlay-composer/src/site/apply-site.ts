@@ -26,7 +26,7 @@ import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar }
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
-import { agentObjects, inClusterUrls } from './agents.ts';
+import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
 /** What a site renders and what the verifier must expect of it. */
@@ -202,7 +202,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       ? (Object.fromEntries(Object.entries(exposure.hosts).map(([label, host]) => [label, `${tls ? 'https' : 'http'}://${host}`])) as Record<EndpointLabel, string>)
       : spec.publicUrls ?? inClusterUrls();
     const credentialsSecret = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
-    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog });
+    const agents = agentObjects(siteName, spec.agents, { credentialsSecret, urls, restricted: profile.podSecurity === 'restricted', catalog, images: spec.images });
     objects.push(...agents.objects);
     clusterRoles = agents.clusterRoles;
   }
@@ -335,6 +335,9 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       if (settings.extraEnv) addEnv(d, Object.entries(settings.extraEnv).map(([name, value]) => ({ name, value })));
     });
   }
+
+  // Agents: agent-services stays on the Docker Engine nodes, with its data on the node (after placement and storage).
+  pinAgentServices(objects, spec.agents);
 
   // Escape hatch: raw JSON 6902 operations, last (validated against the parent before we get here).
   (spec.patches ?? []).forEach((patch, i) => {

@@ -340,9 +340,9 @@ const externalDb = <E extends TProperties = {}>(name: string, extra: E = {} as E
 export const AgentQueueSchema = closed('One queue.', {
   name: formatRef('queueName', 'ClearML queue name (also in object names and labels: clearml-agent-<name>).'),
   image: optional(formatRef('imageReference', 'Image of task pods whose task names none; default agents.defaultImage.')),
-  gpus: optional(formatRef('replicas', 'NVIDIA GPUs per task pod (nvidia.com/gpu); also selects GPU nodes and tolerates their taint.')),
+  gpus: optional(formatRef('replicas', 'NVIDIA GPUs per task pod: the nvidia.com/gpu limit, which alone schedules pods onto nodes whose device plugin advertises GPUs; also tolerates the nvidia.com/gpu taint. No node label is required: add one in nodeSelector if you want it (e.g. nvidia.com/gpu.present: "true", set by the NVIDIA GPU Operator).')),
   resources: optional(resources('Requests and limits of task pods.')),
-  nodeSelector: optional(mapping('Node labels task pods require.', formatRef('labelKey'), formatRef('labelValue'))),
+  nodeSelector: optional(mapping('Node labels task pods require (none by default, GPU queues included).', formatRef('labelKey'), formatRef('labelValue'))),
   tolerations: optional(Type.Array(ref('toleration', TolerationSchema), { description: 'Tolerations of task pods.' })),
   env: optional(mapping('Extra environment variables of task pods.', formatRef('envName'), Type.String())),
 });
@@ -352,8 +352,11 @@ export const AgentsSpecSchema = closed('ClearML agents: a k8s glue Deployment pe
   queues: Type.Array(AgentQueueSchema, { minItems: 1, description: 'Queues, each served by its own glue with its own task pod template.' }),
   defaultImage: optional(formatRef('imageReference', 'Image of task pods whose task and queue name none; default ubuntu:22.04.')),
   listNamespaces: optional(Type.Boolean({ description: 'Let the glue list namespaces (a ClusterRole); off by default.' })),
-  services: optional(closed('agent-services: runs service tasks in Docker, privileged with the node\'s Docker socket. Not on non-root.', {
+  services: optional(closed('agent-services: runs service tasks as sibling Docker containers, privileged with the node\'s Docker socket. Needs dockerEngineNodes; not on non-root.', {
     tag: formatRef('pinnedTag', 'Image tag of clearml/clearml-agent-services (upstream publishes only latest: pin one you have mirrored or tested).'),
+    dockerEngineNodes: optional(closed('Required with services: the nodes whose kubelet runs pods with Docker Engine (cri-dockerd) on cgroup v1. Only there do the service tasks, started through the Docker socket, join the agent\'s pod network and resolve clearml-apiserver; containerd and CRI-O nodes (the default since Kubernetes 1.24 removed dockershim) have no Docker socket.', {
+      nodeSelector: mapping('Labels of those nodes (at least one); agent-services runs only there (placement.nodeSelector does not apply to it).', formatRef('labelKey'), formatRef('labelValue')),
+    })),
   })),
 });
 

@@ -298,6 +298,19 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
       }));
     }
     if (agents.services && spec.profile === 'non-root') conflict('/agents/services', 'no agent-services on the non-root profile (it runs privileged with the node\'s Docker socket, which Pod Security restricted forbids)', 'agents.services', 'drop agents.services, or use profile current_version');
+    // agent-services runs each service task as a sibling Docker container through the node's Docker
+    // socket; the task reaches clearml-apiserver only on the pod network it borrows from the agent's
+    // own Docker container, which exists only on Docker Engine (cri-dockerd), cgroup v1 nodes.
+    // Sources: AGENT_SERVICES_NODE in base-manifests/src/stack/agent-services.ts.
+    const dockerNodes = agents.services?.dockerEngineNodes;
+    if (agents.services && spec.profile !== 'non-root' && !dockerNodes) {
+      errors.push(report('SITE_REQUIRED', '/agents/services', 'key', {
+        expected: 'agents.services.dockerEngineNodes.nodeSelector: the labels of nodes whose kubelet runs pods with Docker Engine (cri-dockerd) on cgroup v1',
+        received: 'agents.services without dockerEngineNodes',
+        hint: 'service tasks run as sibling Docker containers through the node\'s Docker socket and resolve clearml-apiserver only on such nodes; containerd and CRI-O nodes (the default since Kubernetes 1.24 removed dockershim) have no Docker socket and the tasks cannot reach the server. Label those nodes and add "dockerEngineNodes: {nodeSelector: {<label>: <value>}}", or drop agents.services and run service tasks from a k8s glue queue',
+      }));
+    }
+    if (dockerNodes && Object.keys(dockerNodes.nodeSelector).length === 0) conflict('/agents/services/dockerEngineNodes/nodeSelector', 'at least one node label (agent-services must run only on Docker Engine nodes)', 'an empty nodeSelector', 'add the label your Docker Engine nodes carry, e.g. {clearml.example.com/container-runtime: docker}');
     const seen = new Set<string>();
     agents.queues.forEach((q, i) => {
       if (seen.has(q.name)) conflict(`/agents/queues/${i}/name`, 'distinct queue names', `"${q.name}" twice`, 'name each queue once (one glue serves one queue)');

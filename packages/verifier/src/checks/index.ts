@@ -29,6 +29,7 @@ import { selectorClashCheck } from './selector-clash.ts';
 import { serviceSelectorCheck } from './service-selector.ts';
 import { targetPortCheck } from './target-port.ts';
 import { tlsCertificateCheck } from './tls-certificate.ts';
+import { taskImagesCheck } from './task-images.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -56,6 +57,7 @@ export const CHECK_REGISTRY = [
   imageTagCheck,
   imageOverrideCheck,
   imageCatalogCheck,
+  taskImagesCheck,
   profileCheck,
   intendedObjectsCheck,
 ] as const;
