@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { composeSiteFromText, composeTree, SiteSpecError } from '@clearml-k8s/overlay-composer';
 import { discoverVersionedEngines } from '@clearml-k8s/verifier/engine';
 import { COMMANDS, VERSION } from '../src/main.ts';
-import { BIN, engineSkip, ROOT, runBinary, runInProcess, scratchRepository, snapshot, which, type CliOptions } from './support.ts';
+import { engineSkip, ROOT, runBinary, runInProcess, scratchRepository, snapshot, which, type CliOptions } from './support.ts';
 
 const kubectl = which('kubectl');
 const skip = engineSkip;

@@ -26,7 +26,7 @@ export {
   type IngressSettings,
   type ProxyBodySize,
 } from './profiles/enterprise.ts';
-export { NON_ROOT_UIDS, PVC_SIZES, claimName, persistentVolumeClaim } from './profiles/non-root.ts';
+export { claimName, claimSizes, nonRootUids, persistentVolumeClaim, type ClaimSize } from './profiles/non-root.ts';
 export * from './upgrade-guard.ts';
 export * from './write-tree.ts';
 export * from './site/agents.ts';

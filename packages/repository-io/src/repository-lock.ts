@@ -20,11 +20,6 @@ export const LOCK_DIR = '.clearml-k8s.lock';
 export const LOCK_HOLDER_FILE = '.clearml-k8s.lock.json';
 /** How long a run waits for the lock by default, in milliseconds. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
-/**
- * Set by a lock holder for a child process it runs on the same repository (`bump` runs `compose`):
- * the holder's pid. The child then works under its parent's lock instead of waiting for it.
- */
-export const LOCK_INHERITED_ENV = 'CLEARML_K8S_LOCK_HOLDER_PID';
 
 const STALE_MS = 10_000;
 const DEAD_HOLDER_STALE_MS = 2_000;
@@ -88,10 +83,6 @@ function alive(pid: number): boolean {
 export async function acquireRepositoryLock(root: string, command: string, options: AcquireOptions = {}): Promise<RepositoryLock> {
   const env = options.env ?? process.env;
   const lockfilePath = path.join(root, LOCK_DIR);
-  const inheritedFrom = Number(env[LOCK_INHERITED_ENV]);
-  if (inheritedFrom && inheritedFrom === process.ppid && readHolder(root)?.pid === inheritedFrom) {
-    return { held: true, release: async () => {}, compromised: () => null };
-  }
   let compromise: Error | null = null;
   const attempt = (stale: number) =>
     lockfile.lock(root, { lockfilePath, realpath: false, stale, update: UPDATE_MS, retries: 0, onCompromised: (error) => void (compromise = error) });

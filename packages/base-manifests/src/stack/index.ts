@@ -24,7 +24,7 @@ import { webserver } from './webserver.ts';
 /** The registration: every component, in the order tables and the site spec list them. */
 const REGISTERED = [apiserver, webserver, fileserver, asyncDelete, elasticsearch, mongodb, redis, agentK8sGlue, agentServices] as const satisfies readonly ComponentSpec[];
 
-/** Build a model from specs (tests build models with a component changed or added). */
+/** A model of `components` (keys unique), looked up by key; `STACK_MODEL` is the one of this release. */
 export function stackModel(components: readonly ComponentSpec[]): StackModel {
   const byKey = new Map(components.map((c) => [c.key, c]));
   return {

@@ -18,9 +18,6 @@ export function nonRootUids(model: StackModel = STACK_MODEL): Record<string, num
   return Object.fromEntries(model.components.filter((c) => c.base).map((c) => [c.name, c.nonRoot.uid]));
 }
 
-/** uid each component runs as on non-root profiles, by Deployment name (derived from the stack model). */
-export const NON_ROOT_UIDS: Record<string, number> = nonRootUids();
-
 /** One claim of PVC profiles: the directory it replaces, the owning Deployment, its size. */
 export interface ClaimSize {
   dir: NodeStorageDirectory;
@@ -32,9 +29,6 @@ export interface ClaimSize {
 export function claimSizes(model: StackModel = STACK_MODEL): ClaimSize[] {
   return model.components.filter((c) => c.base).flatMap((c) => ownedStorage(c).map((m) => ({ dir: m.dir, owner: c.name, size: m.claim.size })));
 }
-
-/** PVC sizes, as the ClearML Helm chart 7.x sizes them (derived from the stack model). */
-export const PVC_SIZES: ClaimSize[] = claimSizes();
 
 /** Name of the PVC that replaces a node storage directory. */
 export function claimName(dir: NodeStorageDirectory): string {

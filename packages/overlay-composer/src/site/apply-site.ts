@@ -9,6 +9,7 @@ import {
   NAMESPACE,
   NODE_STORAGE,
   NODE_STORAGE_ROOT,
+  DATABASE_KEYS,
   ownedStorage,
   PUBLIC_ENDPOINTS,
   serviceUrl,
@@ -52,7 +53,7 @@ function siteComponents(model: StackModel): ComponentSpec[] {
 /** Which bundled database each `external` key replaces: its spec, and the host and port env the servers read (from the apiserver's connections). */
 function externalDatabases(model: StackModel): { key: 'mongodb' | 'elasticsearch' | 'redis'; component: ComponentSpec; hostEnv: string; portEnv: string; defaultPort: number }[] {
   const api = model.get('apiserver');
-  return (['mongodb', 'elasticsearch', 'redis'] as const).map((key) => {
+  return DATABASE_KEYS.map((key) => {
     const component = model.get(key);
     const env = (form: 'host' | 'port') => {
       const c = api.connections.find((k) => k.target === key && k.form === form && 'env' in k.via);
