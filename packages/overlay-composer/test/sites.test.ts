@@ -158,16 +158,22 @@ test('air-gapped agents: task pods default to mirrored images and pull with the 
   }
 });
 
-test('agents on non-root: glue and task pods get HOME=/tmp and the restricted security context; agent-services is privileged', () => {
-  const site = compose('non-root');
-  const objects = site.intended as any[];
-  const glue = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-agent-default').spec.template.spec;
-  assert.equal(glue.securityContext.runAsNonRoot, true);
-  assert.deepEqual(glue.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-  assert.ok(glue.containers[0].env.some((e: any) => e.name === 'HOME' && e.value === '/tmp'));
-  const template = parseManifest(objects.find((o) => o.metadata.name === 'clearml-agent-default-template').data['template.yaml'], 'template.yaml') as any;
-  assert.equal(template.spec.securityContext.seccompProfile.type, 'RuntimeDefault');
-  assert.ok(template.spec.containers[0].env.some((e: any) => e.name === 'HOME' && e.value === '/tmp'));
+test('issue 13 item 3: agents on the non-root profile are refused with the glue image\'s reason; the composer refuses a restricted agent context', () => {
+  const text = 'profile: non-root\ncredentials:\n  secret: creds\nagents:\n  queues:\n    - name: default\n';
+  assert.throws(() => composeSiteFromText('restricted', text, 'overlays/sites/restricted/site.yaml', tree), (error: unknown) => {
+    assert.ok(error instanceof SiteSpecError, String(error));
+    assert.equal(error.path, '/agents');
+    assert.match(error.message, /keeps its whole program under \/root.*mode 0700/);
+    assert.match(error.message, /task image with python3 and pip preinstalled/);
+    return true;
+  });
+  const parent = tree.overlays.find((o) => o.profile.name === 'non-root')!.intended;
+  assert.throws(() => applySite({ profile: 'non-root', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }] } }, parent, profileByName('non-root'), tree.context), /cannot run under Pod Security "restricted"/);
+  // The non-root site fixture keeps the rest of its shape without agents.
+  assert.ok(!compose('non-root').intended.some((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('clearml-agent')));
+});
+
+test('agent-services runs privileged with the node\'s Docker socket', () => {
   const services = applySite(
     { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2', dockerEngineNodes: { nodeSelector: { runtime: 'docker' } } } } },
     tree.overlays.find((o) => o.profile.name === 'current_version')!.intended,

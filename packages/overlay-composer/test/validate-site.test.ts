@@ -45,7 +45,7 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'node-ports-equal': ['SITE_NODE_PORT_DUPLICATE', '/nodePorts/app', 5],
   'node-ports-on-enterprise': ['SITE_CONFLICT', '/nodePorts', 3],
   'enterprise-expose-node-port': ['SITE_CONFLICT', '/expose', 3],
-  'agent-services-on-non-root': ['SITE_CONFLICT', '/agents/services', 8],
+  'agents-on-non-root': ['SITE_CONFLICT', '/agents', 6],
   'agent-services-without-docker-engine-nodes': ['SITE_REQUIRED', '/agents/services', 9],
   'agent-services-docker-engine-nodes-empty': ['SITE_CONFLICT', '/agents/services/dockerEngineNodes/nodeSelector', 11],
   'agents-without-credentials': ['SITE_REQUIRED', '/agents', 3],

@@ -25,6 +25,8 @@ export * from './checks/services.ts';
 export * from './checks/target-port.ts';
 export * from './checks/tls-certificate.ts';
 export * from './checks/task-images.ts';
+export * from './checks/writable-paths.ts';
+export * from './checks/pre-populate.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';
 export * from './checks/node-ports.ts';

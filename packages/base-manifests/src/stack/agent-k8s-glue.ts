@@ -81,7 +81,14 @@ export const agentK8sGlue: ComponentSpec = {
     catalogKey: 'agentK8sGlue',
     repository: null,
     user: { uid: 0, gid: 0, source: `${GLUE}:3 (USER root; WORKDIR /root)` },
-    writesAtStart: [{ path: '/root/clearml.conf', source: `${GLUE}:11-23 (entrypoint.sh appends the api section to ~/clearml.conf)` }],
+    writesAtStart: [{ path: '/root/clearml.conf', writableDir: '/root', seedFromImage: true, source: `${GLUE_ENTRYPOINT}:28-32 (appends the api section to ~/clearml.conf, the image's /root/clearml.conf, ${GLUE}:21)` }],
+    nonRootBlocker: {
+      reason:
+        'the image (FROM ubuntu:22.04, USER root, WORKDIR /root) keeps its whole program under /root: entrypoint.sh, k8s_glue_example.py, clearml.conf and .bashrc; /root is mode 0700, so a non-root uid cannot read them, nor can an init container of that uid copy them out, and its entrypoint pip-installs clearml-agent into the system Python at every start; its task pods then run `ubuntu:22.04`, which has no Python, and the pod script apt-installs it, which needs root',
+      imageNeeds:
+        'a glue image whose program is readable by the uid (not under a 0700 home), that runs with CLEARML_AGENT_NO_UPDATE set or a writable HOME for pip, and a task image with python3 and pip preinstalled (e.g. python:3.11-slim) so the pod script installs nothing with apt',
+      source: `${GLUE}:1-23; ${GLUE_ENTRYPOINT}:15-21; ${GLUE_K8S}:83-99 (CONTAINER_BASH_SCRIPT: apt-get install -y python3-pip when no python3.x with pip is found); Ubuntu 22.04 base-files: /root drwx------`,
+    },
   },
   entrypoint: { command: ['/bin/bash', '-c', 'export PATH=$PATH:$HOME/bin; source /root/.bashrc && /root/entrypoint.sh'], source: at(AGENT_HELM_GLUE, '61-66') },
   ports: [],

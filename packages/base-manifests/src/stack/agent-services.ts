@@ -48,7 +48,12 @@ export const agentServices: ComponentSpec = {
     catalogKey: null,
     repository: 'clearml/clearml-agent-services',
     user: { uid: 0, gid: 0, source: 'clearml/clearml-agent@v2.0.7:docker/services/Dockerfile:1-25 (no USER: root)' },
-    writesAtStart: [{ path: '/root/.clearml', source: `${COMPOSE}:183-189 (mounts /opt/clearml/agent at /root/.clearml)` }],
+    writesAtStart: [{ path: '/root/.clearml', writableDir: '/root/.clearml', seedFromImage: false, source: `${COMPOSE}:183-189 (mounts /opt/clearml/agent at /root/.clearml)` }],
+    nonRootBlocker: {
+      reason: 'it starts every service task as a sibling container through the node\'s Docker socket, privileged, which a non-root pod under Pod Security "restricted" may not mount or be',
+      imageNeeds: 'none can: run service tasks through the k8s glue instead (a queue of `agents.queues`)',
+      source: `${COMPOSE}:160-189 (privileged, /var/run/docker.sock)`,
+    },
   },
   entrypoint: { source: 'clearml/clearml-agent@v2.0.7:docker/services/Dockerfile:1-25 (ENTRYPOINT /usr/agent/entrypoint.sh)' },
   ports: [],

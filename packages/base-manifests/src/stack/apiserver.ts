@@ -9,6 +9,25 @@ import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, SERVER_IMAGE } from '
 
 const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: 'clearml/clearml-server@v2.3.0:apiserver/services/debug.py:4-9 (authorize: false, apiserver/schema/services/debug.conf:2-3)' } as const;
 
+/**
+ * Pre-population: on first start the apiserver imports the example projects from the zip files in
+ * `zipFiles` and unpacks their artifacts into `artifactsPath`, the fileserver's directory, which it
+ * mounts for nothing else (compose mounts the fileserver's host directory there). Where the
+ * apiserver cannot mount the fileserver's storage (claims are ReadWriteOnce and the fileserver's
+ * own), the artifacts would land in an emptyDir and every example artifact would 404, so those
+ * profiles and sites turn pre-population off (`prePopulateWhereArtifactsReachFileserver` in the
+ * composer) and the verifier's `pre-populate` check guards it.
+ * The v2.3.0 sources create no zip file there; the published image may ship some (not checked here).
+ */
+export const PRE_POPULATE = {
+  enabledEnv: 'CLEARML__apiserver__pre_populate__enabled',
+  zipFilesEnv: 'CLEARML__apiserver__pre_populate__zip_files',
+  zipFiles: '/opt/clearml/db-pre-populate',
+  artifactsPathEnv: 'CLEARML__apiserver__pre_populate__artifacts_path',
+  artifactsPath: NODE_STORAGE.fileserverData.mountPath,
+  source: `${at(COMPOSE, '13,27-29')}; clearml/clearml-server@v2.3.0:apiserver/mongo/initialize/__init__.py:18-48, apiserver/mongo/initialize/pre_populate.py:390-395 (zfile.extractall(artifacts_path)); apiserver/config/default/apiserver.conf:29-34 (disabled by default)`,
+} as const;
+
 export const apiserver: ComponentSpec = {
   key: 'apiserver',
   role: 'server',
@@ -21,9 +40,18 @@ export const apiserver: ComponentSpec = {
     repository: null,
     user: SERVER_IMAGE.user,
     writesAtStart: [
-      SERVER_IMAGE.logDirectory,
-      { path: '/opt/clearml/apiserver/apierrors/errors', source: `${at(ENTRYPOINT, '14-15')} (python3 -m apiserver.apierrors_generator); clearml/clearml-server@v2.3.0:apiserver/apierrors_generator/generator.py:34-44` },
+      { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },
+      {
+        path: '/opt/clearml/apiserver/apierrors/errors',
+        writableDir: '/opt/clearml/apiserver/apierrors/errors',
+        seedFromImage: false,
+        source: `${at(ENTRYPOINT, 15)} (python3 -m apiserver.apierrors_generator, under set -e); clearml/clearml-server@v2.3.0:apiserver/apierrors_generator/generator.py:34-37,82-96 (mkdir, then the package and digest.md5); the image ships nothing there (clearml/clearml-server@v2.3.0:.gitignore:3, apierrors/errors)`,
+      },
+      // Tolerated, so not listed: the schema cache apiserver/schema/services/_cache.json (a failed write is
+      // logged and skipped, clearml/clearml-server@v2.3.0:apiserver/schema/schema_reader.py:249-261) and
+      // Python's __pycache__ (skipped when not writable).
     ],
+    nonRootBlocker: null,
   },
   entrypoint: { args: ['apiserver'], source: at(COMPOSE, '5-6') },
   ports: [{ name: 'http', containerPort: 8008, servicePort: 8008, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'api', nodePort: 30008 }, source: `clearml/clearml-server@v2.3.0:apiserver/config/default/apiserver.conf:16-19 (listen 0.0.0.0:8008); ${at(HELM_VALUES, '74-81')} (nodePort 30008)` }],
@@ -65,9 +93,9 @@ export const apiserver: ComponentSpec = {
       componentDeployment(
         apiserver,
         mainContainer(context, apiserver, {
-          CLEARML__apiserver__pre_populate__enabled: 'true',
-          CLEARML__apiserver__pre_populate__zip_files: '/opt/clearml/db-pre-populate',
-          CLEARML__apiserver__pre_populate__artifacts_path: NODE_STORAGE.fileserverData.mountPath,
+          [PRE_POPULATE.enabledEnv]: 'true',
+          [PRE_POPULATE.zipFilesEnv]: PRE_POPULATE.zipFiles,
+          [PRE_POPULATE.artifactsPathEnv]: PRE_POPULATE.artifactsPath,
           CLEARML__services__async_urls_delete__enabled: 'true',
         }),
       ),

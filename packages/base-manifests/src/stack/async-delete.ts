@@ -19,7 +19,16 @@ export const asyncDelete: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     user: SERVER_IMAGE.user,
-    writesAtStart: [{ path: '/opt/clearml/apiserver/apierrors/errors', source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py:4-6 (generates the errors package on every import)' }],
+    writesAtStart: [
+      {
+        path: '/opt/clearml/apiserver/apierrors/errors',
+        writableDir: '/opt/clearml/apiserver/apierrors/errors',
+        seedFromImage: false,
+        source: 'clearml/clearml-server@v2.3.0:apiserver/apierrors/__init__.py:4-6 (generates the errors package on every import); apiserver/apierrors_generator/generator.py:34-37 (mkdir); the image ships nothing there (.gitignore:3)',
+      },
+      { path: '/var/log/clearml/apiserver.log', writableDir: '/var/log/clearml', seedFromImage: false, source: 'clearml/clearml-server@v2.3.0:apiserver/config/default/logging.conf:14-20 (RotatingFileHandler /var/log/clearml/apiserver.log; the job loads the apiserver config)' },
+    ],
+    nonRootBlocker: null,
   },
   entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: at(COMPOSE, '123-152') },
   ports: [],

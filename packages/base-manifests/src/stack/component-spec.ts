@@ -116,6 +116,35 @@ export interface StorageSpec {
   source: Source;
 }
 
+/**
+ * A path the image's entrypoint or process writes before it serves, and what a non-root uid needs to
+ * write it. The images of the server run as root and write into root-owned directories; profiles
+ * that run them as another uid mount an `emptyDir` at `writableDir` (unless one of the component's
+ * own volumes is mounted there already) and, where the image ships files there that the process
+ * needs, seed it first with an init container of the same image (`seedFromImage`).
+ */
+export interface StartWrite {
+  /** The file or directory written, absolute. */
+  path: string;
+  /**
+   * The directory that must be writable for it (a file's parent, or the directory itself); `null`
+   * when the image already lets any uid write there (e.g. `/tmp`, mode 1777).
+   */
+  writableDir: string | null;
+  /** The image ships files under `writableDir` that the process reads (copied into the emptyDir first). */
+  seedFromImage: boolean;
+  source: Source;
+}
+
+/** Why an image cannot run as a non-root uid at all (a profile that needs it refuses the component). */
+export interface NonRootBlocker {
+  /** One sentence: what in the image stops a non-root uid. */
+  reason: string;
+  /** What an image must do instead, for the README and the error. */
+  imageNeeds: string;
+  source: Source;
+}
+
 /** What the image is: its catalog entry, its user, and the paths its entrypoint writes at start. */
 export interface ImageSpec {
   /** Key in the release catalog, or `null` when the site names the image (agent-services). */
@@ -124,8 +153,10 @@ export interface ImageSpec {
   repository: string | null;
   /** The user the image runs as when nothing overrides it (`uid` 0 for root). */
   user: { uid: number; gid: number; source: Source };
-  /** Absolute paths the entrypoint creates or writes before serving (non-root needs them writable). */
-  writesAtStart: readonly { path: string; source: Source }[];
+  /** Paths the entrypoint and process write before serving (non-root needs them writable). */
+  writesAtStart: readonly StartWrite[];
+  /** Set when no emptyDir makes the image work as non-root (profiles that need it refuse the component). */
+  nonRootBlocker: NonRootBlocker | null;
 }
 
 /** The Java heap of a JVM component, set by env, against its memory limit. */

@@ -59,9 +59,10 @@ export const elasticsearch: ComponentSpec = {
     repository: null,
     user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE}:99-102,166 (USER 1000:0)` },
     writesAtStart: [
-      { path: '/usr/share/elasticsearch/data', source: ES_DOCKERFILE },
-      { path: '/usr/share/elasticsearch/logs', source: ES_DOCKERFILE },
+      { path: '/usr/share/elasticsearch/data', writableDir: '/usr/share/elasticsearch/data', seedFromImage: false, source: ES_DOCKERFILE },
+      { path: '/usr/share/elasticsearch/logs', writableDir: '/usr/share/elasticsearch/logs', seedFromImage: false, source: ES_DOCKERFILE },
     ],
+    nonRootBlocker: null,
   },
   entrypoint: { source: `${at(COMPOSE, 63)} (the image's own entrypoint)` },
   ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${ES_DOCKERFILE}:138 (EXPOSE 9200 9300; 9200 is the REST API)` }],

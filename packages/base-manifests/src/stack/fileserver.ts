@@ -21,7 +21,11 @@ export const fileserver: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     user: SERVER_IMAGE.user,
-    writesAtStart: [SERVER_IMAGE.logDirectory],
+    writesAtStart: [
+      { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },
+      { path: '/mnt/fileserver', writableDir: '/mnt/fileserver', seedFromImage: false, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:24 (DEFAULT_UPLOAD_FOLDER /mnt/fileserver), :82 (uploads saved under it)' },
+    ],
+    nonRootBlocker: null,
   },
   entrypoint: { args: ['fileserver'], source: at(COMPOSE, '73-74') },
   ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220; seed docs (NodePort 30081)' }],

@@ -13,7 +13,7 @@ import { agentK8sGlue } from './agent-k8s-glue.ts';
 import { agentServices } from './agent-services.ts';
 import { apiserver } from './apiserver.ts';
 import { asyncDelete } from './async-delete.ts';
-import type { ComponentKey, ComponentSpec, EndpointLabel, OwnedStorageMount, StackModel } from './component-spec.ts';
+import type { ComponentKey, ComponentSpec, EndpointLabel, OwnedStorageMount, StackModel, StartWrite } from './component-spec.ts';
 import { serviceUrlOf } from './connections.ts';
 import { elasticsearch } from './elasticsearch.ts';
 import { fileserver } from './fileserver.ts';
@@ -103,9 +103,52 @@ export function ownedStorage(component: ComponentSpec): OwnedStorageMount[] {
   return component.storage.mounts.filter((m): m is OwnedStorageMount => m.claim !== null);
 }
 
+/** A directory a non-root uid must be able to write, for one or more `writesAtStart` paths. */
+export interface WritableDirectory {
+  dir: string;
+  /** Seeded with what the image ships there (an init container copies it into the emptyDir). */
+  seedFromImage: boolean;
+  /** The paths written under it, with their sources. */
+  writes: readonly StartWrite[];
+}
+
+/**
+ * The directories a component's image writes at start that are not already world-writable
+ * (`writesAtStart` with a `writableDir`), one entry per directory, in first-write order.
+ */
+export function writableDirectories(component: ComponentSpec): WritableDirectory[] {
+  const byDir = new Map<string, { dir: string; seedFromImage: boolean; writes: StartWrite[] }>();
+  for (const write of component.image.writesAtStart) {
+    if (write.writableDir === null) continue;
+    const entry = byDir.get(write.writableDir) ?? { dir: write.writableDir, seedFromImage: false, writes: [] };
+    entry.seedFromImage ||= write.seedFromImage;
+    entry.writes.push(write);
+    byDir.set(write.writableDir, entry);
+  }
+  return [...byDir.values()];
+}
+
+/** Whether a mount at `mountPath` covers `dir` (the same directory or one of its parents). */
+export function mountCovers(mountPath: string, dir: string): boolean {
+  const base = mountPath.replace(/\/+$/, '');
+  return dir === base || dir.startsWith(`${base}/`);
+}
+
+/**
+ * Name of the emptyDir that makes `dir` writable on non-root profiles: `writable-` and the path's
+ * segments, e.g. `writable-usr-share-nginx-html` (a DNS-1123 label; at most 63 characters).
+ * @throws TypeError when the name would exceed 63 characters.
+ */
+export function writableVolumeName(dir: string): string {
+  const name = `writable-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`;
+  if (name.length > 63) throw new TypeError(`writable volume for ${dir}: ${name} is longer than 63 characters`);
+  return name;
+}
+
 export type * from './component-spec.ts';
 export { connectionArgs, connectionEnv, connectionValue, mainPort, portNamed, serviceUrlOf } from './connections.ts';
 export { ES_MAX_MAP_COUNT, ES_UID, elasticsearchEnv } from './elasticsearch.ts';
 export { K8S_GLUE, type GlueFact } from './agent-k8s-glue.ts';
 export { AGENT_SERVICES_NODE } from './agent-services.ts';
+export { PRE_POPULATE } from './apiserver.ts';
 export { agentK8sGlue, agentServices, apiserver, asyncDelete, elasticsearch, fileserver, mongodb, redis, webserver };

@@ -22,9 +22,10 @@ export const mongodb: ComponentSpec = {
     repository: null,
     user: { uid: 999, gid: 999, source: `${MONGO_DOCKERFILE}:11-14 (mongodb 999; docker-entrypoint.sh:12-22 chowns the data and drops root to it)` },
     writesAtStart: [
-      { path: '/data/db', source: MONGO_DOCKERFILE },
-      { path: '/data/configdb', source: MONGO_DOCKERFILE },
+      { path: '/data/db', writableDir: '/data/db', seedFromImage: false, source: MONGO_DOCKERFILE },
+      { path: '/data/configdb', writableDir: '/data/configdb', seedFromImage: false, source: MONGO_DOCKERFILE },
     ],
+    nonRootBlocker: null,
   },
   entrypoint: { args: ['--setParameter', 'internalQueryMaxBlockingSortMemoryUsageBytes=196100200'], source: at(COMPOSE, 93) },
   ports: [{ name: 'mongodb', containerPort: 27017, servicePort: 27017, protocol: 'TCP', scheme: 'tcp', public: null, source: `${MONGO_DOCKERFILE}:120` }],

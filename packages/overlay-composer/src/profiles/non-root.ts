@@ -5,12 +5,15 @@
  * for data and emptyDir for logs and config; the privileged Elasticsearch init containers are gone,
  * so `vm.max_map_count` must be set on the nodes (README, "Elasticsearch node prerequisites").
  * The webserver's nginx binds port 80 as non-root through the namespaced safe sysctl
- * `net.ipv4.ip_unprivileged_port_start` (allowed by "restricted").
+ * `net.ipv4.ip_unprivileged_port_start` (allowed by "restricted"). Every directory the stack model
+ * says an image writes at start gets an emptyDir, seeded from the image where it ships files there
+ * (`makeStartWritesWritable`). Proven statically only: no cluster has run these pods.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  * @see ../../../../../shared/reference/kustomize-and-verification.md ("Pod Security Standards")
  */
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { NAMESPACE, ownedStorage, PART_OF, STACK_MODEL, toManifestObject, type ManifestObject, type NodeStorageDirectory, type StackModel } from '@clearml-k8s/base-manifests';
+import { mountCovers, NAMESPACE, ownedStorage, PART_OF, STACK_MODEL, toManifestObject, writableDirectories, writableVolumeName, type ComponentSpec, type ManifestObject, type NodeStorageDirectory, type StackModel } from '@clearml-k8s/base-manifests';
+import { prePopulateWhereArtifactsReachFileserver } from '../pre-populate.ts';
 import { mapObjects, podContainers, type Profile } from './profile.ts';
 
 /** uid (and gid, fsGroup) each component runs as, by Deployment name: the model's `nonRoot`. */
@@ -45,6 +48,9 @@ export function persistentVolumeClaim(dir: NodeStorageDirectory, size: string): 
   );
 }
 
+/** The container security context "restricted" asks for. */
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
 /** The lowest port a process may bind without privileges unless the pod lowers it (Linux default). */
 const UNPRIVILEGED_PORT_START = 1024;
 
@@ -65,9 +71,7 @@ function restrictPod(deployment: any, model: StackModel): void {
     seccompProfile: { type: 'RuntimeDefault' },
     ...(bindsPrivilegedPort ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : {}),
   };
-  for (const container of podContainers(deployment)) {
-    container.securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-  }
+  for (const container of podContainers(deployment)) container.securityContext = structuredClone(RESTRICTED_CONTAINER);
   const owned = ownedStorage(spec);
   for (const volume of pod.volumes ?? []) {
     if (!volume.hostPath) continue;
@@ -76,6 +80,46 @@ function restrictPod(deployment: any, model: StackModel): void {
     if (claim) volume.persistentVolumeClaim = { claimName: claimName(claim.dir) };
     else volume.emptyDir = {};
   }
+  makeStartWritesWritable(pod, spec);
+}
+
+/** Where a seeding init container mounts the emptyDir it fills. */
+const SEED_MOUNT = '/seed';
+/** Resources of a seeding init container (one `cp` of the image's files). */
+const SEED_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } };
+
+/**
+ * The image writes at start into root-owned directories (`writesAtStart` of the stack model), which
+ * the non-root uid cannot. Each such directory that no volume of the main container covers gets an
+ * `emptyDir` (`writableVolumeName`), writable through the pod's `fsGroup`; where the image ships
+ * files there the process needs (`seedFromImage`: nginx's web app), an init container of the same
+ * image and uid, restricted like the rest, first copies them into it (`cp -R dir/. /seed/`).
+ * @throws TypeError when the pod has no main container named as the model says.
+ */
+function makeStartWritesWritable(pod: any, spec: ComponentSpec): void {
+  const main = (pod.containers ?? []).find((c: any) => c.name === spec.container);
+  if (!main) throw new TypeError(`non-root: ${spec.name} has no container ${spec.container}`);
+  const mounts: any[] = main.volumeMounts ?? [];
+  for (const writable of writableDirectories(spec)) {
+    if (mounts.some((m) => !m.readOnly && mountCovers(m.mountPath, writable.dir))) continue;
+    const volume = writableVolumeName(writable.dir);
+    pod.volumes = [...(pod.volumes ?? []), { name: volume, emptyDir: {} }];
+    mounts.push({ name: volume, mountPath: writable.dir });
+    if (!writable.seedFromImage) continue;
+    pod.initContainers = [
+      ...(pod.initContainers ?? []),
+      {
+        name: volume.replace(/^writable-/, 'seed-'),
+        image: main.image,
+        ...(main.imagePullPolicy ? { imagePullPolicy: main.imagePullPolicy } : {}),
+        command: ['cp', '-R', `${writable.dir}/.`, `${SEED_MOUNT}/`],
+        resources: structuredClone(SEED_RESOURCES),
+        securityContext: structuredClone(RESTRICTED_CONTAINER),
+        volumeMounts: [{ name: volume, mountPath: SEED_MOUNT }],
+      },
+    ];
+  }
+  main.volumeMounts = mounts;
 }
 
 export const nonRootProfile: Profile = {
@@ -97,6 +141,7 @@ export const nonRootProfile: Profile = {
       };
     });
     objects = mapObjects(objects, { kind: 'Deployment' }, (d) => restrictPod(d, model));
+    objects = prePopulateWhereArtifactsReachFileserver(objects);
     return [...objects, ...claimSizes(model).map((p) => persistentVolumeClaim(p.dir, p.size))];
   },
 };

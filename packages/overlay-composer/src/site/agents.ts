@@ -18,13 +18,13 @@
  *   image still pulls it as named.
  * - agent-services: only on the site's Docker Engine nodes (`dockerEngineNodes`, required by the
  *   validation; `AGENT_SERVICES_NODE` says why); `pinAgentServices` applies that last.
- * - Non-root: glue and task pods run as uid 1000 with `HOME=/tmp` and the restricted security
- *   context. (Upstream documents non-root agents as an Enterprise image feature; the OSS images are
- *   untested that way.)
+ * - Non-root: none. The glue image cannot run as a non-root uid (`agentK8sGlue.image.nonRootBlocker`
+ *   in the stack model: its program is under the 0700 `/root`), so sites refuse agents on the
+ *   non-root profile (`validateSite`) and `agentObjects` refuses a restricted context.
  * @see https://github.com/clearml/clearml-helm-charts/tree/main/charts/clearml-agent (templates/agentk8sglue-*.yaml)
  * @see ../../../../../shared/reference/clearml-on-kubernetes.md ("Agents")
  */
-import { AGENT_SERVICES_NODE, agentServices, imageReference, K8S_GLUE, NAMESPACE, NODE_STORAGE_ROOT, PART_OF, serviceUrl, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { AGENT_SERVICES_NODE, agentK8sGlue, agentServices, imageReference, K8S_GLUE, NAMESPACE, NODE_STORAGE_ROOT, PART_OF, serviceUrl, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import type { EnvVar } from '../profiles/enterprise.ts';
 import type { AgentQueue, AgentsSpec, EndpointLabel } from './site-spec.ts';
@@ -56,8 +56,6 @@ export const AGENT_SERVICE_ACCOUNT = 'clearml-agent';
 export const DEFAULT_TASK_IMAGE = 'ubuntu:22.04';
 /** Where the glue reads its pod template. */
 const TEMPLATE_DIR = '/root/template';
-/** The uid glue and task pods run as on the non-root profile. */
-const NON_ROOT_UID = 1000;
 
 /** What the agents need from the rest of the site. */
 export interface AgentContext {
@@ -65,7 +63,7 @@ export interface AgentContext {
   credentialsSecret: string;
   /** URLs the agents and task pods use: public ones on Ingress sites, in-cluster Services otherwise. */
   urls: Record<EndpointLabel, string>;
-  /** Pods must meet Pod Security "restricted". */
+  /** Pods must meet Pod Security "restricted": refused (the glue image cannot run as non-root). */
   restricted: boolean;
   /** The release catalog (the glue's image). */
   catalog: ReleaseCatalog;
@@ -103,8 +101,6 @@ function hostEnv(context: AgentContext): EnvVar[] {
   ];
 }
 
-const restrictedPod = { runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID, seccompProfile: { type: 'RuntimeDefault' } };
-const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
 /** The pod template of one queue's task pods (the ConfigMap's `template.yaml`). */
 export function taskPodTemplate(queue: AgentQueue, context: AgentContext): Record<string, unknown> {
@@ -116,7 +112,6 @@ export function taskPodTemplate(queue: AgentQueue, context: AgentContext): Recor
   const env: EnvVar[] = [
     ...hostEnv(context),
     { name: 'PYTHONUNBUFFERED', value: 'x' },
-    ...(context.restricted ? [{ name: 'HOME', value: '/tmp' }] : []),
     ...Object.entries(queue.env ?? {}).map(([name, value]) => ({ name, value })),
   ];
   return {
@@ -126,11 +121,10 @@ export function taskPodTemplate(queue: AgentQueue, context: AgentContext): Recor
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
-      ...(context.restricted ? { securityContext: restrictedPod } : {}),
       ...(pullSecrets.length ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
       ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
       ...(tolerations.length ? { tolerations } : {}),
-      containers: [{ ...(Object.keys(resources).length ? { resources } : {}), env, ...(context.restricted ? { securityContext: restrictedContainer } : {}) }],
+      containers: [{ ...(Object.keys(resources).length ? { resources } : {}), env }],
     },
   };
 }
@@ -153,7 +147,6 @@ function glueObjects(queue: AgentQueue, agents: AgentsSpec, context: AgentContex
     { name: 'CLEARML_WORKER_ID', value: name },
     { name: K8S_GLUE.defaultTaskImageEnv.value, value: defaultTaskImage(queue, agents, context) },
     { name: 'CLEARML_AGENT_UPDATE_REPO', value: '' },
-    ...(context.restricted ? [{ name: 'HOME', value: '/tmp' }] : []),
   ];
   const podLabels = { ...labels('agent'), 'app.kubernetes.io/instance': name };
   const deployment = {
@@ -168,8 +161,7 @@ function glueObjects(queue: AgentQueue, agents: AgentsSpec, context: AgentContex
         spec: {
           serviceAccountName: AGENT_SERVICE_ACCOUNT,
           enableServiceLinks: false,
-          ...(context.restricted ? { securityContext: restrictedPod } : {}),
-          containers: [
+              containers: [
             {
               name: 'k8s-glue',
               image: imageReference(context.catalog.images.agentK8sGlue),
@@ -178,7 +170,6 @@ function glueObjects(queue: AgentQueue, agents: AgentsSpec, context: AgentContex
               env,
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
               volumeMounts: [{ name: 'pod-template', mountPath: TEMPLATE_DIR, readOnly: true }],
-              ...(context.restricted ? { securityContext: restrictedContainer } : {}),
             },
           ],
           volumes: [{ name: 'pod-template', configMap: { name: template } }],
@@ -249,8 +240,11 @@ export function namespaceListRole(siteName: string): string {
 /**
  * Every object of a site's agents, in the parent's namespace (kustomize moves them with the rest).
  * @returns objects and the names of cluster-scoped RBAC objects the site declares.
+ * @throws TypeError for a restricted context: the glue image cannot run as non-root
+ *   (`agentK8sGlue.image.nonRootBlocker`); `validateSite` reports it to the user first.
  */
 export function agentObjects(siteName: string, agents: AgentsSpec, context: AgentContext): { objects: ManifestObject[]; clusterRoles: string[] } {
+  if (context.restricted) throw new TypeError(`agents of site ${siteName}: the k8s glue cannot run under Pod Security "restricted": ${agentK8sGlue.image.nonRootBlocker?.reason}`);
   const rbacLabels = labels('agent');
   const objects: ManifestObject[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: AGENT_SERVICE_ACCOUNT, namespace: NAMESPACE, labels: rbacLabels } } as ManifestObject,

@@ -4,6 +4,7 @@
  * prerequisites, images). Namespace moves are left to the kustomization's `namespace:` field.
  * @see ./site-schema.ts for the fields (`SiteSpecSchema`, whose descriptions document them).
  */
+import { prePopulateWhereArtifactsReachFileserver } from '../pre-populate.ts';
 import {
   imageReference,
   NAMESPACE,
@@ -269,6 +270,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
         if (!spec.placement?.nodeSelector) delete d.spec.template.spec.nodeSelector;
       });
     }
+    objects = prePopulateWhereArtifactsReachFileserver(objects);
   }
 
   // Images: catalog overrides, then the mirror registry; pull Secrets.

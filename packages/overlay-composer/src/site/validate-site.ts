@@ -3,7 +3,7 @@
  * cannot say (distinct NodePorts, fields that conflict, replicas only where safe, patches that
  * resolve in the parent overlay). Every error points at the offending node in `site.yaml`.
  */
-import { NODE_STORAGE_ROOT, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { agentK8sGlue, agentServices, NODE_STORAGE_ROOT, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../patches/json-patch.ts';
@@ -297,13 +297,18 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
         hint: 'add "credentials: {secret: clearml-internal-credentials}" (clearml-k8s site add --generate-credentials writes the keys)',
       }));
     }
-    if (agents.services && spec.profile === 'non-root') conflict('/agents/services', 'no agent-services on the non-root profile (it runs privileged with the node\'s Docker socket, which Pod Security restricted forbids)', 'agents.services', 'drop agents.services, or use profile current_version');
+    // Neither agent image runs as a non-root uid (the stack model's `nonRootBlocker`, with sources).
+    if (profileByName(spec.profile).podSecurity === 'restricted') {
+      const glue = agentK8sGlue.image.nonRootBlocker!;
+      const services = agents.services ? `; agent-services cannot either: ${agentServices.image.nonRootBlocker!.reason}` : '';
+      conflict('/agents', `no agents on the ${spec.profile} profile: the k8s glue cannot run as a non-root uid, because ${glue.reason} (${glue.source})${services}`, 'agents', `drop agents (run them from a site on profile current_version or enterprise, whose namespace admits root pods), or build images for it: ${glue.imageNeeds}`);
+    }
     // agent-services runs each service task as a sibling Docker container through the node's Docker
     // socket; the task reaches clearml-apiserver only on the pod network it borrows from the agent's
     // own Docker container, which exists only on Docker Engine (cri-dockerd), cgroup v1 nodes.
     // Sources: AGENT_SERVICES_NODE in base-manifests/src/stack/agent-services.ts.
     const dockerNodes = agents.services?.dockerEngineNodes;
-    if (agents.services && spec.profile !== 'non-root' && !dockerNodes) {
+    if (agents.services && profileByName(spec.profile).podSecurity !== 'restricted' && !dockerNodes) {
       errors.push(report('SITE_REQUIRED', '/agents/services', 'key', {
         expected: 'agents.services.dockerEngineNodes.nodeSelector: the labels of nodes whose kubelet runs pods with Docker Engine (cri-dockerd) on cgroup v1',
         received: 'agents.services without dockerEngineNodes',

@@ -30,6 +30,8 @@ import { serviceSelectorCheck } from './service-selector.ts';
 import { targetPortCheck } from './target-port.ts';
 import { tlsCertificateCheck } from './tls-certificate.ts';
 import { taskImagesCheck } from './task-images.ts';
+import { writablePathsCheck } from './writable-paths.ts';
+import { prePopulateCheck } from './pre-populate.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -58,6 +60,8 @@ export const CHECK_REGISTRY = [
   imageOverrideCheck,
   imageCatalogCheck,
   taskImagesCheck,
+  writablePathsCheck,
+  prePopulateCheck,
   profileCheck,
   intendedObjectsCheck,
 ] as const;

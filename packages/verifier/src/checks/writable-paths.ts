@@ -1,0 +1,155 @@
+/**
+ * Check `writable-paths`: a ClearML container that runs as a non-root uid can write every directory
+ * its image writes at start. The server image runs as root and its entrypoint, under `set -e`,
+ * writes into root-owned directories (`/var/log/clearml`, the web app's `configuration.json`, nginx's
+ * site file, pid and temp paths, the apiserver's generated error package): as uid 1000 the first
+ * such write fails and the pod crash-loops, yet kustomize, the API server and Pod Security accept it
+ * (the error of clearml-helm-charts#247). The facts are the stack model's `writesAtStart` and
+ * `nonRootBlocker` (base-manifests, each with its upstream source).
+ *
+ * For each running container of a build that is a stack-model component (its image ends with the
+ * component's catalog repository and, for the four modes of the server image, its `args`/`command`
+ * select that mode; `docker.io/bitnami/redis` is not `redis`), running as a uid other than 0 and
+ * other than the image's own user (`runAsUser` of the container, else of the pod, else the image's
+ * user; `runAsNonRoot: true` without a uid counts as non-root), since root writes anywhere and the
+ * databases' images own their data directories for their own user:
+ * - a component whose image cannot run as non-root at all (`nonRootBlocker`: the k8s glue keeps its
+ *   program under the 0700 `/root`; agent-services needs the Docker socket) is a finding;
+ * - every `writableDirectories` entry must be covered by a writable volume mount of the container
+ *   (not `readOnly`; not a configMap, secret, downwardAPI or projected volume);
+ * - where the image ships files there (`seedFromImage`: the web app in `/usr/share/nginx/html`), an
+ *   `emptyDir` over it must be filled by an init container of the same image that mounts it.
+ * Containers of other images are not checked (their writes are not the model's facts).
+ */
+import { objectId, STACK_MODEL, writableDirectories, mountCovers, type ComponentSpec, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { parseImageReference } from '@clearml-k8s/overlay-composer';
+import type { CheckFinding } from '../finding.ts';
+import { podTemplates } from '../pod-templates.ts';
+import { defineCheck } from './definition.ts';
+
+/** Volume kinds the kubelet mounts read-only whatever the mount says. */
+const READ_ONLY_VOLUMES = ['configMap', 'secret', 'downwardAPI', 'projected'] as const;
+
+/** The image repository of a component: its catalog entry's, else the model's `repository`. */
+function repositoryOf(spec: ComponentSpec, catalog: ReleaseCatalog): string | null {
+  return spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
+}
+
+/** Whether the list `a` starts with every item of `b` (a command line with more arguments after the model's). */
+const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Array.isArray(a) && !!b && b.length > 0 && b.every((item, i) => a[i] === item);
+
+/**
+ * The component a container runs, or null: the image's repository (mirror prefixes allowed) picks
+ * the candidates; when several components share the image (the server's four modes), the
+ * container's `args` or `command` must start as the model's entrypoint does.
+ */
+export function componentOfContainer(container: any, catalog: ReleaseCatalog, model = STACK_MODEL): ComponentSpec | null {
+  if (typeof container?.image !== 'string') return null;
+  const name = parseImageReference(container.image).name;
+  const candidates = model.components.filter((c) => {
+    const repository = repositoryOf(c, catalog);
+    return repository !== null && sameRepository(name, repository);
+  });
+  if (candidates.length <= 1) return candidates[0] ?? null;
+  return candidates.find((c) => (c.entrypoint.args && startsWith(container.args, c.entrypoint.args)) || (c.entrypoint.command && startsWith(container.command, c.entrypoint.command))) ?? null;
+}
+
+/** Docker Hub's own host names: an image under them is Docker Hub's, not a mirror's. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** `docker.io/library/redis` → `redis`, `docker.io/bitnami/redis` → `bitnami/redis`; other names unchanged. */
+function dockerHubName(name: string): string {
+  const [first, ...rest] = name.split('/');
+  if (!DOCKER_HUB_HOSTS.has(first!) || rest.length === 0) return name;
+  return rest[0] === 'library' && rest.length > 1 ? rest.slice(1).join('/') : rest.join('/');
+}
+
+/**
+ * Whether an image name is the repository, or the repository pulled through a mirror
+ * (`registry.example.internal/mirror/redis`: a registry host in front). `docker.io/bitnami/redis` is
+ * not `redis`: another image of the same short name.
+ */
+export function sameRepository(name: string, repository: string): boolean {
+  const normal = dockerHubName(name);
+  if (normal === dockerHubName(repository)) return true;
+  const host = name.split('/')[0]!;
+  const isRegistryHost = host === 'localhost' || host.includes('.') || host.includes(':');
+  return isRegistryHost && !DOCKER_HUB_HOSTS.has(host) && name.endsWith(`/${repository}`);
+}
+
+/** The uid a container runs as: container `runAsUser`, pod `runAsUser`, else the image's; `null` for "non-root, uid unknown". */
+function effectiveUid(container: any, podSpec: any, spec: ComponentSpec): number | null {
+  const uid = container?.securityContext?.runAsUser ?? podSpec?.securityContext?.runAsUser;
+  if (typeof uid === 'number') return uid;
+  const nonRoot = container?.securityContext?.runAsNonRoot ?? podSpec?.securityContext?.runAsNonRoot;
+  return nonRoot === true ? null : spec.image.user.uid;
+}
+
+/** Names of a StatefulSet's volumeClaimTemplates: volumes its pods mount, writable, though not in `spec.volumes`. */
+function claimTemplateNames(owner: ManifestObject): string[] {
+  const templates = (owner as any)?.kind === 'StatefulSet' ? (owner as any).spec?.volumeClaimTemplates : undefined;
+  return Array.isArray(templates) ? templates.map((t: any) => t?.metadata?.name).filter((n: unknown): n is string => typeof n === 'string') : [];
+}
+
+/** Findings of `writable-paths` over a build. Never throws: malformed objects are `schema`'s. */
+export function checkWritablePaths(objects: readonly ManifestObject[], catalog: ReleaseCatalog, model = STACK_MODEL): CheckFinding<'writable-paths'>[] {
+  const findings: CheckFinding<'writable-paths'>[] = [];
+  for (const t of podTemplates(objects).filter((t) => t.running)) {
+    const volumes: any[] = [...(Array.isArray(t.spec.volumes) ? t.spec.volumes : []), ...claimTemplateNames(t.owner).map((name) => ({ name, persistentVolumeClaim: {} }))];
+    const initContainers: any[] = Array.isArray(t.spec.initContainers) ? t.spec.initContainers : [];
+    const containers: any[] = Array.isArray(t.spec.containers) ? t.spec.containers : [];
+    containers.forEach((container, index) => {
+      const spec = componentOfContainer(container, catalog, model);
+      if (!spec) return;
+      const uid = effectiveUid(container, t.spec, spec);
+      // Root writes anywhere; the image's own user owns what the image prepared for it (the databases' data dirs).
+      if (uid === 0 || uid === spec.image.user.uid) return;
+      const as = uid === null ? 'as a non-root uid' : `as uid ${uid}`;
+      const path = `${t.path}/spec/containers/${index}`;
+      const finding = (at: string, message: string, hint: string) => findings.push({ check: 'writable-paths', resource: objectId(t.owner), path: at, message, hint });
+      if (spec.image.nonRootBlocker) {
+        const b = spec.image.nonRootBlocker;
+        finding(`${path}/securityContext`, `${spec.name} (${container.image}) runs ${as}, but ${b.reason} (${b.source})`, `run it as its image's user (uid ${spec.image.user.uid}) on a profile that allows it, or use an image made for it: ${b.imageNeeds}`);
+        return;
+      }
+      const mounts: any[] = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
+      for (const writable of writableDirectories(spec)) {
+        const what = writable.writes.map((w) => w.path).join(', ');
+        const mount = mounts.find((m) => typeof m?.mountPath === 'string' && mountCovers(m.mountPath, writable.dir) && m.readOnly !== true && volumeIsWritable(volumes, m.name));
+        if (!mount) {
+          finding(
+            `${path}/volumeMounts`,
+            `${spec.name} runs ${as}, but its image writes ${what} at start (${writable.writes.map((w) => w.source).join('; ')}); ${writable.dir} is not writable for that uid in the image (root-owned) and no writable volume is mounted there, so the write fails and the container exits`,
+            `mount an emptyDir at ${writable.dir}${writable.seedFromImage ? ', seeded from the image by an init container' : ''} (the non-root profile does), or run the container as root`,
+          );
+          continue;
+        }
+        if (!writable.seedFromImage || !volumes.some((v) => v?.name === mount.name && v.emptyDir)) continue;
+        const seeded = initContainers.some((ic) => ic?.image === container.image && (Array.isArray(ic.volumeMounts) ? ic.volumeMounts : []).some((m: any) => m?.name === mount.name));
+        if (!seeded) {
+          finding(
+            `${path}/volumeMounts/${mounts.indexOf(mount)}`,
+            `${spec.name} mounts the empty volume ${mount.name} at ${writable.dir}, which hides what the image ships there (${writable.writes.map((w) => w.source).join('; ')}), and no init container of ${container.image} fills it first`,
+            `add an init container of the same image and uid that copies ${writable.dir}/. into the volume (the non-root profile's seed-* init containers)`,
+          );
+        }
+      }
+    });
+  }
+  return findings;
+}
+
+function volumeIsWritable(volumes: readonly any[], name: unknown): boolean {
+  const volume = volumes.find((v) => v?.name === name);
+  return !!volume && !READ_ONLY_VOLUMES.some((kind) => kind in volume);
+}
+
+export const writablePathsCheck = defineCheck({
+  id: 'writable-paths',
+  severity: 'error',
+  title: 'ClearML containers running as non-root can write every directory their image writes at start',
+  description:
+    'for each container running a stack-model image as a uid other than 0, every directory the stack model says the image writes at start (`writesAtStart`) has a writable volume mounted, seeded by an init container of the same image where the image ships files there; images that cannot run as non-root at all (the k8s glue, agent-services: `nonRootBlocker`) are findings',
+  needs: 'build',
+  run: ({ objects, catalog }) => checkWritablePaths(objects, catalog),
+});
