@@ -154,3 +154,23 @@ test('issue 13 item 8: the apiserver and async delete queue the in-cluster files
     assert.equal(env.get('CLEARML__services__async_urls_delete__fileserver__url_prefixes'), `["http://${STACK.fileserver.name}:${STACK.fileserver.servicePort}"]`, name);
   }
 });
+
+test('the stack model: every start write is absolute, cited and under its writable directory; only the agents cannot run as non-root', async () => {
+  const { STACK_MODEL, writableDirectories } = await import('../src/index.ts');
+  for (const c of STACK_MODEL.components) {
+    for (const w of c.image.writesAtStart) {
+      assert.match(w.path, /^\//, `${c.key}: ${w.path}`);
+      assert.ok(w.source.length > 10, `${c.key}: ${w.path} has a source`);
+      if (w.writableDir !== null) assert.ok(w.path === w.writableDir || w.path.startsWith(`${w.writableDir}/`), `${c.key}: ${w.path} under ${w.writableDir}`);
+      if (w.writableDir === null) assert.equal(w.seedFromImage, false, `${c.key}: nothing to seed where any uid writes`);
+    }
+  }
+  assert.deepEqual(STACK_MODEL.components.filter((c) => c.image.nonRootBlocker).map((c) => c.key), ['agentK8sGlue', 'agentServices']);
+  assert.deepEqual(writableDirectories(STACK_MODEL.get('webserver')).map((w) => [w.dir, w.seedFromImage]), [
+    ['/var/log/clearml', false],
+    ['/usr/share/nginx/html', true],
+    ['/etc/nginx/sites-enabled', false],
+    ['/run', false],
+    ['/var/lib/nginx', false],
+  ]);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { objectId, loadReleaseCatalog, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, loadReleaseCatalog, mountCovers, PRE_POPULATE, STACK, STACK_MODEL, writableDirectories, writableVolumeName, type ManifestObject } from '@clearml-k8s/base-manifests';
 import {
   composeOverlay,
   composeTree,
@@ -91,7 +91,7 @@ test('non-root: every pod meets the Pod Security restricted fields', () => {
     assert.equal(pod.securityContext.runAsNonRoot, true, d.metadata.name);
     assert.ok(pod.securityContext.runAsUser > 0, d.metadata.name);
     assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
-    assert.equal(pod.initContainers, undefined, `${d.metadata.name}: no privileged init containers`);
+    for (const ic of pod.initContainers ?? []) assert.match(ic.name, /^seed-/, `${d.metadata.name}: only seeding init containers, no privileged ones`);
     for (const v of pod.volumes ?? []) assert.ok(Object.keys(v).filter((k) => k !== 'name').every((k) => allowedVolumes.includes(k)), `${d.metadata.name}/${v.name}`);
     for (const c of podContainers(d)) {
       assert.equal(c.securityContext.allowPrivilegeEscalation, false);
@@ -104,6 +104,40 @@ test('non-root: every pod meets the Pod Security restricted fields', () => {
   for (const d of deployments('non-root')) {
     for (const v of d.spec.template.spec.volumes ?? []) if (v.persistentVolumeClaim) assert.ok(claims.has(v.persistentVolumeClaim.claimName), v.persistentVolumeClaim.claimName);
   }
+});
+
+test('issue 13 items 1 and 2: on non-root every directory the stack model says an image writes at start is writable, seeded where the image ships files', () => {
+  let seeded = 0;
+  for (const d of deployments('non-root')) {
+    const spec = STACK_MODEL.components.find((c) => c.name === d.metadata.name)!;
+    const pod = d.spec.template.spec;
+    const main = pod.containers.find((c: any) => c.name === spec.container);
+    for (const w of writableDirectories(spec)) {
+      const mount = main.volumeMounts.find((m: any) => mountCovers(m.mountPath, w.dir) && !m.readOnly);
+      assert.ok(mount, `${spec.name}: nothing writable at ${w.dir}`);
+      const volume = pod.volumes.find((v: any) => v.name === mount.name);
+      assert.ok(volume.emptyDir || volume.persistentVolumeClaim, `${spec.name}: ${w.dir} on ${JSON.stringify(volume)}`);
+      if (!w.seedFromImage) continue;
+      seeded++;
+      const seed = pod.initContainers.find((ic: any) => ic.volumeMounts.some((m: any) => m.name === mount.name));
+      assert.equal(seed.image, main.image, 'same image');
+      assert.deepEqual(seed.command, ['cp', '-R', `${w.dir}/.`, '/seed/']);
+      assert.deepEqual(seed.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    }
+  }
+  assert.equal(seeded, 1, 'the web app in /usr/share/nginx/html');
+  const webserver = deployments('non-root').find((d) => d.metadata.name === STACK.webserver.name).spec.template.spec;
+  assert.deepEqual(webserver.containers[0].volumeMounts.map((m: any) => m.mountPath), ['/var/log/clearml', '/usr/share/nginx/html', '/etc/nginx/sites-enabled', '/run', '/var/lib/nginx']);
+  assert.equal(writableVolumeName('/opt/clearml/apiserver/apierrors/errors'), 'writable-opt-clearml-apiserver-apierrors-errors');
+  assert.throws(() => writableVolumeName(`/${'a'.repeat(60)}`), /longer than 63/);
+  // The classic overlays run as root: nothing added.
+  for (const d of deployments('current_version')) assert.ok(!(d.spec.template.spec.volumes ?? []).some((v: any) => v.name.startsWith('writable-')), d.metadata.name);
+});
+
+test('issue 13 item 12: pre-population stays on with node storage and is off where the apiserver\'s /mnt/fileserver is not the fileserver\'s', () => {
+  const enabled = (name: string) => deployments(name).find((d) => d.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env.find((e: any) => e.name === PRE_POPULATE.enabledEnv).value;
+  for (const name of ['current_version', 'latest', 'enterprise']) assert.equal(enabled(name), 'true', name);
+  assert.equal(enabled('non-root'), 'false');
 });
 
 test('a profile that removes an object is refused with COMPOSE_OBJECT_REMOVED', () => {

@@ -173,6 +173,12 @@ test('issue 13 item 3: agents on the non-root profile are refused with the glue 
   assert.ok(!compose('non-root').intended.some((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('clearml-agent')));
 });
 
+test('issue 13 item 12: a site on claims (cloud) turns pre-population off; a site on node storage (on-prem) keeps it', () => {
+  const enabled = (name: string) => (compose(name).intended.find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name) as any).spec.template.spec.containers[0].env.find((e: any) => e.name === 'CLEARML__apiserver__pre_populate__enabled').value;
+  assert.equal(enabled('cloud'), 'false');
+  assert.equal(enabled('on-prem'), 'true');
+});
+
 test('agent-services runs privileged with the node\'s Docker socket', () => {
   const services = applySite(
     { profile: 'current_version', credentials: { secret: 'creds' }, agents: { queues: [{ name: 'q' }], services: { tag: '1.9.2', dockerEngineNodes: { nodeSelector: { runtime: 'docker' } } } } },

@@ -17,6 +17,9 @@ import {
   checkServices,
   checkTlsCertificates,
   checkTaskImages,
+  checkWritablePaths,
+  checkPrePopulate,
+  sameRepository,
   compareEngines,
   defaultNodePorts,
   ingressHostsOf,
@@ -313,4 +316,62 @@ test('task-images: an air-gapped site\'s task pods pull through the mirror with 
   // A glue without CLEARML_DOCKER_IMAGE defaults to nvidia/cuda from Docker Hub.
   env.splice(i, 1);
   assert.match(checkTaskImages(airGapped, CATALOG)[0]!.message, /task pods default to nvidia\/cuda/);
+});
+
+test('writable-paths: the non-root overlay is clean; what issue 13 items 1-3 found is caught; root, the image\'s own user and other images are not checked', () => {
+  for (const name of ['current_version', 'latest', 'enterprise', 'non-root']) assert.deepEqual(checkWritablePaths(intended(name), CATALOG), [], name);
+  // The non-root overlay before the fix: no emptyDirs for what the images write, no seeding.
+  const objects = intended('non-root');
+  for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+    const pod = d.spec.template.spec;
+    pod.volumes = (pod.volumes ?? []).filter((v: any) => !v.name.startsWith('writable-'));
+    for (const c of pod.containers) c.volumeMounts = (c.volumeMounts ?? []).filter((m: any) => !m.name.startsWith('writable-'));
+    delete pod.initContainers;
+  }
+  const found = checkWritablePaths(objects, CATALOG);
+  assert.deepEqual(found.map((f) => f.resource).sort(), [
+    'Deployment/clearml/clearml-apiserver',
+    'Deployment/clearml/clearml-async-delete',
+    ...Array(5).fill('Deployment/clearml/clearml-webserver'),
+  ]);
+  assert.ok(found.some((f) => /\/usr\/share\/nginx\/html\/configuration\.json/.test(f.message) && /runs as uid 1000/.test(f.message)));
+  // An emptyDir over the web app without its seed hides it.
+  const unseeded = intended('non-root');
+  delete find(unseeded, 'Deployment', 'clearml-webserver').spec.template.spec.initContainers;
+  assert.deepEqual(checkWritablePaths(unseeded, CATALOG).map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-webserver', '/spec/template/spec/containers/0/volumeMounts/1']]);
+  // A read-only mount does not make a directory writable.
+  const readOnly = intended('non-root');
+  find(readOnly, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].volumeMounts.find((m: any) => m.name.startsWith('writable-')).readOnly = true;
+  assert.equal(checkWritablePaths(readOnly, CATALOG).length, 1);
+  // The k8s glue as non-root: its image cannot, whatever is mounted.
+  const glue = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'clearml-agent-cpu', namespace: 'clearml' }, spec: { template: { spec: { securityContext: { runAsNonRoot: true, runAsUser: 1000 }, containers: [{ name: 'k8s-glue', image: `${CATALOG.images.agentK8sGlue.repository}:${CATALOG.images.agentK8sGlue.tag}` }] } } } } as any;
+  const blocked = checkWritablePaths([glue], CATALOG);
+  assert.equal(blocked.length, 1);
+  assert.match(blocked[0]!.message, /\/root is mode 0700/);
+  delete glue.spec.template.spec.securityContext;
+  assert.deepEqual(checkWritablePaths([glue], CATALOG), [], 'the glue as its image\'s root');
+  // Mirrored images are the same image; docker.io/bitnami/redis is not redis.
+  const mirrored = intended('non-root');
+  for (const d of mirrored.filter((o) => o.kind === 'Deployment')) for (const c of d.spec.template.spec.containers) c.image = `registry.example.internal/mirror/${c.image}`;
+  delete find(mirrored, 'Deployment', 'clearml-webserver').spec.template.spec.initContainers;
+  assert.equal(checkWritablePaths(mirrored, CATALOG).length, 1, 'mirrored webserver still checked');
+  const bitnami = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'redis', namespace: 'clearml' }, spec: { template: { spec: { securityContext: { runAsUser: 1001 }, containers: [{ name: 'redis', image: 'docker.io/bitnami/redis:7.2' }] } } } } as any;
+  assert.deepEqual(checkWritablePaths([bitnami], CATALOG), []);
+  assert.equal(sameRepository('docker.io/library/redis', 'redis'), true);
+  assert.equal(sameRepository('docker.io/bitnami/redis', 'redis'), false);
+  assert.equal(sameRepository('registry.example.internal/mirror/redis', 'redis'), true);
+});
+
+test('pre-populate: artifacts into the fileserver\'s storage pass, into an emptyDir warn (issue 13 item 12)', () => {
+  for (const name of ['current_version', 'latest', 'enterprise', 'non-root']) assert.deepEqual(checkPrePopulate(intended(name), CATALOG), [], name);
+  const objects = intended('non-root');
+  const env = find(objects, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].env;
+  env.find((e: any) => e.name === 'CLEARML__apiserver__pre_populate__enabled').value = 'true';
+  const found = checkPrePopulate(objects, CATALOG);
+  assert.deepEqual(found.map((f) => [f.check, f.resource]), [['pre-populate', 'Deployment/clearml/clearml-apiserver']]);
+  assert.match(found[0]!.message, /an emptyDir volume and not the fileserver's storage \(\/mnt\/fileserver on pvc:clearml-fileserver-data\)/);
+  // Both on the same claim: fine.
+  find(objects, 'Deployment', 'clearml-apiserver').spec.template.spec.volumes.find((v: any) => v.name === 'fileserver-data').persistentVolumeClaim = { claimName: 'clearml-fileserver-data' };
+  delete find(objects, 'Deployment', 'clearml-apiserver').spec.template.spec.volumes.find((v: any) => v.name === 'fileserver-data').emptyDir;
+  assert.deepEqual(checkPrePopulate(objects, CATALOG), []);
 });
