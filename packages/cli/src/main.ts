@@ -179,7 +179,7 @@ ${ENGINE_NOTE}\n${WRITER_NOTE}\nExit codes: 0 bumped or already there, 2 refused
   },
   {
     name: 'credentials',
-    summary: 'print a Namespace and the enterprise credentials Secret with random values',
+    summary: 'print a Namespace and the enterprise credentials Secret (internal keys, fixed user admin) with random values',
     notes: `For: clearml-k8s credentials | kubectl create -f -   (nothing is written to disk)\n${EXIT_NOTE}`,
     run: async ({ io }) => (await import('./commands/credentials.ts')).credentialsCommand(io),
   },

@@ -56,11 +56,12 @@ const warningCheck = defineCheck({
 
 test('verify: a warning is printed and exits 0; with --strict it exits 1', { skip: engineSkip }, async () => {
   const checks: readonly CheckDefinition[] = [...CHECK_REGISTRY, warningCheck];
-  const options = { dirs: ['overlays/current_version'], json: false, engines: [], matrix: false, cache: true, checks };
+  // enterprise: the stock overlay without a warning of its own (the NodePort ones have public-credentials).
+  const options = { dirs: ['overlays/enterprise'], json: false, engines: [], matrix: false, cache: true, checks };
   const lenient = collectingIo();
   assert.equal(await verifyCommand(ROOT, options, lenient.io), 0, lenient.out.stdout);
   assert.match(lenient.out.stdout, /ok \(1 warning\)/);
-  assert.match(lenient.out.stdout, /^overlays\/current_version \[test-warning\] warning: Deployment\/clearml\/\S+: expected nothing, received a Deployment$/m);
+  assert.match(lenient.out.stdout, /^overlays\/enterprise \[test-warning\] warning: Deployment\/clearml\/\S+: expected nothing, received a Deployment$/m);
   const strict = collectingIo();
   assert.equal(await verifyCommand(ROOT, { ...options, strict: true }, strict.io), 1);
   assert.match(strict.out.stdout, /FAIL \(1\)/);
@@ -71,9 +72,13 @@ test('verify: a warning is printed and exits 0; with --strict it exits 1', { ski
   assert.deepEqual(report.overlays[0].findings.map((f: any) => [f.check, f.severity]), [['test-warning', 'warning']]);
 });
 
-test('verify --strict passes the stock overlays and fails a broken one (exit 1)', { skip: engineSkip }, async () => {
-  const ok = (await run(['verify', '--strict', '--no-cache', 'overlays/current_version']));
+test('verify --strict passes enterprise, fails current_version on its public-credentials warning and a broken one (exit 1)', { skip: engineSkip }, async () => {
+  const ok = (await run(['verify', '--strict', '--no-cache', 'overlays/enterprise']));
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const publicDefaults = (await run(['verify', '--strict', '--no-cache', 'overlays/current_version']));
+  assert.equal(publicDefaults.code, 1);
+  assert.match(publicDefaults.stdout, /FAIL \(1\)/);
+  assert.match(publicDefaults.stdout, /\[public-credentials\] warning: Deployment\/clearml\/clearml-apiserver/);
   const broken = (await run(['verify', '--strict', '--no-cache', 'fixtures/broken/rbac']));
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /\[rbac\] Role\/clearml\/clearml-agent \/rules\/0\/verbs\/2/);

@@ -41,7 +41,19 @@ test('verify passes on the four committed overlays and prints one row each (the 
   assert.equal(code, 0, stdout);
   for (const dir of ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root']) assert.match(stdout, new RegExp(`${dir}\\s.*\\sok\\s`));
   assert.match(stdout, /api 30008, app 30080, files 30081/);
-  assert.match(stdout, /4\/4 overlays passed/);
+  assert.match(stdout, /4\/4 overlays passed with 3 warnings/);
+});
+
+test('verify: the NodePort overlays warn about their public defaults (exit 0) and fail --strict; enterprise passes --strict', { skip }, async () => {
+  const lenient = await run(['verify', 'overlays/current_version']);
+  assert.equal(lenient.code, 0, lenient.stdout);
+  assert.match(lenient.stdout, /overlays\/current_version\s.*\sok \(1 warning\)\s/);
+  assert.match(lenient.stdout, /\[public-credentials\] warning: .*open sign-in/);
+  assert.match(lenient.stdout, /\n    fix: compose a site with credentials: set credentials\.secret/);
+  const strict = await run(['verify', '--strict', '--json', 'overlays/current_version', 'overlays/enterprise']);
+  assert.equal(strict.code, 1, strict.stdout);
+  assert.deepEqual(JSON.parse(strict.stdout).overlays.map((o: any) => [o.dir, o.ok]), [['overlays/current_version', false], ['overlays/enterprise', true]]);
+  assert.equal((await run(['verify', '--strict', 'overlays/enterprise'])).code, 0);
 });
 
 test('verify --json has the documented shape', { skip }, async () => {
@@ -259,7 +271,8 @@ test('verify --engine twice builds every overlay with both and finds the outputs
   assert.equal(code, 0, stdout);
   const report = JSON.parse(stdout);
   assert.deepEqual(report.engines, oldestNewest.map((b) => `${b} kustomize`));
-  assert.deepEqual(report.overlays.flatMap((o: any) => o.findings), []);
+  // No engine-mismatch: the only findings are the NodePort overlays' public-credentials warnings.
+  assert.deepEqual(report.overlays.map((o: any) => [o.dir, o.findings.map((f: any) => [f.check, f.severity])]), ['current_version', 'latest', 'enterprise', 'non-root'].map((n) => [`overlays/${n}`, n === 'enterprise' ? [] : [['public-credentials', 'warning']]]));
 });
 
 // The newest build --matrix finds: kubectl.1.35 from the engine cache (npm run engines:install), else kubectl.1.33.
@@ -271,7 +284,8 @@ test('verify --matrix says which engines it found and catches an overlay only ne
   assert.match(good.stderr, new RegExp(`found kubectl\\.1\\.27 kustomize, .*${newestFound}; building with the oldest \\(kubectl\\.1\\.27 kustomize\\) and the newest \\(${newestFound}\\)`));
   const broken = await run(['verify', '--matrix', '--json', 'fixtures/broken/engine-mismatch']);
   assert.equal(broken.code, 1);
-  const findings = JSON.parse(broken.stdout).overlays[0].findings;
+  // Built on current_version, the fixture also carries its public-credentials warning.
+  const findings = JSON.parse(broken.stdout).overlays[0].findings.filter((f: any) => f.check !== 'public-credentials');
   assert.deepEqual([...new Set(findings.map((f: any) => f.check))], ['engine-mismatch']);
   assert.match(findings[0].message, new RegExp(`builds with ${newestFound} but fails with kubectl\\.1\\.27 kustomize`));
 });
@@ -293,7 +307,9 @@ test('findings print their fix and the patch that set the field; $GITHUB_STEP_SU
   assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml:8 patches\[0\] op 1\n/);
   const markdown = readFileSync(summary, 'utf8');
   assert.ok(markdown.startsWith('# earlier step\n### clearml-k8s verify: 1 of 2 overlays fail'), markdown);
-  assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \|/);
+  assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \(1 warning\) \|/);
+  assert.match(markdown, /\| overlays\/current_version \| `public-credentials` \(warning\) \| Deployment\/clearml\/clearml-apiserver \| `\/spec\/template\/spec\/containers\/0\/env` \|/);
+  assert.match(stdout, /^overlays\/current_version \[public-credentials\] warning: Deployment\/clearml\/clearml-apiserver \/spec\/template\/spec\/containers\/0\/env: the server is reachable from outside the cluster/m);
   assert.match(markdown, /\| fixtures\/broken\/pod-security \| `pod-security` \| Deployment\/clearml\/clearml-webserver \| `\/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation` \|/);
 });
 
@@ -407,6 +423,8 @@ test('site add writes the spec with its modeline and the composed site; verify p
   assert.match(spec, /expose: ingress\ningress:\n  domain: ml\.acme\.io\nstorage:\n  type: pvc\n  storageClass: standard\ncredentials:\n  secret: clearml-internal-credentials\n/);
   assert.deepEqual(readdirSync(dir).sort(), ['credentials.env', 'ingresses.yaml', 'kustomization.yaml', 'persistent-volume-claims.yaml', 'site.yaml']);
   assert.match(readFileSync(path.join(dir, 'credentials.env'), 'utf8'), /^secure_auth_token_secret=[A-Za-z0-9]{60}\n/);
+  // The fixed users, one line (kubectl --from-env-file takes the rest of the line as the value).
+  assert.match(readFileSync(path.join(dir, 'credentials.env'), 'utf8'), /\nfixed_users=\[\{"username":"admin","password":"[A-Za-z0-9]{24}","name":"Admin"\}\]\n/);
   assert.equal(statSync(path.join(dir, 'credentials.env')).mode & 0o777, 0o600, 'credentials.env is readable by its owner only');
   assert.match(add.stdout, /kubectl -n clearml create secret generic clearml-internal-credentials --from-env-file=overlays\/sites\/acme\/credentials\.env/);
   const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', 'overlays/sites/acme/credentials.env'], { cwd: ROOT });

@@ -7,6 +7,8 @@ import {
   ComposerError,
   CREDENTIAL_KEYS,
   ENTERPRISE_CREDENTIALS_SECRET,
+  FIXED_USERS_ENABLED_ENV,
+  FIXED_USERS_ENV,
   generateCredentialsSecret,
   parseImageReference,
   podContainers,
@@ -79,6 +81,24 @@ test('enterprise: ClusterIP Services, three Ingress hosts, credentials only from
   const fileEnv = Object.fromEntries(env(STACK.fileserver.name).map((e) => [e.name, e.value]));
   assert.equal(apiEnv.CLEARML__apiserver__auth__cookies__domain, '.clearml.example.com');
   assert.equal(fileEnv.CLEARML__fileserver__auth__cookie_names, `["${apiEnv.CLEARML__apiserver__auth__session_auth_cookie_name}"]`);
+});
+
+test('enterprise: fixed users on, from the Secret, so the public webserver and tests credentials are revoked (issue 13 item 9)', () => {
+  const objects = intended('enterprise');
+  const env = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env as any[];
+  const byName = new Map(env.map((e) => [e.name, e]));
+  // The apiserver revokes the credentials of every secure.credentials entry with revoke_in_fixed_mode (webserver,
+  // tests) only when apiserver.auth.fixed_users.enabled is true (clearml-server v2.3.0 mongo/initialize/__init__.py:63,77).
+  assert.deepEqual(byName.get(FIXED_USERS_ENABLED_ENV), { name: FIXED_USERS_ENABLED_ENV, value: 'true' });
+  assert.deepEqual(byName.get(FIXED_USERS_ENV), { name: FIXED_USERS_ENV, valueFrom: { secretKeyRef: { name: ENTERPRISE_CREDENTIALS_SECRET, key: 'fixed_users' } } });
+  assert.equal(env.filter((e) => e.name === FIXED_USERS_ENABLED_ENV || e.name === FIXED_USERS_ENV).length, 2, 'each once');
+  // Nothing else may set the webserver's system key: the web app cannot use any other (it is compiled in).
+  assert.ok(!env.some((e) => e.name.startsWith('CLEARML__secure__credentials__webserver__')));
+  // The NodePort overlays keep the image's defaults (the public-credentials warning says so).
+  for (const name of ['current_version', 'latest', 'non-root']) {
+    const d = intended(name).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name);
+    assert.ok(!d.spec.template.spec.containers[0].env.some((e: any) => e.name === FIXED_USERS_ENABLED_ENV), name);
+  }
 });
 
 test('non-root: every pod meets the Pod Security restricted fields', () => {
@@ -158,6 +178,11 @@ test('generated credentials are random, complete and shaped like ClearML keys', 
   assert.deepEqual(Object.keys(a.stringData).sort(), CREDENTIAL_KEYS.map((c) => c.key).sort());
   for (const c of CREDENTIAL_KEYS) {
     assert.notEqual(a.stringData[c.key], b.stringData[c.key]);
-    assert.match(a.stringData[c.key], c.shape === 'key' ? /^[A-Z0-9]{30}$/ : /^[A-Za-z0-9]{60}$/);
+    if (c.shape === 'fixedUsers') {
+      const users = JSON.parse(a.stringData[c.key]);
+      assert.deepEqual(users.map((u: any) => Object.keys(u)), [['username', 'password', 'name']]);
+      assert.equal(users[0].username, 'admin');
+      assert.match(users[0].password, /^[A-Za-z0-9]{24}$/);
+    } else assert.match(a.stringData[c.key], c.shape === 'key' ? /^[A-Z0-9]{30}$/ : /^[A-Za-z0-9]{60}$/);
   }
 });

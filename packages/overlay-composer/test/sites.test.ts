@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
-import { applySite, composeSiteFromText, composeTree, cookieDomain, profileByName, SiteSpecError } from '../src/index.ts';
+import { applySite, composeSiteFromText, composeTree, cookieDomain, FIXED_USERS_ENABLED_ENV, FIXED_USERS_ENV, profileByName, SiteSpecError } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SITES = 'fixtures/sites';
@@ -64,6 +64,28 @@ test('what each example promises is in its intended objects', () => {
   assert.deepEqual(cloud.composition.exposure, { kind: 'ingress', baseDomain: 'clearml.acme.io', hosts: { api: 'api.clearml.acme.io', app: 'app.clearml.acme.io', files: 'files.clearml.acme.io' } });
   // The TLS Secret comes from the site's Certificate (cert-manager writes it): cert-manager and the issuer are the prerequisites.
   assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['ClusterIssuer/letsencrypt-prod', 'CustomResourceDefinition/certificates.cert-manager.io', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials']);
+});
+
+test('a site with credentials.secret turns fixed users on from it; a fixedUsersSecret supplies the users instead (issue 13 item 9)', () => {
+  const apiEnv = (name: string) => (compose(name).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env as any[];
+  const get = (env: any[], name: string) => env.find((e) => e.name === name);
+  for (const name of ['agents', 'air-gapped', 'non-root']) {
+    const env = apiEnv(name);
+    assert.equal(get(env, FIXED_USERS_ENABLED_ENV)?.value, 'true', name);
+    assert.deepEqual(get(env, FIXED_USERS_ENV)?.valueFrom, { secretKeyRef: { name: 'clearml-internal-credentials', key: 'fixed_users' } }, name);
+  }
+  // cloud mounts clearml-fixed-users as apiserver.conf: an env var would override the file's users
+  // (clearml-server v2.3.0 apiserver/config/basic.py:131-148), so only the switch stays.
+  const cloud = apiEnv('cloud');
+  assert.equal(get(cloud, FIXED_USERS_ENABLED_ENV)?.value, 'true');
+  assert.equal(get(cloud, FIXED_USERS_ENV), undefined);
+  // on-prem names no Secret: the image's defaults (verify warns: public-credentials).
+  assert.equal(get(apiEnv('on-prem'), FIXED_USERS_ENABLED_ENV), undefined);
+  // An enterprise site with its own fixed-users Secret drops the profile's users too.
+  const text = 'profile: enterprise\ningress:\n  domain: ml.acme.io\ncredentials:\n  fixedUsersSecret: clearml-fixed-users\n';
+  const env = (composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env;
+  assert.equal(get(env, FIXED_USERS_ENABLED_ENV)?.value, 'true');
+  assert.equal(get(env, FIXED_USERS_ENV), undefined);
 });
 
 test('cookie domain: the suffix the three hosts share, or none', () => {

@@ -45,8 +45,10 @@ test('the registry as a terminal table, as JSON and as the README table', () => 
   assert.deepEqual(json.map((c: any) => c.id), CHECK_IDS);
   assert.deepEqual(Object.keys(json[0]), ['id', 'severity', 'title', 'description']);
   const table = formatChecksTable();
-  for (const id of CHECK_IDS) assert.match(table, new RegExp(`│ ${id} +│ error`));
-  assert.match(table, new RegExp(`\\n${CHECK_IDS.length} checks \\(${CHECK_IDS.length} error, 0 warning\\)`));
+  for (const c of CHECK_REGISTRY) assert.match(table, new RegExp(`│ ${c.id} +│ ${c.severity}`));
+  const warnings = CHECK_REGISTRY.filter((c) => c.severity === 'warning').map((c) => c.id);
+  assert.deepEqual(warnings, ['public-credentials']);
+  assert.match(table, new RegExp(`\\n${CHECK_IDS.length} checks \\(${CHECK_IDS.length - 1} error, 1 warning\\)`));
   const markdown = checkTableMarkdown().split('\n');
   assert.deepEqual(markdown.slice(0, 2), ['| check | severity | what it asserts |', '|---|---|---|']);
   assert.equal(markdown.length, CHECK_IDS.length + 2);
@@ -70,16 +72,17 @@ const warningCheck = defineCheck({
 
 test('a warning finding is reported but passes; with strict it fails', { skip: engineSkip }, async () => {
   const checks: readonly CheckDefinition[] = [...CHECK_REGISTRY, warningCheck];
-  const dirs = ['overlays/current_version'];
+  // enterprise: the stock overlay without warnings of its own (the NodePort ones have public-credentials).
+  const dirs = ['overlays/enterprise'];
   const lenient = await verifyOverlays(engine!, { ...REPOSITORY, dirs, checks });
   assert.equal(lenient.cached, 0, 'injected checks never use the cache');
   assert.equal(lenient.ok, true);
   const [report] = lenient.overlays;
   assert.equal(report!.ok, true);
-  assert.deepEqual(report!.findings.map((f) => [f.check, f.severity, f.overlay]), [['test-warning', 'warning', 'overlays/current_version']]);
+  assert.deepEqual(report!.findings.map((f) => [f.check, f.severity, f.overlay]), [['test-warning', 'warning', 'overlays/enterprise']]);
   const text = formatReport(lenient);
-  assert.match(text, /overlays\/current_version\s.*\sok \(1 warning\)\s/);
-  assert.match(text, /^overlays\/current_version \[test-warning\] warning: Deployment\/clearml\/\S+ \/spec\/replicas: expected nothing in particular/m);
+  assert.match(text, /overlays\/enterprise\s.*\sok \(1 warning\)\s/);
+  assert.match(text, /^overlays\/enterprise \[test-warning\] warning: Deployment\/clearml\/\S+ \/spec\/replicas: expected nothing in particular/m);
   assert.match(text, /1\/1 overlays passed with 1 warning/);
   assert.match(formatMarkdown(lenient), /\| `test-warning` \(warning\) \|/);
   assert.equal(JSON.parse(formatJson(lenient)).overlays[0].findings[0].severity, 'warning');
@@ -91,12 +94,15 @@ test('a warning finding is reported but passes; with strict it fails', { skip: e
   assert.match(formatReport(strict), /0\/1 overlays passed with 1 warning/);
 });
 
-test('an error finding fails; the stock overlays pass with strict', { skip: engineSkip }, async () => {
+test('an error finding fails; enterprise passes with strict, the NodePort overlays fail it on public-credentials only', { skip: engineSkip }, async () => {
   const errorCheck = defineCheck({ ...warningCheck, id: 'test-error', severity: 'error', run: (context) => warningCheck.run(context).map((f) => ({ ...f, check: 'test-error' as const })) });
   const failing = await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/current_version'], checks: [errorCheck] });
   assert.equal(failing.ok, false);
   assert.deepEqual(failing.overlays[0]!.findings.map((f) => f.severity), ['error']);
-  assert.equal((await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/current_version', 'overlays/enterprise'], cache: false, strict: true })).ok, true);
+  assert.equal((await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/enterprise'], cache: false, strict: true })).ok, true);
+  const strict = await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/current_version', 'overlays/latest', 'overlays/non-root'], cache: false, strict: true });
+  assert.equal(strict.ok, false);
+  assert.deepEqual(strict.overlays.map((o) => [o.dir, o.ok, o.findings.map((f) => [f.check, f.severity])]), ['current_version', 'latest', 'non-root'].map((n) => [`overlays/${n}`, false, [['public-credentials', 'warning']]]));
 });
 
 test('a check that returns another check\'s finding is a bug, not a finding', { skip: engineSkip }, async () => {

@@ -1,14 +1,15 @@
 /**
  * `enterprise`: the enterprise seed's shape on the pinned release. Ingress hosts `api.`, `app.`,
  * `files.` of a base domain, Services ClusterIP, cookie domain on the apiserver with the session
- * cookie name equal on apiserver and fileserver, internal credentials from a Secret created at
+ * cookie name equal on apiserver and fileserver, internal credentials and fixed users (password
+ * sign-in; the public `webserver` and `tests` credentials revoked) from a Secret created at
  * set-up, request body size unlimited on the api and files hosts (`PROXY_BODY_SIZES`: ingress-nginx
  * caps bodies at 1m by default, so uploads and large `events.add_batch` posts fail with 413).
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt
  */
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NAMESPACE, PUBLIC_ENDPOINTS, recommendedLabels, STACK, toManifestObject, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
+import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENABLED_ENV } from '../enterprise-credentials.ts';
 import { mapObjects, type Profile } from './profile.ts';
 
 /** Placeholder base domain; a site spec replaces it. */
@@ -94,12 +95,22 @@ export function addEnv(deployment: any, env: EnvVar[]): void {
   container.env = list;
 }
 
-/** The env vars that read a component's internal credentials from `secret` (non-optional `secretKeyRef`s). */
+/**
+ * The env vars that read a component's internal credentials from `secret` (non-optional
+ * `secretKeyRef`s, one per `CREDENTIAL_KEYS` entry of the component); the apiserver's also turn
+ * fixed-users mode on (`FIXED_USERS_ENABLED_ENV: "true"`, before the users it reads from the key
+ * `fixed_users`), which revokes the public `webserver` and `tests` credentials at every start and
+ * makes the web app ask for a username and password (see `../enterprise-credentials.ts`).
+ * @returns env vars in `CREDENTIAL_KEYS` order, the apiserver's with the literal first.
+ */
 export function credentialEnv(component: 'apiserver' | 'fileserver' | 'asyncDelete', secret: string = ENTERPRISE_CREDENTIALS_SECRET): EnvVar[] {
-  return CREDENTIAL_KEYS.filter((c) => c.components.includes(component)).map((c) => ({
-    name: c.env,
-    valueFrom: { secretKeyRef: { name: secret, key: c.key } },
-  }));
+  return [
+    ...(component === 'apiserver' ? [{ name: FIXED_USERS_ENABLED_ENV, value: 'true' }] : []),
+    ...CREDENTIAL_KEYS.filter((c) => c.components.includes(component)).map((c) => ({
+      name: c.env,
+      valueFrom: { secretKeyRef: { name: secret, key: c.key } },
+    })),
+  ];
 }
 
 /** How an endpoint's Ingress is built: its host, TLS Secret (or none), class and extra annotations. */
@@ -145,7 +156,7 @@ export function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], settings
 export const enterpriseProfile: Profile = {
   name: 'enterprise',
   parent: 'current_version',
-  summary: `Ingress api./app./files.${ENTERPRISE_BASE_DOMAIN}, ClusterIP Services, credentials from the Secret ${ENTERPRISE_CREDENTIALS_SECRET}.`,
+  summary: `Ingress api./app./files.${ENTERPRISE_BASE_DOMAIN}, ClusterIP Services, credentials and fixed users (password sign-in) from the Secret ${ENTERPRISE_CREDENTIALS_SECRET}.`,
   source: 'packages/overlay-composer/src/profiles/enterprise.ts',
   exposure: { kind: 'ingress', baseDomain: ENTERPRISE_BASE_DOMAIN },
   podSecurity: 'privileged',

@@ -27,7 +27,7 @@ import { podContainers, type Exposure, type Prerequisite, type Profile, type Pro
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
-import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
+import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
@@ -302,7 +302,8 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     });
   }
 
-  // Credentials: the internal keys from the site's Secret; fixed users from a Secret mounted as apiserver.conf.
+  // Credentials: the internal keys and fixed users (on, which revokes the public webserver and tests
+  // credentials) from the site's Secret; the users from a Secret mounted as apiserver.conf instead, when named.
   const credentials = spec.credentials?.secret;
   if (credentials) {
     for (const [component, name] of [['apiserver', STACK.apiserver.name], ['fileserver', STACK.fileserver.name], ['asyncDelete', STACK.asyncDelete.name]] as const) {
@@ -315,9 +316,12 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   const fixedUsers = spec.credentials?.fixedUsersSecret;
   if (fixedUsers) {
     edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {
+      // An env var overrides the same key of a config file (clearml/clearml-server@v2.3.0:apiserver/config/basic.py:131-148):
+      // the users of the credentials Secret would hide the file's. Fixed-users mode stays on where it was.
       const pod = d.spec.template.spec;
       pod.volumes = [...(pod.volumes ?? []), { name: 'fixed-users', secret: { secretName: fixedUsers, items: [{ key: 'apiserver.conf', path: 'apiserver.conf' }] } }];
       const main = pod.containers[0];
+      if (main.env) main.env = main.env.filter((e: EnvVar) => e.name !== FIXED_USERS_ENV);
       main.volumeMounts = [...(main.volumeMounts ?? []), { name: 'fixed-users', mountPath: `${NODE_STORAGE.config.mountPath}/apiserver.conf`, subPath: 'apiserver.conf', readOnly: true }];
     });
     needs({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });

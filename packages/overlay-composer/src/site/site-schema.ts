@@ -399,8 +399,8 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
   })),
   components: optional(closed('Per-component settings.', fieldsOf(SITE_COMPONENTS, (c) => optional(ref('componentSettings', ComponentSettingsSchema, `Settings of ${c}.`))))),
   credentials: optional(closed('Credential Secrets (declared prerequisites).', {
-    secret: optional(formatRef('dnsSubdomain', 'Secret with the internal credentials (keys as clearml-k8s credentials writes); default for enterprise clearml-internal-credentials.')),
-    fixedUsersSecret: optional(formatRef('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login.')),
+    secret: optional(formatRef('dnsSubdomain', 'Secret with the internal credentials and the fixed users (keys as clearml-k8s credentials writes, fixed_users included); turns fixed users on, so the web app asks for a username and password and the public webserver and tests credentials are revoked; default for enterprise clearml-internal-credentials.')),
+    fixedUsersSecret: optional(formatRef('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login; its users replace those of the credentials Secret.')),
   })),
   agents: optional(AgentsSpecSchema),
   patches: optional(Type.Array(

@@ -23,6 +23,7 @@ import { patchReplaceCreatesCheck } from './patch-replace-creates.ts';
 import { patchTargetCheck } from './patch-target.ts';
 import { podSecurityCheck } from './pod-security.ts';
 import { profileCheck } from './profile.ts';
+import { publicCredentialsCheck } from './public-credentials.ts';
 import { rbacCheck } from './rbac.ts';
 import { schemaCheck } from './schema.ts';
 import { selectorClashCheck } from './selector-clash.ts';
@@ -63,6 +64,7 @@ export const CHECK_REGISTRY = [
   writablePathsCheck,
   prePopulateCheck,
   profileCheck,
+  publicCredentialsCheck,
   intendedObjectsCheck,
 ] as const;
 
