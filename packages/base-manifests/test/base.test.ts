@@ -141,6 +141,27 @@ test('the stack model: every connection names a registered component and one of 
   assert.deepEqual(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, e.nodePort]), [['api', 30008], ['app', 30080], ['files', 30081]]);
 });
 
+test('issue 13 item 19: every component that connects to a database records how it reads that database\'s password, and only for databases it connects to', async () => {
+  const { DATABASE_KEYS, STACK_MODEL } = await import('../src/index.ts');
+  let clients = 0;
+  for (const c of STACK_MODEL.components) {
+    for (const a of c.databaseAccess) {
+      assert.ok(c.connections.some((k) => k.target === a.target && k.form === 'host'), `${c.key} reads ${a.env} but does not connect to ${a.target}`);
+      assert.match(a.source, /^clearml\/clearml-server@v2\.3\.0:\S+:\d/, `${c.key} ${a.env}`);
+      assert.doesNotMatch(a.env, /^CLEARML__/, `${a.env}: a config path (parsed as HOCON), not a verbatim env`);
+    }
+    const names = c.databaseAccess.map((a) => `${a.target}/${a.carries}`);
+    assert.equal(new Set(names).size, names.length, `${c.key}: one env per database and purpose`);
+    for (const db of DATABASE_KEYS) {
+      if (!c.connections.some((k) => k.target === db)) continue;
+      clients++;
+      assert.ok(c.databaseAccess.some((a) => a.target === db && a.carries === 'password'), `${c.key} connects to ${db} without a password env`);
+    }
+  }
+  assert.equal(clients, 7, 'apiserver and async delete to all three databases, the fileserver to Redis');
+  assert.deepEqual(STACK_MODEL.get('fileserver').databaseAccess.map((a) => a.env), ['CLEARML_REDIS_SERVICE_PASSWORD']);
+});
+
 test('formatReleaseCatalog reproduces the committed catalog byte for byte', async () => {
   const { readFileSync } = await import('node:fs');
   const { formatReleaseCatalog, RELEASE_CATALOG_FILE } = await import('../src/index.ts');

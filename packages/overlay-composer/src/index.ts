@@ -1,4 +1,5 @@
 export * from './patches/compose-overlay.ts';
+export * from './patches/env-removals.ts';
 export * from './compose-repository.ts';
 export * from './compose-tree.ts';
 export * from './composer-error.ts';

@@ -52,7 +52,7 @@ test('what each example promises is in its intended objects', () => {
   assert.deepEqual(external.filter((o) => /clearml-(mongodb|elastic|redis)$/.test(o.metadata.name)), [], 'no bundled databases');
   assert.deepEqual(external.filter((o) => o.kind === 'PersistentVolumeClaim'), []);
   const apiEnv = find(external, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].env;
-  assert.ok(apiEnv.some((e: any) => e.name === 'CLEARML_MONGODB_SERVICE_HOST' && e.value === 'mongo.db.example.org'));
+  assert.ok(apiEnv.some((e: any) => e.name === 'CLEARML_REDIS_SERVICE_HOST' && e.value === 'redis.db.example.org'));
   const airGapped = compose('air-gapped');
   assert.equal(airGapped.composition.namespace, 'clearml-airgap');
   assert.ok((airGapped.intended as any[]).every((o) => o.kind === 'Namespace' ? o.metadata.name === 'clearml-airgap' : o.metadata.namespace === 'clearml-airgap'));
@@ -86,6 +86,87 @@ test('a site with credentials.secret turns fixed users on from it; a fixedUsersS
   const env = (composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env;
   assert.equal(get(env, FIXED_USERS_ENABLED_ENV)?.value, 'true');
   assert.equal(get(env, FIXED_USERS_ENV), undefined);
+});
+
+// ---- issue 13 item 19: external databases read credentials and connection strings from Secrets ----
+
+const envOf = (objects: readonly any[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.containers[0].env as any[];
+const secretRef = (env: any[], name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+/** Deployment names of the components whose connections reach `db`, from the stack model. */
+const clientsOf = (db: string) => tree.context.model.components.filter((c) => c.base && c.connections.some((k) => k.target === db)).map((c) => c.name).sort();
+
+test('external-db: the MongoDB connection string and the Elasticsearch and Redis credentials come from the site\'s Secrets, on every component that connects', () => {
+  const site = compose('external-db');
+  const objects = site.intended as any[];
+  assert.deepEqual(clientsOf('mongodb'), ['clearml-apiserver', 'clearml-async-delete']);
+  assert.deepEqual(clientsOf('redis'), ['clearml-apiserver', 'clearml-async-delete', 'clearml-fileserver']);
+  const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name as string);
+  for (const name of deployments) {
+    const env = envOf(objects, name);
+    const has = (db: string) => clientsOf(db).includes(name);
+    // A connection string replaces host and port: the server ignores them then, and they would name the removed Service.
+    assert.equal(env.some((e) => /^CLEARML_MONGODB_SERVICE_(HOST|PORT)$/.test(e.name)), false, name);
+    assert.deepEqual(secretRef(env, 'CLEARML_MONGODB_SERVICE_CONNECTION_STRING'), has('mongodb') ? { name: 'clearml-mongodb', key: 'connectionString' } : undefined, name);
+    assert.deepEqual(secretRef(env, 'CLEARML_ELASTIC_SERVICE_USERNAME'), has('elasticsearch') ? { name: 'clearml-elasticsearch', key: 'user' } : undefined, name);
+    assert.deepEqual(secretRef(env, 'CLEARML_ELASTIC_SERVICE_PASSWORD'), has('elasticsearch') ? { name: 'clearml-elasticsearch', key: 'password' } : undefined, name);
+    assert.deepEqual(secretRef(env, 'CLEARML_REDIS_SERVICE_PASSWORD'), has('redis') ? { name: 'clearml-redis', key: 'password' } : undefined, name);
+    // Non-optional references: a missing Secret or key stops the pod instead of starting it unauthenticated.
+    for (const e of env) assert.notEqual(e.valueFrom?.secretKeyRef?.optional, true, `${name} ${e.name}`);
+  }
+  const prerequisites = site.composition.prerequisites.filter((p) => ['clearml-mongodb', 'clearml-elasticsearch', 'clearml-redis'].includes(p.name));
+  assert.deepEqual(prerequisites.map((p) => [p.kind, p.name, p.documentedIn]), [
+    ['Secret', 'clearml-elasticsearch', 'README.md#external-databases'],
+    ['Secret', 'clearml-mongodb', 'README.md#external-databases'],
+    ['Secret', 'clearml-redis', 'README.md#external-databases'],
+  ]);
+  assert.match(readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /^### External databases$/m, 'the anchor the prerequisites point at');
+});
+
+test('external MongoDB by host: user and password from the Secret (default keys), authSource as the URI query; no literal reaches a Deployment', () => {
+  const spec = {
+    profile: 'current_version' as const,
+    external: {
+      mongodb: { host: 'mongo.db.example.org', port: 27018, credentialsSecret: { name: 'mongo-login' }, authSource: 'admin' },
+      redis: { host: 'redis.db.example.org' },
+    },
+  };
+  const composition = applySite(spec, tree.overlays.find((o) => o.profile.name === 'current_version')!.intended, profileByName('current_version'), tree.context);
+  for (const name of clientsOf('mongodb')) {
+    const env = envOf(composition.desired, name);
+    const value = (n: string) => env.find((e) => e.name === n)?.value;
+    assert.equal(value('CLEARML_MONGODB_SERVICE_HOST'), 'mongo.db.example.org');
+    assert.equal(value('CLEARML_MONGODB_SERVICE_PORT'), '27018');
+    assert.deepEqual(secretRef(env, 'CLEARML_MONGODB_SERVICE_USERNAME'), { name: 'mongo-login', key: 'username' });
+    assert.deepEqual(secretRef(env, 'CLEARML_MONGODB_SERVICE_PASSWORD'), { name: 'mongo-login', key: 'password' });
+    assert.equal(value('CLEARML_MONGODB_SERVICE_QUERY'), 'authSource=admin');
+    assert.equal(env.some((e) => e.name === 'CLEARML_MONGODB_SERVICE_CONNECTION_STRING' || e.name === 'CLEARML_REDIS_SERVICE_PASSWORD'), false, 'nothing the spec does not ask for');
+  }
+  assert.equal(envOf(composition.desired, 'clearml-fileserver').some((e) => /MONGODB/.test(e.name)), false);
+  assert.deepEqual(composition.prerequisites.filter((p) => p.documentedIn === 'README.md#external-databases').map((p) => p.name), ['mongo-login']);
+});
+
+test('README "External databases": every env the model records for database access is in the table, on the components that read it', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### External databases'), readme.indexOf('## Verify'));
+  const rows = section.split('\n').filter((l) => /^\| `(mongodb|elasticsearch|redis)\./.test(l));
+  const label: Record<string, string> = { apiserver: 'apiserver', asyncDelete: 'async delete', fileserver: 'fileserver' };
+  for (const c of tree.context.model.components) {
+    for (const a of c.databaseAccess) {
+      const row = rows.find((r) => r.startsWith(`| \`${a.target}.`) && r.includes(`\`${a.env}\``));
+      assert.ok(row, `${a.env} (${a.target}) is not in the README table`);
+      const on = row!.split('|').at(-2)!.trim();
+      const readers = tree.context.model.components.filter((k) => k.databaseAccess.some((d) => d.env === a.env && d.target === a.target)).map((k) => label[k.key]);
+      assert.equal(on, readers.join(', '), a.env);
+    }
+  }
+});
+
+test('a component that connects to a database without recording the env of its password is a model error, not a silent gap', async () => {
+  const { stackModel } = await import('@clearml-k8s/base-manifests');
+  const model = stackModel(tree.context.model.components.map((c) => (c.key === 'fileserver' ? { ...c, databaseAccess: [] } : c)));
+  const parent = tree.overlays.find((o) => o.profile.name === 'current_version')!.intended;
+  const spec = { profile: 'current_version' as const, external: { redis: { host: 'redis.db.example.org', credentialsSecret: { name: 'redis-login' } } } };
+  assert.throws(() => applySite(spec, parent, profileByName('current_version'), { ...tree.context, model }), { name: 'TypeError', message: /fileserver connects to redis but records no env carrying its password/ });
 });
 
 test('cookie domain: the suffix the three hosts share, or none', () => {

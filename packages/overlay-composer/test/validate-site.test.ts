@@ -26,6 +26,16 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'external-mongodb-port-70000': ['SITE_PORT_RANGE', '/external/mongodb/port', 6],
   'external-mongodb-with-storage-size': ['SITE_CONFLICT', '/storage/sizes/mongodb', 9],
   'external-redis-host-invalid': ['SITE_DNS_NAME', '/external/redis/host', 5],
+  // Issue 13 item 19: credentials and connection strings only as Secret references, in combinations the server reads.
+  'external-mongodb-host-and-connection-string': ['SITE_CONFLICT', '/external/mongodb/connectionStringSecret', 6],
+  'external-mongodb-without-host': ['SITE_REQUIRED', '/external/mongodb/host', 4],
+  'external-mongodb-port-with-connection-string': ['SITE_CONFLICT', '/external/mongodb/port', 8],
+  'external-mongodb-auth-source-without-credentials': ['SITE_CONFLICT', '/external/mongodb/authSource', 6],
+  'external-mongodb-auth-source-invalid': ['SITE_DATABASE_NAME', '/external/mongodb/authSource', 8],
+  'external-mongodb-credentials-in-host': ['SITE_DNS_NAME', '/external/mongodb/host', 5],
+  'external-redis-password-literal': ['SITE_UNKNOWN_FIELD', '/external/redis/password', 6],
+  'external-elasticsearch-secret-key-invalid': ['SITE_K8S_NAME', '/external/elasticsearch/credentialsSecret/passwordKey', 8],
+  'external-elasticsearch-same-username-and-password-key': ['SITE_CONFLICT', '/external/elasticsearch/credentialsSecret/usernameKey', 8],
   'host-path-root-relative': ['SITE_HOST_PATH', '/storage/hostPathRoot', 5],
   'host-path-root-with-pvc': ['SITE_CONFLICT', '/storage/hostPathRoot', 6],
   'image-tag-with-space': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
@@ -225,7 +235,16 @@ const FULL_EXTERNAL: SiteSpec = {
   expose: 'ingress',
   ingress: { hosts: { api: 'api.ml.acme.example', app: 'ml.acme.example', files: 'files.ml.acme.example' }, tlsSecret: null },
   storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' } },
-  external: { mongodb: { host: 'mongo.db.acme.internal', port: 27018 }, elasticsearch: { host: 'es.acme.internal', port: 9243, scheme: 'https' }, redis: { host: '10.0.3.7', port: 6380 } },
+  external: {
+    mongodb: { host: 'mongo.db.acme.internal', port: 27018, credentialsSecret: { name: 'clearml-mongodb', usernameKey: 'user', passwordKey: 'pass' }, authSource: 'admin' },
+    elasticsearch: { host: 'es.acme.internal', port: 9243, scheme: 'https', credentialsSecret: { name: 'clearml-elasticsearch', usernameKey: 'user', passwordKey: 'pass' } },
+    redis: { host: '10.0.3.7', port: 6380, credentialsSecret: { name: 'clearml-redis', passwordKey: 'auth' } },
+  },
+};
+
+const EXTERNAL_MONGODB_URI: SiteSpec = {
+  profile: 'current_version',
+  external: { mongodb: { connectionStringSecret: { name: 'clearml-mongodb', key: 'uri' } } },
 };
 
 const PVC_CLAIMS: SiteSpec = {
@@ -237,7 +256,7 @@ test('a minimal spec parses to itself', () => {
   assert.deepEqual(parseSiteSpec(MINIMAL, 'site.yaml', parentOf('current_version')), { profile: 'current_version' });
 });
 
-for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, PVC_CLAIMS })) {
+for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS })) {
   test(`full-featured spec ${name} parses to itself`, () => {
     const context = parentOf(spec.profile);
     const before = JSON.stringify(context.parentObjects);
@@ -265,7 +284,7 @@ function fieldLocations(schema: Schema, at: string, out: Set<string>, value?: un
 test('the valid specs together use every field of the schema', () => {
   const all = fieldLocations(SITE_SCHEMA as Schema, '#', new Set());
   const used = new Set<string>();
-  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, PVC_CLAIMS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
+  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
   assert.ok(all.size > 60, `${all.size} fields`);
   assert.deepEqual([...all].filter((f) => !used.has(f)), []);
 });
@@ -297,4 +316,21 @@ test('issue 13 item 14: publicUrls are http(s) scheme, host and port only, and o
   assert.deepEqual(siteSpecErrors(ingress, 'site.yaml', contextOf(ingress)).map((e) => [e.code, e.path]), [['SITE_CONFLICT', '/publicUrls']]);
   const good = 'profile: current_version\npublicUrls:\n  api: http://10.0.0.5:30008\n  app: http://10.0.0.5:30080\n  files: http://10.0.0.5:30081\n';
   assert.deepEqual(siteSpecErrors(good, 'site.yaml', contextOf(good)), []);
+});
+
+test('issue 13 item 19: a literal credential under external is refused with the Secret field to use; MongoDB fields that only go with host are refused with a connection string', () => {
+  const literal = 'profile: current_version\nexternal:\n  mongodb:\n    host: mongo.db.acme.internal\n    password: PASSWORD\n';
+  const [unknown] = siteSpecErrors(literal, 'site.yaml', contextOf(literal));
+  assert.deepEqual([unknown?.code, unknown?.path], ['SITE_UNKNOWN_FIELD', '/external/mongodb/password']);
+  assert.match(unknown!.hint, /credentialsSecret or connectionStringSecret/);
+  const inHost = readFileSync(new URL('external-mongodb-credentials-in-host.yaml', FIXTURES), 'utf8');
+  assert.match(siteSpecErrors(inHost, 'site.yaml', contextOf(inHost))[0]!.hint, /read from a Secret/);
+  const byString = (extra: string) => `profile: current_version\nexternal:\n  mongodb:\n    connectionStringSecret: {name: m}\n${extra}`;
+  for (const [extra, path] of [['    credentialsSecret: {name: m}\n', '/external/mongodb/credentialsSecret'], ['    authSource: admin\n', '/external/mongodb/authSource'], ['    port: 27017\n', '/external/mongodb/port']] as const) {
+    assert.deepEqual(siteSpecErrors(byString(extra), 'site.yaml', contextOf(byString(extra))).map((e) => [e.code, e.path]), [['SITE_CONFLICT', path]], extra);
+  }
+  const sameMongoKeys = 'profile: current_version\nexternal:\n  mongodb:\n    host: m.example.org\n    credentialsSecret: {name: m, passwordKey: username}\n';
+  assert.deepEqual(siteSpecErrors(sameMongoKeys, 'site.yaml', contextOf(sameMongoKeys)).map((e) => [e.code, e.path]), [['SITE_CONFLICT', '/external/mongodb/credentialsSecret/passwordKey']]);
+  const schemaText = JSON.stringify(SITE_SCHEMA.properties.external);
+  assert.doesNotMatch(schemaText, /"password"\s*:/, 'no field holds a password');
 });

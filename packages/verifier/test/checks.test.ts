@@ -291,6 +291,21 @@ test('engine-mismatch: a field rendered differently, an object only one engine r
   assert.match(compareEngines(engines, [render([], 1), render(objects)], 'o')[0]!.message, /^builds with new but fails with old: error: boom/);
 });
 
+test('object-reference: the external-db site\'s database Secrets are declared prerequisites; undeclared, each reference is a finding (issue 13 item 19)', () => {
+  const site = composeSiteFromText('external-db', readFileSync(new URL('../../../fixtures/sites/external-db/site.yaml', import.meta.url), 'utf8'), 'overlays/sites/external-db/site.yaml', TREE);
+  const objects = site.intended as ManifestObject[];
+  const prerequisites = site.composition.prerequisites;
+  assert.deepEqual(checkObjectReferences(objects, prerequisites), []);
+  const databaseSecrets = new Set(['clearml-mongodb', 'clearml-elasticsearch', 'clearml-redis']);
+  const findings = checkObjectReferences(objects, prerequisites.filter((p) => !databaseSecrets.has(p.name)));
+  // Connection string on apiserver and async delete; ES user and password on both; Redis password on those and the fileserver.
+  assert.deepEqual(findings.map((f) => f.resource).sort(), [
+    ...Array(4).fill('Deployment/clearml/clearml-apiserver'),
+    ...Array(4).fill('Deployment/clearml/clearml-async-delete'),
+    'Deployment/clearml/clearml-fileserver',
+  ]);
+});
+
 test('task-images: an air-gapped site\'s task pods pull through the mirror with its Secrets; the regressions of issue 13 item 17 are findings', () => {
   const site = (name: string) => composeSiteFromText(name, readFileSync(new URL(`../../../fixtures/sites/${name}/site.yaml`, import.meta.url), 'utf8'), `overlays/sites/${name}/site.yaml`, tree).intended as any[];
   for (const name of ['current_version', 'latest', 'enterprise', 'non-root']) assert.deepEqual(checkTaskImages(intended(name), CATALOG), [], name);

@@ -98,6 +98,7 @@ export const agentK8sGlue: ComponentSpec = {
     { via: { env: 'CLEARML_WEB_HOST' }, form: 'url', target: 'webserver', port: 'http', source: AGENT_ENV },
     { via: { env: 'CLEARML_FILES_HOST' }, form: 'url', target: 'fileserver', port: 'http', source: AGENT_ENV },
   ],
+  databaseAccess: [],
   storage: { mounts: [], singleWriter: false, source: `${AGENT_HELM_VALUES} (no data volume)` },
   resources: { requests: {}, limits: {}, heap: null },
   nonRoot: { uid: 1000, gid: 1000, source: `ours: the chart sets none (${at(AGENT_HELM_VALUES, '100-106')})` },

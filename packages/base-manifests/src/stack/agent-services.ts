@@ -63,6 +63,7 @@ export const agentServices: ComponentSpec = {
     { via: { env: 'CLEARML_WEB_HOST' }, form: 'url', target: 'webserver', port: 'http', source: `${COMPOSE} (agent-services.environment)` },
     { via: { env: 'CLEARML_FILES_HOST' }, form: 'url', target: 'fileserver', port: 'http', source: `${COMPOSE} (agent-services.environment)` },
   ],
+  databaseAccess: [],
   storage: { mounts: [], singleWriter: false, source: `${COMPOSE}:183-189 (the Docker socket and ~/.clearml)` },
   resources: { requests: {}, limits: {}, heap: null },
   nonRoot: { uid: 1000, gid: 1000, source: 'refused on non-root: it needs the Docker socket' },

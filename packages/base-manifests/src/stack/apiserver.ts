@@ -5,6 +5,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
+import { API_DATABASE_ACCESS } from './database-access.ts';
 import { at, COMPOSE, DOCKERFILE, ENTRYPOINT, HELM_VALUES, SERVER_IMAGE } from './sources.ts';
 
 const ping = { kind: 'httpGet', path: '/debug.ping', port: 'http', scheme: 'HTTP', source: 'clearml/clearml-server@v2.3.0:apiserver/services/debug.py:4-9 (authorize: false, apiserver/schema/services/debug.conf:2-3)' } as const;
@@ -74,6 +75,7 @@ export const apiserver: ComponentSpec = {
       source: `clearml/clearml-server@v2.3.0:apiserver/bll/task/task_cleanup.py:147-153 (only URLs under these prefixes are queued for deletion; the default, apiserver/config/default/services/async_urls_delete.conf:10, is Allegro's hosted files domain); ${at(COMPOSE, 31)} sets it from the files host`,
     },
   ],
+  databaseAccess: API_DATABASE_ACCESS,
   storage: {
     mounts: [
       { dir: NODE_STORAGE.logs, claim: null },

@@ -6,6 +6,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
+import { API_DATABASE_ACCESS } from './database-access.ts';
 import { at, COMPOSE, SERVER_IMAGE } from './sources.ts';
 
 export const asyncDelete: ComponentSpec = {
@@ -49,6 +50,7 @@ export const asyncDelete: ComponentSpec = {
       source: `clearml/clearml-server@v2.3.0:apiserver/bll/task/task_cleanup.py:147-153 ; the job maps URLs under these prefixes to its --fileserver-host, apiserver/jobs/async_urls_delete.py:218-223,245-251; ${at(COMPOSE, 143)} sets it from the files host`,
     },
   ],
+  databaseAccess: API_DATABASE_ACCESS,
   storage: {
     mounts: [
       { dir: NODE_STORAGE.logs, claim: null },

@@ -85,6 +85,30 @@ export interface ConnectionSpec {
   source: Source;
 }
 
+/** Keys of the components a site may replace with an external database (`role: 'database'`). */
+export type DatabaseKey = 'elasticsearch' | 'mongodb' | 'redis';
+
+/**
+ * What a database access env var carries:
+ * - `connectionString`: a whole URI, used as is and instead of host, port and the others;
+ * - `username`, `password`: credentials (the server puts them into the client or its URI itself);
+ * - `query`: URI options (`authSource=admin`) that replace the query of the default URI.
+ */
+export type DatabaseAccessCarries = 'connectionString' | 'username' | 'password' | 'query';
+
+/**
+ * One env var a component reads to reach a database beyond its host and port (its connections): a
+ * credential or a connection string. Every one of them is read verbatim (`os.getenv`), not as a
+ * `CLEARML__` config path, so its value is never parsed as HOCON. The base sets none; a site sets
+ * them from Secrets for an external database (`external.<db>` in the site spec).
+ */
+export interface DatabaseAccessEnv {
+  env: string;
+  target: DatabaseKey;
+  carries: DatabaseAccessCarries;
+  source: Source;
+}
+
 /**
  * One directory a component mounts, and whether it owns the data (a claim in PVC profiles): node
  * storage (hostPath, may be claimed) or scratch (emptyDir, never claimed: compose keeps it in an
@@ -219,6 +243,8 @@ export interface ComponentSpec {
   ports: readonly PortSpec[];
   probes: { readiness: ProbeSpec; liveness: ProbeSpec } | null;
   connections: readonly ConnectionSpec[];
+  /** Env vars it reads for credentials or a connection string of a database it connects to (none for most). */
+  databaseAccess: readonly DatabaseAccessEnv[];
   storage: StorageSpec;
   resources: ResourceSpec;
   /** uid/gid (and fsGroup) on profiles that run everything as non-root. */

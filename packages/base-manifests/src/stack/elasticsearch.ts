@@ -71,6 +71,7 @@ export const elasticsearch: ComponentSpec = {
     liveness: { target: { kind: 'tcpSocket', port: 'http', source: `${ES_DOCKERFILE}:138` }, initialDelaySeconds: 90, periodSeconds: 20 },
   },
   connections: [],
+  databaseAccess: [],
   storage: {
     mounts: [
       { dir: NODE_STORAGE.elasticsearchData, claim: { size: '50Gi', source: at(HELM_VALUES, '467-475') } },

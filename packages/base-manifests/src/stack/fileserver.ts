@@ -6,6 +6,7 @@
 import { NODE_STORAGE } from '../node-storage.ts';
 import { clearmlService, componentDeployment, mainContainer } from '../workload.ts';
 import type { ComponentSpec } from './component-spec.ts';
+import { FILESERVER_DATABASE_ACCESS } from './database-access.ts';
 import { at, COMPOSE, HELM_VALUES, SERVER_IMAGE } from './sources.ts';
 
 const tcp = { kind: 'tcpSocket', port: 'http', source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220 (listens on 0.0.0.0:8081; no health route)' } as const;
@@ -38,6 +39,7 @@ export const fileserver: ComponentSpec = {
     { via: { env: 'CLEARML_REDIS_SERVICE_HOST' }, form: 'host', target: 'redis', port: 'redis', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (redis)' },
     { via: { env: 'CLEARML_REDIS_SERVICE_PORT' }, form: 'port', target: 'redis', port: 'redis', source: 'clearml/clearml-server@v2.3.0:fileserver/config/default/hosts.conf (redis)' },
   ],
+  databaseAccess: FILESERVER_DATABASE_ACCESS,
   storage: {
     mounts: [
       { dir: NODE_STORAGE.logs, claim: null },

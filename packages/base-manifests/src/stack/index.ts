@@ -13,7 +13,7 @@ import { agentK8sGlue } from './agent-k8s-glue.ts';
 import { agentServices } from './agent-services.ts';
 import { apiserver } from './apiserver.ts';
 import { asyncDelete } from './async-delete.ts';
-import type { ComponentKey, ComponentSpec, EndpointLabel, OwnedStorageMount, StackModel, StartWrite } from './component-spec.ts';
+import type { ComponentKey, ComponentSpec, DatabaseKey, EndpointLabel, OwnedStorageMount, StackModel, StartWrite } from './component-spec.ts';
 import { serviceUrlOf } from './connections.ts';
 import { elasticsearch } from './elasticsearch.ts';
 import { fileserver } from './fileserver.ts';
@@ -52,7 +52,7 @@ export type StoredComponentKey = 'fileserver' | 'elasticsearch' | 'mongodb' | 'r
 export const SCALABLE_COMPONENT_KEYS = REGISTERED.filter((c) => c.placement.scalable).map((c) => c.key) as BaseComponentKey[];
 
 /** Keys of the bundled databases (a site may replace each with an external one). */
-export const DATABASE_KEYS = REGISTERED.filter((c) => c.role === 'database').map((c) => c.key) as ('elasticsearch' | 'mongodb' | 'redis')[];
+export const DATABASE_KEYS = REGISTERED.filter((c) => c.role === 'database').map((c) => c.key) as DatabaseKey[];
 
 /** One component in the shape most code needs: names, main port. */
 export interface StackComponent {

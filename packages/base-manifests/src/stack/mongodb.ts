@@ -34,6 +34,7 @@ export const mongodb: ComponentSpec = {
     liveness: { target: tcp, initialDelaySeconds: 30, periodSeconds: 20 },
   },
   connections: [],
+  databaseAccess: [],
   storage: {
     mounts: [
       { dir: NODE_STORAGE.mongoDb, claim: { size: '50Gi', source: at(HELM_VALUES, '416-422') } },

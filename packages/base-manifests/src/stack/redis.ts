@@ -30,6 +30,7 @@ export const redis: ComponentSpec = {
     liveness: { target: tcp, initialDelaySeconds: 30, periodSeconds: 20 },
   },
   connections: [],
+  databaseAccess: [],
   storage: {
     mounts: [{ dir: NODE_STORAGE.redisData, claim: { size: '5Gi', source: at(HELM_VALUES, '395-401') } }],
     singleWriter: true,

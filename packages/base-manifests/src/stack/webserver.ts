@@ -50,6 +50,7 @@ export const webserver: ComponentSpec = {
     { via: { env: 'NGINX_APISERVER_ADDRESS' }, form: 'url', target: 'apiserver', port: 'http', source: `${at(ENTRYPOINT, 65)} (default http://apiserver:8008)` },
     { via: { env: 'NGINX_FILESERVER_ADDRESS' }, form: 'url', target: 'fileserver', port: 'http', source: `${at(ENTRYPOINT, 66)} (default http://fileserver:8081)` },
   ],
+  databaseAccess: [],
   storage: { mounts: [], singleWriter: false, source: `${at(COMPOSE, '107-121')} (webserver: no volumes)` },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' }, heap: null },
   nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '354-359')})` },

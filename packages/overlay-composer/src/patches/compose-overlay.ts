@@ -19,6 +19,7 @@ import { stringifyManifests, stringifyValue } from '@clearml-k8s/base-manifests/
 import { ComposerError } from '../composer-error.ts';
 import { guardIndexPaths } from './index-guards.ts';
 import { extractImageOverrides } from './image-overrides.ts';
+import { envRemovals } from './env-removals.ts';
 import { diffDocuments, type PatchOperation } from './json-patch.ts';
 import { applyNamespace, simulateOverlay } from '../kustomize/kustomize-model.ts';
 
@@ -82,7 +83,8 @@ export function composeOverlay(input: {
         input.dir,
       );
     }
-    changes.set(objectId(parent), { object: parent, operations: diffDocuments(parent, desired) });
+    const { aligned, removals } = envRemovals(parent, desired);
+    changes.set(objectId(parent), { object: parent, operations: [...removals, ...diffDocuments(aligned, desired)] });
   }
   const { images, operationsById } = extractImageOverrides(input.parentObjects, changes);
 

@@ -18,6 +18,8 @@ import {
   type CatalogImage,
   type CatalogImageKey,
   type ComponentSpec,
+  type DatabaseAccessCarries,
+  type DatabaseKey,
   type ManifestObject,
   type StackModel,
 } from '@clearml-k8s/base-manifests';
@@ -29,6 +31,7 @@ import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
+import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
 /** What a site renders and what the verifier must expect of it. */
@@ -51,18 +54,82 @@ function siteComponents(model: StackModel): ComponentSpec[] {
   return model.components.filter((c) => c.base !== null);
 }
 
-/** Which bundled database each `external` key replaces: its spec, and the host and port env the servers read (from the apiserver's connections). */
-function externalDatabases(model: StackModel): { key: 'mongodb' | 'elasticsearch' | 'redis'; component: ComponentSpec; hostEnv: string; portEnv: string; defaultPort: number }[] {
-  const api = model.get('apiserver');
-  return DATABASE_KEYS.map((key) => {
-    const component = model.get(key);
-    const env = (form: 'host' | 'port') => {
-      const c = api.connections.find((k) => k.target === key && k.form === form && 'env' in k.via);
-      if (!c || !('env' in c.via)) throw new TypeError(`stack model: the apiserver has no ${form} connection to ${key}`);
-      return c.via.env;
-    };
-    return { key, component, hostEnv: env('host'), portEnv: env('port'), defaultPort: component.ports[0]!.servicePort };
-  });
+/** A component that connects to a database, with the env names it reads for it (all from the stack model). */
+interface DatabaseClient {
+  component: ComponentSpec;
+  /** Env carrying the database's host and port (its `host` and `port` connections). */
+  hostEnv: string;
+  portEnv: string;
+  /** Env carrying a credential or the connection string (its `databaseAccess`). */
+  access(carries: DatabaseAccessCarries): string;
+}
+
+/**
+ * The components of the base that connect to database `key`, derived from the stack model's
+ * connections (apiserver and async delete for all three; the fileserver for Redis), each with the
+ * env names it reads.
+ * @throws TypeError when a client lacks a host or port connection, or (from `access`) records no env carrying what is asked (a model error).
+ */
+export function databaseClients(model: StackModel, key: DatabaseKey): DatabaseClient[] {
+  return siteComponents(model)
+    .filter((c) => c.connections.some((k) => k.target === key))
+    .map((component) => {
+      const env = (form: 'host' | 'port') => {
+        const c = component.connections.find((k) => k.target === key && k.form === form && 'env' in k.via);
+        if (!c || !('env' in c.via)) throw new TypeError(`stack model: ${component.key} connects to ${key} without a ${form} env`);
+        return c.via.env;
+      };
+      const access = (carries: DatabaseAccessCarries) => {
+        const a = component.databaseAccess.find((d) => d.target === key && d.carries === carries);
+        if (!a) throw new TypeError(`stack model: ${component.key} connects to ${key} but records no env carrying its ${carries}`);
+        return a.env;
+      };
+      return { component, hostEnv: env('host'), portEnv: env('port'), access };
+    });
+}
+
+/** An env var read from a Secret key (non-optional: the pod does not start without it). */
+const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+/**
+ * What one client of an external database gets: env to set (host and port as values, credentials
+ * and the connection string as Secret references), env to drop (host and port, beside a connection
+ * string, which the server uses instead of them), and the Secrets it names.
+ * @see ../../../base-manifests/src/stack/database-access.ts for what the server does with each variable.
+ */
+function externalAccess(key: DatabaseKey, external: NonNullable<SiteSpec['external']>, client: DatabaseClient, defaultPort: number): { env: EnvVar[]; drop: string[]; secrets: string[] } {
+  const hostPort = (host: string, port: number | undefined): EnvVar[] => [
+    { name: client.hostEnv, value: host },
+    { name: client.portEnv, value: String(port ?? defaultPort) },
+  ];
+  const credentials = (secret: { name: string; usernameKey?: string; passwordKey?: string }, withUser: boolean): EnvVar[] => [
+    ...(withUser ? [fromSecret(client.access('username'), secret.name, secret.usernameKey ?? EXTERNAL_SECRET_KEYS.username)] : []),
+    fromSecret(client.access('password'), secret.name, secret.passwordKey ?? EXTERNAL_SECRET_KEYS.password),
+  ];
+  if (key === 'mongodb') {
+    const mongodb = external.mongodb!;
+    if (mongodb.connectionStringSecret) {
+      const secret = mongodb.connectionStringSecret;
+      return { env: [fromSecret(client.access('connectionString'), secret.name, secret.key ?? EXTERNAL_SECRET_KEYS.connectionString)], drop: [client.hostEnv, client.portEnv], secrets: [secret.name] };
+    }
+    const secret = mongodb.credentialsSecret;
+    const env = [...hostPort(mongodb.host!, mongodb.port), ...(secret ? credentials(secret, true) : [])];
+    if (mongodb.authSource) env.push({ name: client.access('query'), value: `authSource=${mongodb.authSource}` });
+    return { env, drop: [], secrets: secret ? [secret.name] : [] };
+  }
+  if (key === 'elasticsearch') {
+    const es = external.elasticsearch!;
+    const port = es.port ?? defaultPort;
+    const env = hostPort(es.host, port);
+    if ((es.scheme ?? 'http') === 'https') {
+      const hosts = JSON.stringify([{ host: es.host, port, scheme: 'https' }]);
+      env.push(...['workers', 'events', 'datasets', 'logs'].map((kind) => ({ name: `CLEARML__hosts__elastic__${kind}__hosts`, value: hosts })));
+    }
+    if (es.credentialsSecret) env.push(...credentials(es.credentialsSecret, true));
+    return { env, drop: [], secrets: es.credentialsSecret ? [es.credentialsSecret.name] : [] };
+  }
+  const redis = external.redis!;
+  return { env: [...hostPort(redis.host, redis.port), ...(redis.credentialsSecret ? credentials(redis.credentialsSecret, false) : [])], drop: [], secrets: redis.credentialsSecret ? [redis.credentialsSecret.name] : [] };
 }
 
 /**
@@ -119,26 +186,22 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     objects = objects.map((o) => (match(o) ? (change(o), o) : o));
   };
 
-  // External databases: drop the bundled workload, Service and claims; point the servers at the host.
-  for (const external of externalDatabases(model)) {
-    const key = external.key;
-    const target = spec.external?.[key];
-    if (!target) continue;
-    const claims = new Set(ownedStorage(external.component).map((m) => claimName(m.dir)));
-    objects = objects.filter((o) => o.metadata.name !== external.component.name && !(o.kind === 'PersistentVolumeClaim' && claims.has(o.metadata.name)));
-    const port = target.port ?? external.defaultPort;
-    const env: EnvVar[] = [
-      { name: external.hostEnv, value: target.host },
-      { name: external.portEnv, value: String(port) },
-    ];
-    if (key === 'elasticsearch' && (spec.external?.elasticsearch?.scheme ?? 'http') === 'https') {
-      const hosts = JSON.stringify([{ host: target.host, port, scheme: 'https' }]);
-      env.push(...['workers', 'events', 'datasets', 'logs'].map((kind) => ({ name: `CLEARML__hosts__elastic__${kind}__hosts`, value: hosts })));
+  // External databases: drop the bundled workload, Service and claims; point every component that
+  // connects to one at it, with its credentials or connection string read from the site's Secrets.
+  for (const key of DATABASE_KEYS) {
+    if (!spec.external?.[key]) continue;
+    const bundled = model.get(key);
+    const claims = new Set(ownedStorage(bundled).map((m) => claimName(m.dir)));
+    objects = objects.filter((o) => o.metadata.name !== bundled.name && !(o.kind === 'PersistentVolumeClaim' && claims.has(o.metadata.name)));
+    for (const client of databaseClients(model, key)) {
+      const { env, drop, secrets } = externalAccess(key, spec.external, client, bundled.ports[0]!.servicePort);
+      edit((o) => isDeployment(o, client.component.name), (d) => {
+        const main = d.spec.template.spec.containers[0];
+        main.env = (main.env ?? []).filter((e: EnvVar) => !drop.includes(e.name));
+        addEnv(d, env);
+      });
+      for (const name of secrets) needs({ kind: 'Secret', name, documentedIn: 'README.md#external-databases' });
     }
-    edit((o) => isDeployment(o) && ([STACK.apiserver.name, STACK.asyncDelete.name, STACK.fileserver.name] as string[]).includes(o.metadata.name), (d) => {
-      const names = new Set((d.spec.template.spec.containers[0].env ?? []).map((e: EnvVar) => e.name));
-      if (names.has(env[0]!.name)) addEnv(d, env);
-    });
   }
 
   // Exposure.
@@ -234,7 +297,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       const owner = stored.name;
       const mounts = ownedStorage(stored);
       const dirs = mounts.map((m) => m.dir);
-      if (spec.external?.[component as 'mongodb' | 'elasticsearch' | 'redis']) continue;
+      if (spec.external?.[component as DatabaseKey]) continue;
       const existing = storage.existingClaims?.[component];
       for (const dir of dirs) {
         const claim = existing && dir === dirs[0] ? existing : claimName(dir);

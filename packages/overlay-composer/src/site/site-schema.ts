@@ -102,7 +102,17 @@ export const SITE_FORMATS = {
   hostname: format(
     'SITE_DNS_NAME',
     matching('a DNS hostname (RFC 1123, lowercase) or an IPv4 address', SUBDOMAIN),
-    () => 'use a lowercase hostname such as mongo.db.example.internal, or an IPv4 address',
+    (path) => `use a lowercase hostname such as mongo.db.example.internal, or an IPv4 address${path.startsWith('/external/') ? ' (no scheme, user or password: credentials and connection strings are read from a Secret the site names, credentialsSecret or external.mongodb.connectionStringSecret)' : ''}`,
+  ),
+  secretKey: format(
+    'SITE_K8S_NAME',
+    matching('a Secret key (letters, digits, "-", "_" and ".", at most 253 characters)', '(?=.{1,253}$)[-._a-zA-Z0-9]+'),
+    () => 'name a key of the Secret, e.g. password',
+  ),
+  mongoDatabase: format(
+    'SITE_DATABASE_NAME',
+    matching('a MongoDB database name (letters, digits, "_" and "-", at most 63 characters)', '[A-Za-z0-9_-]{1,63}'),
+    () => 'name the database the user is defined in, e.g. admin',
   ),
   quantity: format(
     'SITE_QUANTITY',
@@ -329,12 +339,40 @@ const DEFINITIONS: Record<string, TSchema> = {
 
 // ---- the site spec ----
 
+/**
+ * Default keys of the Secrets an `external` database names: `username` and `password`, the keys of a
+ * `kubernetes.io/basic-auth` Secret, and `connectionString` for a MongoDB URI.
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#basic-authentication-secret
+ */
+export const EXTERNAL_SECRET_KEYS = { username: 'username', password: 'password', connectionString: 'connectionString' } as const;
+
+const secretName = (what: string) => formatRef('dnsSubdomain', `Name of the Secret holding ${what}, in the site's namespace (a declared prerequisite).`);
+/** A Secret with a username and a password (the servers read both from it, never from the spec). */
+const usernamePasswordSecret = (name: string, note: string) =>
+  closed(`The ${name} user and password, read from a Secret (never written in the spec). ${note}`, {
+    name: secretName(`the ${name} credentials`),
+    usernameKey: optional(formatRef('secretKey', `Key of the user name; default ${EXTERNAL_SECRET_KEYS.username}.`)),
+    passwordKey: optional(formatRef('secretKey', `Key of the password; default ${EXTERNAL_SECRET_KEYS.password}.`)),
+  });
+
 const externalDb = <E extends TProperties = {}>(name: string, extra: E = {} as E) =>
   closed(`An external ${name}: its bundled Deployment, Service and storage are removed.`, {
-    host: formatRef('hostname', `Hostname or IPv4 address of the external ${name}.`),
+    host: formatRef('hostname', `Hostname or IPv4 address of the external ${name} (no scheme, user or password).`),
     port: optional(formatRef('port', 'Port; default: the standard port.')),
     ...extra,
   });
+
+/** An external MongoDB: by host (and port, credentials) or by a connection string, both from Secrets where they hold credentials. */
+const externalMongodb = closed('An external MongoDB: its bundled Deployment, Service and storage are removed. Either host (with port, credentialsSecret, authSource) or connectionStringSecret.', {
+  host: optional(formatRef('hostname', 'Hostname or IPv4 address of the external MongoDB (no scheme, user or password). Either host or connectionStringSecret.')),
+  port: optional(formatRef('port', 'Port; default 27017. Only with host.')),
+  credentialsSecret: optional(usernamePasswordSecret('MongoDB', 'Only with host; write them as they are (the server percent-encodes them into its URI).')),
+  authSource: optional(formatRef('mongoDatabase', 'Database the user is defined in (URI option authSource), e.g. admin; default: each ClearML database (backend, auth) itself. Only with credentialsSecret.')),
+  connectionStringSecret: optional(closed('A MongoDB connection string (mongodb:// or mongodb+srv://, e.g. for a replica set or TLS options), read from a Secret: the server uses it as is for both of its databases. It names no database (write /?options after the hosts), or both would share one. Instead of host, port and credentialsSecret.', {
+    name: secretName('the connection string'),
+    key: optional(formatRef('secretKey', `Key of the connection string; default ${EXTERNAL_SECRET_KEYS.connectionString}.`)),
+  })),
+});
 
 /** One ClearML queue served by its own k8s glue Deployment; its static type is `AgentQueue`. */
 export const AgentQueueSchema = closed('One queue.', {
@@ -392,10 +430,18 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     overrides: optional(closed('Repository and/or tag per catalog image.', fieldsOf(CATALOG_IMAGE_KEYS, (k) => optional(closed(`Override of the ${k} image.`, { repository: optional(formatRef('repository')), tag: optional(formatRef('tag')) }))))),
     pullSecrets: optional(Type.Array(formatRef('dnsSubdomain'), { description: 'Image pull Secrets (declared prerequisites).' })),
   })),
-  external: optional(closed('External databases: the bundled Deployment, Service and storage of each named one are removed.', {
-    mongodb: optional(externalDb('MongoDB')),
-    elasticsearch: optional(externalDb('Elasticsearch', { scheme: optional(oneOf(['http', 'https'], 'Default http.')) })),
-    redis: optional(externalDb('Redis')),
+  external: optional(closed('External databases: the bundled Deployment, Service and storage of each named one are removed. Credentials and connection strings are read from Secrets the site names (declared prerequisites), never from the spec.', {
+    mongodb: optional(externalMongodb),
+    elasticsearch: optional(externalDb('Elasticsearch', {
+      scheme: optional(oneOf(['http', 'https'], 'Default http.')),
+      credentialsSecret: optional(usernamePasswordSecret('Elasticsearch', 'The apiserver and async delete authenticate with them (HTTP basic auth).')),
+    })),
+    redis: optional(externalDb('Redis', {
+      credentialsSecret: optional(closed('The Redis password, read from a Secret (never written in the spec). The servers send AUTH with the password alone (Redis\'s default user): they read no user name.', {
+        name: secretName('the Redis password'),
+        passwordKey: optional(formatRef('secretKey', `Key of the password; default ${EXTERNAL_SECRET_KEYS.password}.`)),
+      })),
+    })),
   })),
   components: optional(closed('Per-component settings.', fieldsOf(SITE_COMPONENTS, (c) => optional(ref('componentSettings', ComponentSettingsSchema, `Settings of ${c}.`))))),
   credentials: optional(closed('Credential Secrets (declared prerequisites).', {

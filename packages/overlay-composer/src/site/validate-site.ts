@@ -10,7 +10,7 @@ import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchO
 import { profileByName } from '../profiles/index.ts';
 import { planCertificate } from './cert-manager.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
-import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
+import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, EXTERNAL_SECRET_KEYS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
 import type { EndpointLabel, SiteSpec } from './site-spec.ts';
 import { closestMatch } from '@clearml-k8s/base-manifests';
 
@@ -109,10 +109,14 @@ function schemaError(e: ErrorObject, spec: unknown, report: Report): SiteSpecErr
       const key = String(params.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
       const near = closest(key, allowed);
+      // A credential written where only Secret references go: say where it belongs.
+      const literalCredential = e.instancePath.startsWith('/external/') && /pass|user|secret|token|auth|uri|url|connection/i.test(key);
       return report('SITE_UNKNOWN_FIELD', child(key), 'key', {
         expected: `one of the fields ${allowed.join(', ')}`,
         received: JSON.stringify(key),
-        hint: near ? `did you mean "${near}"?` : `remove "${key}"`,
+        hint: literalCredential
+          ? `remove "${key}": credentials and connection strings are never written in the spec; create a Secret and name it in ${allowed.filter((f) => f.endsWith('Secret')).join(' or ')} (README.md#external-databases)`
+          : near ? `did you mean "${near}"?` : `remove "${key}"`,
       });
     }
     case 'false schema': {
@@ -278,6 +282,8 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
     if (spec.images?.overrides?.[EXTERNAL_IMAGE[db]] !== undefined) conflict(`/images/overrides/${EXTERNAL_IMAGE[db]}`, `no image override for ${db} with external.${db}`, `images.overrides.${EXTERNAL_IMAGE[db]}`, hint(`images.overrides.${EXTERNAL_IMAGE[db]}`));
   }
 
+  errors.push(...externalAccessErrors(spec, report));
+
   // Tolerations (core/v1 validation rules).
   (spec.placement?.tolerations ?? []).forEach((t, i) => {
     const at = `/placement/tolerations/${i}`;
@@ -323,6 +329,45 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
     });
   }
 
+  return errors;
+}
+
+/**
+ * How the site reaches its external databases: MongoDB by host or by connection string (the server
+ * uses a connection string as is and ignores host, port, user, password and query then:
+ * clearml/clearml-server@v2.3.0:apiserver/database/__init__.py:88-102), authSource only with
+ * credentials, and a credentials Secret's user and password under two different keys.
+ */
+function externalAccessErrors(spec: SiteSpec, report: Report): SiteSpecError[] {
+  const errors: SiteSpecError[] = [];
+  const conflict = (path: string, expected: string, received: string, hint: string) => errors.push(report('SITE_CONFLICT', path, 'key', { expected, received, hint }));
+  const mongodb = spec.external?.mongodb;
+  if (mongodb) {
+    const byString = mongodb.connectionStringSecret !== undefined;
+    if (mongodb.host === undefined && !byString) {
+      errors.push(report('SITE_REQUIRED', '/external/mongodb/host', 'key', {
+        expected: 'external.mongodb.host or external.mongodb.connectionStringSecret',
+        received: 'neither',
+        hint: 'add "host: <mongodb host>" (with credentialsSecret if it needs a login), or "connectionStringSecret: {name: <secret>}" for a replica set or URI options',
+      }));
+    }
+    if (mongodb.host !== undefined && byString) {
+      conflict('/external/mongodb/connectionStringSecret', 'either external.mongodb.host or connectionStringSecret', 'both', 'keep host (the server sets it into its own URIs) or the connection string (used as is, host and port ignored), not both');
+    }
+    if (mongodb.host === undefined && byString) {
+      for (const field of ['port', 'credentialsSecret', 'authSource'] as const) {
+        if (mongodb[field] !== undefined) conflict(`/external/mongodb/${field}`, `${field} only with external.mongodb.host`, `${field} with connectionStringSecret`, `drop ${field}: the server ignores it when it has a connection string; put ${field === 'port' ? 'the port' : field === 'authSource' ? '"?authSource=…"' : 'the user and password'} in the connection string instead`);
+      }
+    } else if (mongodb.authSource !== undefined && mongodb.credentialsSecret === undefined) {
+      conflict('/external/mongodb/authSource', 'authSource only with external.mongodb.credentialsSecret', 'authSource without credentials', 'add credentialsSecret (the user to authenticate), or drop authSource');
+    }
+  }
+  for (const db of ['mongodb', 'elasticsearch'] as const) {
+    const secret = spec.external?.[db]?.credentialsSecret;
+    if (secret && (secret.usernameKey ?? EXTERNAL_SECRET_KEYS.username) === (secret.passwordKey ?? EXTERNAL_SECRET_KEYS.password)) {
+      conflict(`/external/${db}/credentialsSecret/${secret.passwordKey ? 'passwordKey' : 'usernameKey'}`, 'the user name and the password under two different keys of the Secret', `both under "${secret.passwordKey ?? EXTERNAL_SECRET_KEYS.password}"`, `name the key that holds the ${secret.passwordKey ? 'password' : 'user name'}`);
+    }
+  }
   return errors;
 }
 
