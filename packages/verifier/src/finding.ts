@@ -35,6 +35,13 @@ export interface CheckFinding<Id extends string = string> {
   hint: string;
   /** Set by the check when it already knows the kustomization entry (patch hygiene, images). */
   source?: FindingSource;
+  /**
+   * `warning` for a finding of an `error` check that only degrades the deployment (a memory limit
+   * far below the component's need, a short rollout deadline); unset: the check's severity. A
+   * check's description says which of its findings are warnings. Never raises a warning check's
+   * finding to an error.
+   */
+  severity?: Severity;
 }
 
 /** A finding of one overlay, as reported (`verify --json` prints these); `check` is a `CheckId` unless checks were injected (`verifyOverlays({checks})`). */

@@ -33,6 +33,9 @@ import { tlsCertificateCheck } from './tls-certificate.ts';
 import { taskImagesCheck } from './task-images.ts';
 import { writablePathsCheck } from './writable-paths.ts';
 import { prePopulateCheck } from './pre-populate.ts';
+import { resourcesCheck } from './resources.ts';
+import { elasticsearchSettingsCheck } from './elasticsearch-settings.ts';
+import { mongodbSettingsCheck } from './mongodb-settings.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -63,6 +66,9 @@ export const CHECK_REGISTRY = [
   taskImagesCheck,
   writablePathsCheck,
   prePopulateCheck,
+  resourcesCheck,
+  elasticsearchSettingsCheck,
+  mongodbSettingsCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
