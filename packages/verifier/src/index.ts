@@ -31,6 +31,7 @@ export * from './checks/pre-populate.ts';
 export * from './checks/resources.ts';
 export * from './checks/elasticsearch-settings.ts';
 export * from './checks/mongodb-settings.ts';
+export * from './checks/single-writer.ts';
 export * from './checks/stack-containers.ts';
 export * from './quantity.ts';
 export * from './checks/ingress-hosts.ts';

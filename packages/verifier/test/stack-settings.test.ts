@@ -3,7 +3,7 @@
 // its id, resource and path, on one defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkElasticsearchSettings, checkMongodbSettings, checkResources, javaMaxHeapBytes, quantityValue } from '../src/index.ts';
+import { checkElasticsearchSettings, checkMongodbSettings, checkResources, checkSingleWriter, javaMaxHeapBytes, quantityValue } from '../src/index.ts';
 import { CATALOG, TREE } from './support.ts';
 
 const intended = (name: string) => structuredClone(TREE.overlays.find((o) => o.profile.name === name)!.intended) as any[];
@@ -28,6 +28,7 @@ test('the stack checks pass on every stock overlay', () => {
     assert.deepEqual(checkResources(o.intended, CATALOG), [], o.profile.name);
     assert.deepEqual(checkElasticsearchSettings(o.intended, CATALOG), [], o.profile.name);
     assert.deepEqual(checkMongodbSettings(o.intended, CATALOG), [], o.profile.name);
+    assert.deepEqual(checkSingleWriter(o.intended, CATALOG), [], o.profile.name);
   }
 });
 
@@ -139,4 +140,54 @@ test('mongodb-settings: a loopback-only --bind_ip, and a WiredTiger cache at or 
   assert.deepEqual(checkMongodbSettings(objects, CATALOG), []);
   mongo.args.splice(n, 2, '--bind_ip', 'localhost', '--bind_ip_all');
   assert.deepEqual(checkMongodbSettings(objects, CATALOG), [], '--bind_ip_all wins');
+});
+
+test('single-writer: a single-writer component with two replicas or RollingUpdate; a StatefulSet of one is fine', () => {
+  const objects = intended('enterprise');
+  const redis = find(objects, 'Deployment', 'clearml-redis');
+  redis.spec.replicas = 2;
+  redis.spec.strategy = { type: 'RollingUpdate' };
+  delete find(objects, 'Deployment', 'clearml-fileserver').spec.strategy;
+  assert.deepEqual(at(checkSingleWriter(objects, CATALOG)), [
+    ['single-writer', 'Deployment/clearml/clearml-fileserver', '/spec', 'check'],
+    ['single-writer', 'Deployment/clearml/clearml-redis', '/spec/replicas', 'check'],
+    ['single-writer', 'Deployment/clearml/clearml-redis', '/spec/strategy', 'check'],
+  ]);
+  // The apiserver is not a single writer: two replicas rolling are fine. A StatefulSet of one has no strategy rule.
+  const fine = intended('enterprise');
+  Object.assign(find(fine, 'Deployment', 'clearml-apiserver').spec, { replicas: 2, strategy: { type: 'RollingUpdate' } });
+  const mongo = find(fine, 'Deployment', 'clearml-mongodb');
+  Object.assign(mongo, { kind: 'StatefulSet', spec: { ...mongo.spec, serviceName: 'clearml-mongodb', strategy: undefined, updateStrategy: { type: 'RollingUpdate' } } });
+  assert.deepEqual(checkSingleWriter(fine, CATALOG), []);
+});
+
+test('single-writer: a ReadWriteOnce claim with two replicas or two workloads; ReadWriteMany is fine', () => {
+  const objects = intended('enterprise');
+  objects.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared', namespace: 'clearml' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+  const api = find(objects, 'Deployment', 'clearml-apiserver');
+  const web = find(objects, 'Deployment', 'clearml-webserver');
+  api.spec.replicas = 2;
+  for (const d of [api, web]) (d.spec.template.spec.volumes ??= []).push({ name: 'shared', persistentVolumeClaim: { claimName: 'shared' } });
+  const apiVolume = api.spec.template.spec.volumes.length - 1;
+  const webVolume = web.spec.template.spec.volumes.length - 1;
+  assert.deepEqual(at(checkSingleWriter(objects, CATALOG)), [
+    ['single-writer', 'Deployment/clearml/clearml-apiserver', `/spec/template/spec/volumes/${apiVolume}`, 'check'],
+    ['single-writer', 'Deployment/clearml/clearml-webserver', `/spec/template/spec/volumes/${webVolume}`, 'check'],
+  ]);
+  find(objects, 'PersistentVolumeClaim', 'shared').spec.accessModes = ['ReadWriteMany'];
+  assert.deepEqual(checkSingleWriter(objects, CATALOG), []);
+});
+
+test('single-writer: a rollout deadline below 60 s or below the model\'s readiness is a warning', () => {
+  const objects = intended('enterprise');
+  const es = find(objects, 'Deployment', 'clearml-elastic');
+  Object.assign(es.spec, { progressDeadlineSeconds: 60, minReadySeconds: 50 }); // the old kustomize tree's
+  find(objects, 'Deployment', 'clearml-mongodb').spec.progressDeadlineSeconds = 30;
+  assert.deepEqual(at(checkSingleWriter(objects, CATALOG)), [
+    ['single-writer', 'Deployment/clearml/clearml-elastic', '/spec/progressDeadlineSeconds', 'warning'],
+    ['single-writer', 'Deployment/clearml/clearml-mongodb', '/spec/progressDeadlineSeconds', 'warning'],
+  ]);
+  es.spec.progressDeadlineSeconds = 100; // 20 + 3 × 10 + 50
+  find(objects, 'Deployment', 'clearml-mongodb').spec.progressDeadlineSeconds = 60;
+  assert.deepEqual(checkSingleWriter(objects, CATALOG), []);
 });

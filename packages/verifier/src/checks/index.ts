@@ -36,6 +36,7 @@ import { prePopulateCheck } from './pre-populate.ts';
 import { resourcesCheck } from './resources.ts';
 import { elasticsearchSettingsCheck } from './elasticsearch-settings.ts';
 import { mongodbSettingsCheck } from './mongodb-settings.ts';
+import { singleWriterCheck } from './single-writer.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -69,6 +70,7 @@ export const CHECK_REGISTRY = [
   resourcesCheck,
   elasticsearchSettingsCheck,
   mongodbSettingsCheck,
+  singleWriterCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
