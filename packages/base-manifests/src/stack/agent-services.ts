@@ -47,6 +47,7 @@ export const agentServices: ComponentSpec = {
   image: {
     catalogKey: null,
     repository: 'clearml/clearml-agent-services',
+    formerRepositories: [{ repository: 'allegroai/clearml-agent-services', source: 'clearml/clearml-server@d998b46:docker/docker-compose.yml (\"Update image URLs\": allegroai/clearml-agent-services → clearml/clearml-agent-services)' }],
     user: { uid: 0, gid: 0, source: 'clearml/clearml-agent@v2.0.7:docker/services/Dockerfile:1-25 (no USER: root)' },
     writesAtStart: [{ path: '/root/.clearml', writableDir: '/root/.clearml', seedFromImage: false, source: `${COMPOSE}:183-189 (mounts /opt/clearml/agent at /root/.clearml)` }],
     nonRootBlocker: {

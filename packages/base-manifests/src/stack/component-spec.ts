@@ -175,6 +175,11 @@ export interface ImageSpec {
   catalogKey: CatalogImageKey | null;
   /** Repository when `catalogKey` is null. */
   repository: string | null;
+  /**
+   * Earlier names of the same image (other trees still pull them), so the verifier knows them for this
+   * component; our renders never use them.
+   */
+  formerRepositories: readonly { repository: string; source: Source }[];
   /** The user the image runs as when nothing overrides it (`uid` 0 for root). */
   user: { uid: number; gid: number; source: Source };
   /** Paths the entrypoint and process write before serving (non-root needs them writable). */

@@ -31,6 +31,10 @@ export function at(file: string, line: number | string): string {
 export const SERVER_IMAGE = {
   /** The image's user: root (the final stage of the Dockerfile has no USER). */
   user: { uid: 0, gid: 0, source: `${DOCKERFILE}:1-38 (no USER in the final stage: root)` },
+  /** The image's name before clearml/clearml-server renamed it (compose, June 2025); the Helm chart 7.14 still pulls it. */
+  formerRepositories: [
+    { repository: 'allegroai/clearml', source: `clearml/clearml-server@d998b46:docker/docker-compose.yml ("Update image URLs": allegroai/clearml → clearml/server); ${HELM_VALUES}:70` },
+  ],
   /** The entrypoint's first step in every mode, under `set -e`. */
   logDirectory: { path: '/var/log/clearml', source: `${ENTRYPOINT}:4 (mkdir -p /var/log/clearml, under set -e)` },
 } as const;
