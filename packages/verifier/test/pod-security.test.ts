@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
+import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { checkPodSecurity, namespacePolicies } from '../src/checks/pod-security.ts';
 import { BASELINE_ALLOWED_SYSCTLS, baselineAllowedSysctls, evaluatePodSecurity, LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, podSecurityRules, policyMinor, POD_SECURITY_LEVELS, type PodSecurityLevel, type PodSecurityVersion } from '../src/pod-security.ts';
 
 const FIXTURES_DIR = path.resolve(import.meta.dirname, '../../../../shared/conformance/pod-security');
@@ -275,4 +277,39 @@ test('fixtures differ by version: v1.34 host-probe pods pass at v1.33, the v1.35
   const userns = read('baseline/v1.35/pass/procmount1.yaml');
   assert.deepEqual(evaluatePodSecurity(userns, 'baseline', 'v1.35'), []);
   assert.deepEqual([...new Set(evaluatePodSecurity(userns, 'baseline', 'v1.34').map((v) => v.rule))], ['procMount']);
+});
+
+// The check: the namespace's enforce-version label decides the policy version (absent: latest).
+const namespace = (labels: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clearml', labels } }) as unknown as ManifestObject;
+const deployment = (spec: Record<string, unknown>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'clearml' }, spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec } } }) as unknown as ManifestObject;
+const probeHost = deployment({ containers: [{ name: 'app', image: 'x', readinessProbe: { httpGet: { port: 80, host: 'example.com' } } }] });
+
+test('pod-security check: enforce-version v1.33 admits a probe host that latest (v1.37) and v1.34 reject', () => {
+  assert.deepEqual(checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.33' }), probeHost], null), []);
+  for (const version of [undefined, 'latest', 'v1.34']) {
+    const labels = { 'pod-security.kubernetes.io/enforce': 'baseline', ...(version ? { 'pod-security.kubernetes.io/enforce-version': version } : {}) };
+    const findings = checkPodSecurity([namespace(labels), probeHost], null);
+    assert.deepEqual(findings.map((f) => [f.resource, f.path]), [['Deployment/clearml/app', '/spec/template/spec/containers/0/readinessProbe/httpGet/host']], String(version));
+    assert.match(findings[0]!.message, version === 'v1.34' ? /^baseline at v1\.34 \(baseline rule hostProbesAndHostLifecycle\)/ : /^baseline at latest \(v1\.37\) \(baseline rule hostProbesAndHostLifecycle\)/);
+  }
+  // The declared level still raises the namespace's level; the version stays the namespace's.
+  assert.deepEqual(checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'v1.33' }), probeHost], 'baseline'), []);
+  assert.equal(checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'privileged' }), probeHost], 'baseline').length, 1);
+});
+
+test('pod-security check: invalid Pod Security labels are findings on the Namespace; pods held to restricted / latest as upstream', () => {
+  assert.deepEqual(namespacePolicies([namespace({ 'pod-security.kubernetes.io/enforce': 'strict', 'pod-security.kubernetes.io/enforce-version': '1.33' })]).get('clearml'), { level: 'restricted', version: 'latest' });
+  assert.deepEqual(namespacePolicies([namespace({})]).get('clearml'), { level: undefined, version: 'latest' });
+  const findings = checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': '1.33', 'pod-security.kubernetes.io/warn-version': 'v1.035', 'pod-security.kubernetes.io/audit': 'restricted' }), probeHost], null);
+  assert.deepEqual(findings.map((f) => [f.resource, f.path]), [
+    ['Namespace/clearml', '/metadata/labels/pod-security.kubernetes.io~1enforce-version'],
+    ['Namespace/clearml', '/metadata/labels/pod-security.kubernetes.io~1warn-version'],
+    ['Deployment/clearml/app', '/spec/template/spec/containers/0/readinessProbe/httpGet/host'],
+  ]);
+  assert.match(findings[0]!.message, /expected "latest" or "v1.x" \(e.g. "v1.35"\), received "1.33"; Pod Security admission refuses to create a Namespace with an invalid label; pods would be evaluated at latest/);
+  assert.match(findings[2]!.message, /^baseline at latest \(v1\.37\)/, 'the invalid version evaluates at latest, so the v1.34 rule applies');
+  const badLevel = checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'strict' }), deployment({ containers: [{ name: 'app', image: 'x' }] })], null);
+  assert.deepEqual(badLevel[0]!.path, '/metadata/labels/pod-security.kubernetes.io~1enforce');
+  assert.ok(badLevel.slice(1).length > 0 && badLevel.slice(1).every((f) => f.message.startsWith('restricted at latest')), 'an invalid level enforces restricted');
+  assert.deepEqual(checkPodSecurity([namespace({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest', 'pod-security.kubernetes.io/warn-version': 'v1.37' }), probeHost], null), []);
 });
