@@ -171,11 +171,11 @@ ${ENGINE_NOTE}\n${WRITER_NOTE}\nExit codes: 0 bumped or already there, 2 refused
   {
     name: 'check',
     summary: 'Pod Security for manifests (every pod template; a kustomization directory is built first)',
-    usage: 'FILE|DIR|-... [--level L] [--json] [options]',
+    usage: 'FILE|DIR|-... [--level L] [--policy-version V] [--json] [options]',
     arguments: [['[FILE|DIR|-...]', 'manifest files, directories of them or kustomizations, - for standard input']],
-    options: [value('--level <L>', 'baseline (default) or restricted'), flag('--json', 'the findings as JSON')],
+    options: [value('--level <L>', 'baseline (default) or restricted'), value('--policy-version <V>', 'Pod Security policy version: latest (default, v1.37) or v1.N'), flag('--json', 'the findings as JSON')],
     notes: `${ENGINE_NOTE}\nExit codes: 0 every pod template admitted, 1 violations, 2 usage or environment.`,
-    run: async ({ args, options, io }) => (await import('./commands/check.ts')).checkCommand(args, { level: options.level, json: options.json ?? false }, io),
+    run: async ({ args, options, io }) => (await import('./commands/check.ts')).checkCommand(args, { level: options.level, policyVersion: options.policyVersion, json: options.json ?? false }, io),
   },
   {
     name: 'credentials',

@@ -316,18 +316,35 @@ test('findings print their fix and the patch that set the field; $GITHUB_STEP_SU
 // Pod Security conformance through the real CLI: upstream's fixtures, classified as upstream says.
 const CONFORMANCE = path.resolve(ROOT, '../shared/conformance/pod-security');
 const conformanceSkip = existsSync(CONFORMANCE) ? false : `upstream fixtures not found at ../shared/conformance/pod-security (clone the project beside ../shared)`;
-for (const level of ['baseline', 'restricted']) {
-  test(`check --level ${level}: upstream pass fixtures exit 0, every fail fixture has a violation`, { skip: conformanceSkip }, async () => {
-    const pass = await run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/pass')]);
-    assert.equal(pass.code, 0, pass.stdout);
-    assert.ok(JSON.parse(pass.stdout).files.length > 0);
-    const fail = await run(['check', '--json', '--level', level, path.join(CONFORMANCE, level, 'v1.33/fail')]);
-    assert.equal(fail.code, 1);
-    const report = JSON.parse(fail.stdout);
-    const flagged = new Set(report.findings.map((f: any) => f.file));
-    assert.deepEqual(report.files.filter((f: string) => !flagged.has(f)), [], 'fail fixtures without a violation');
-  });
+const conformanceVersions = conformanceSkip ? [] : [...new Set(['baseline', 'restricted'].flatMap((level) => readdirSync(path.join(CONFORMANCE, level)).filter((v) => /^v1\.\d+$/.test(v))))].sort();
+test('conformance fixtures: every version directory is found (v1.33, v1.34, v1.35 at least)', { skip: conformanceSkip }, () => {
+  for (const v of ['v1.33', 'v1.34', 'v1.35']) assert.ok(conformanceVersions.includes(v), v);
+});
+for (const version of conformanceVersions) {
+  for (const level of ['baseline', 'restricted']) {
+    test(`check --level ${level} --policy-version ${version}: upstream pass fixtures exit 0, every fail fixture has a violation`, async () => {
+      const pass = await run(['check', '--json', '--level', level, '--policy-version', version, path.join(CONFORMANCE, level, version, 'pass')]);
+      assert.equal(pass.code, 0, pass.stdout);
+      assert.ok(JSON.parse(pass.stdout).files.length > 0);
+      assert.equal(JSON.parse(pass.stdout).version, version);
+      const fail = await run(['check', '--json', '--level', level, '--policy-version', version, path.join(CONFORMANCE, level, version, 'fail')]);
+      assert.equal(fail.code, 1);
+      const report = JSON.parse(fail.stdout);
+      const flagged = new Set(report.findings.map((f: any) => f.file));
+      assert.deepEqual(report.files.filter((f: string) => !flagged.has(f)), [], 'fail fixtures without a violation');
+    });
+  }
 }
+
+test('check --policy-version: the v1.35 user-namespace procMount pod fails baseline at v1.34 and passes at v1.35 and latest; a bad version exits 2', { skip: conformanceSkip }, async () => {
+  const pod = path.join(CONFORMANCE, 'baseline/v1.35/pass/procmount1.yaml');
+  assert.equal((await run(['check', '--policy-version', 'v1.34', pod])).code, 1);
+  assert.equal((await run(['check', '--policy-version', 'v1.35', pod])).code, 0);
+  assert.equal((await run(['check', pod])).code, 0);
+  const bad = await run(['check', '--policy-version', '1.35', pod]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--policy-version: expected "latest" or "v1.<minor>", received "1.35"/);
+});
 
 test('check: bad level, missing path and invalid YAML exit 2 with where and what', async (t) => {
   assert.equal((await run(['check', '--level', 'strict', 'base'])).code, 2);

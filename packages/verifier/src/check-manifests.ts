@@ -1,5 +1,5 @@
 /**
- * `clearml-k8s check`: Pod Security for manifests, at one level. Targets are YAML/JSON files, `-`
+ * `clearml-k8s check`: Pod Security for manifests, at one level and policy version (default `latest`, v1.37). Targets are YAML/JSON files, `-`
  * (or `/dev/stdin`) for standard input, and directories: read recursively, except that a directory
  * holding a kustomization is built with the kustomize engine and its output checked (its raw files
  * are not what the cluster receives). Every pod template of every object is evaluated.
@@ -11,7 +11,7 @@ import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
 import { readUserFile } from '@clearml-k8s/repository-io';
 import type { Engine } from './engine.ts';
 import { hasKustomization } from './kustomization-files.ts';
-import { evaluatePodSecurity, type PodSecurityLevel } from './pod-security.ts';
+import { evaluatePodSecurity, type PodSecurityLevel, type PodSecurityVersion } from './pod-security.ts';
 import { EMBEDDED_TEMPLATE_KEY, podShapeProblems, podTemplatePath, podTemplates, readEmbeddedTemplate } from './pod-templates.ts';
 import { renderOverlay } from './render-overlay.ts';
 import { VerifierError } from './verifier-error.ts';
@@ -35,6 +35,8 @@ export interface ManifestFinding {
 export interface ManifestCheckResult {
   ok: boolean;
   level: PodSecurityLevel;
+  /** Policy version evaluated: `latest` (v1.37) or `v1.N`. */
+  version: PodSecurityVersion;
   /** Sources read, in order: files, `-`, and kustomization directories (built). */
   files: string[];
   /** Pod templates evaluated. */
@@ -48,6 +50,8 @@ export interface CheckManifestsOptions {
   engine: () => Promise<Engine>;
   /** Standard input's text, asked for only when a target is `-` or `/dev/stdin`. */
   stdin: () => string;
+  /** Policy version (`latest`, the default, is v1.37; `v1.N`); see evaluatePodSecurity. */
+  version?: PodSecurityVersion;
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
@@ -112,7 +116,7 @@ function assertReadable(file: string, objects: readonly Record<string, any>[]): 
 
 /**
  * Evaluates every pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
- * and a ConfigMap's embedded `template.yaml`) in `targets` at `level`.
+ * and a ConfigMap's embedded `template.yaml`) in `targets` at `level` and `options.version`.
  * @throws VerifierError `MANIFEST_NOT_FOUND` for a missing path; `MANIFEST_INVALID` for a pod template
  *   Pod Security cannot read (`containers: "oops"`, a `template.yaml` that is not YAML) or a build that
  *   fails; `KUSTOMIZE_NOT_FOUND` from `options.engine`; YamlError (`YAML_INVALID`, with file, line
@@ -120,6 +124,7 @@ function assertReadable(file: string, objects: readonly Record<string, any>[]): 
  *   socket or block device, more than 256 MiB, binary). Nothing is evaluated then.
  */
 export async function checkManifests(targets: readonly string[], level: PodSecurityLevel, cwd: string, options: CheckManifestsOptions): Promise<ManifestCheckResult> {
+  const version = options.version ?? 'latest';
   const list = targets.flatMap((t) => sources(t, cwd));
   const parsed: { file: string; objects: Record<string, any>[] }[] = [];
   for (const source of list) {
@@ -143,10 +148,10 @@ export async function checkManifests(targets: readonly string[], level: PodSecur
   for (const { file, objects } of parsed) {
     for (const t of podTemplates(objects as ManifestObject[])) {
       count++;
-      for (const v of evaluatePodSecurity(t.template, level)) {
+      for (const v of evaluatePodSecurity(t.template, level, version)) {
         findings.push({ file, resource: resourceOf(t.owner), path: `${t.path}${v.path}`, rule: v.rule, level: v.level, message: v.message, hint: v.hint });
       }
     }
   }
-  return { ok: findings.length === 0, level, files: list.map((s) => (s.kind === 'stdin' ? '-' : s.kind === 'file' ? s.file : s.dir)), podTemplates: count, findings };
+  return { ok: findings.length === 0, level, version, files: list.map((s) => (s.kind === 'stdin' ? '-' : s.kind === 'file' ? s.file : s.dir)), podTemplates: count, findings };
 }
