@@ -2,8 +2,8 @@
 // shows the check silent on the intended objects and firing, with its id, resource and path, on one defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPolicySelectors, labelSelectorMatches } from '../src/index.ts';
-import { TREE } from './support.ts';
+import { checkNetworkReachability, checkPolicySelectors, labelSelectorMatches, reachable } from '../src/index.ts';
+import { CATALOG, TREE } from './support.ts';
 
 const intended = (name: string) => structuredClone(TREE.overlays.find((o) => o.profile.name === name)!.intended) as any[];
 const at = (findings: { check: string; resource: string; path: string }[]) => findings.map((f) => [f.check, f.resource, f.path]);
@@ -52,4 +52,61 @@ test('policy-selectors: a PDB or NetworkPolicy that selects no pod of its namesp
     ['policy-selectors', 'NetworkPolicy/clearml/redis', '/spec/podSelector'],
     ['policy-selectors', 'NetworkPolicy/other/elsewhere', '/spec/podSelector'],
   ]);
+});
+
+const component = (values: string[]) => ({ matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values }] });
+const denyIngress = netpol('default-deny-ingress', {}, { policyTypes: ['Ingress'] });
+const publicServers = netpol('clearml-public', component(['apiserver', 'webserver', 'fileserver']), { policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] });
+const databases = (clients: string[]) => netpol('clearml-databases', component(['elasticsearch', 'mongodb', 'redis']), { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: component(clients) }], ports: [{ port: 9200 }, { port: 27017 }, { port: 6379 }] }] });
+
+test('reachable: Kubernetes NetworkPolicy semantics (isolation, peers, namespaces, ports, egress)', () => {
+  const api = { namespace: 'clearml', labels: { app: 'api' } };
+  const db = { namespace: 'clearml', labels: { app: 'db' }, ports: [{ name: 'mongodb', containerPort: 27017 }] };
+  const other = { namespace: 'other', labels: { app: 'api' } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', labels: { team: 'ml' } } } as any;
+  const to27017 = { port: 27017 };
+  assert.equal(reachable([], api, db, to27017).allowed, true, 'no policies: nothing isolated');
+  assert.equal(reachable([netpol('deny', {}) as any], api, db, to27017).allowed, false, 'policyTypes defaults to Ingress');
+  const allowApi = (rule: object) => netpol('db', { matchLabels: { app: 'db' } }, { ingress: [rule] }) as any;
+  assert.equal(reachable([allowApi({ from: [{ podSelector: { matchLabels: { app: 'api' } } }] })], api, db, to27017).allowed, true);
+  assert.equal(reachable([allowApi({ from: [{ podSelector: { matchLabels: { app: 'api' } } }] })], other, db, to27017).allowed, false, 'podSelector alone: own namespace only');
+  assert.equal(reachable([ns, allowApi({ from: [{ namespaceSelector: { matchLabels: { team: 'ml' } }, podSelector: { matchLabels: { app: 'api' } } }] })], other, db, to27017).allowed, true);
+  assert.equal(reachable([allowApi({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }] })], other, db, to27017).allowed, true, 'every namespace has its name label');
+  assert.equal(reachable([allowApi({ ports: [{ port: 'mongodb' }] })], api, db, to27017).allowed, true, 'named port of the destination');
+  assert.equal(reachable([allowApi({ ports: [{ port: 'mongodb', protocol: 'UDP' }] })], api, db, to27017).allowed, false, 'protocol must match');
+  assert.equal(reachable([allowApi({ ports: [{ port: 27000, endPort: 28000 }] })], api, db, to27017).allowed, true, 'endPort range');
+  assert.equal(reachable([allowApi({ ports: [{ port: 6379 }] })], api, db, to27017).allowed, false);
+  // Policies are additive: one that allows is enough, whatever others isolate.
+  const verdict = reachable([netpol('deny', {}) as any, allowApi({})], api, db, to27017);
+  assert.deepEqual([verdict.allowed, verdict.ingress.allowedBy], [true, { policy: 'NetworkPolicy/clearml/db', rule: '/spec/ingress/0' }]);
+  // Egress: the source is isolated by an egress policy; the destination must be among its rules' peers.
+  const egressOnly = netpol('api-egress', { matchLabels: { app: 'api' } }, { policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'cache' } } }] }] }) as any;
+  const blocked = reachable([egressOnly], api, db, to27017);
+  assert.deepEqual([blocked.allowed, blocked.egress.isolatedBy, blocked.ingress.allowed], [false, ['NetworkPolicy/clearml/api-egress'], true]);
+  assert.equal(reachable([egressOnly], api, { ...db, labels: { app: 'cache' } }, to27017).allowed, true);
+});
+
+test('network-reachability: silent without policies and with policies that let the model through', () => {
+  assert.deepEqual(checkNetworkReachability(intended('enterprise'), CATALOG), []);
+  const objects = [...intended('enterprise'), denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver'])];
+  assert.deepEqual(checkNetworkReachability(objects as any, CATALOG), []);
+});
+
+test('network-reachability: a connection of the model the policies drop is reported on the isolated end', () => {
+  const objects = [...intended('enterprise'), denyIngress, publicServers, databases(['apiserver', 'async-delete'])];
+  const findings = checkNetworkReachability(objects as any, CATALOG);
+  assert.deepEqual(at(findings), [['network-reachability', 'Deployment/clearml/clearml-redis', '/spec/template/metadata/labels']]);
+  assert.match(findings[0]!.message, /clearml-fileserver .* connects to clearml-redis port 6379\/TCP/);
+});
+
+test('network-reachability: a database open to every namespace while the namespace has policies is reported', () => {
+  // Only the servers are isolated: the databases stay open to the whole cluster.
+  const open = [...intended('enterprise'), publicServers];
+  assert.deepEqual(at(checkNetworkReachability(open as any, CATALOG)), ['clearml-elastic', 'clearml-mongodb', 'clearml-redis'].map((n) => ['network-reachability', `Deployment/clearml/${n}`, '/spec/template/metadata/labels']));
+  // A rule from every namespace opens MongoDB too; every pod of its own namespace is accepted.
+  const anyNamespace = netpol('mongodb', component(['mongodb']), { ingress: [{ from: [{ namespaceSelector: {} }] }] });
+  const ownNamespace = netpol('mongodb', component(['mongodb']), { ingress: [{ from: [{ podSelector: {} }] }] });
+  const rest = [denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver'])];
+  assert.deepEqual(at(checkNetworkReachability([...intended('enterprise'), ...rest, anyNamespace] as any, CATALOG)), [['network-reachability', 'Deployment/clearml/clearml-mongodb', '/spec/template/metadata/labels']]);
+  assert.deepEqual(checkNetworkReachability([...intended('enterprise'), ...rest, ownNamespace] as any, CATALOG), []);
 });
