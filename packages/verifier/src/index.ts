@@ -32,6 +32,7 @@ export * from './checks/policy-selectors.ts';
 export * from './label-selectors.ts';
 export * from './checks/network-reachability.ts';
 export * from './network-policies.ts';
+export * from './checks/cluster-prerequisites.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';
 export * from './checks/node-ports.ts';

@@ -2,7 +2,7 @@
 // shows the check silent on the intended objects and firing, with its id, resource and path, on one defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkNetworkReachability, checkPolicySelectors, labelSelectorMatches, reachable } from '../src/index.ts';
+import { checkClusterPrerequisites, checkNetworkReachability, checkPolicySelectors, checkRbac, labelSelectorMatches, reachable } from '../src/index.ts';
 import { CATALOG, TREE } from './support.ts';
 
 const intended = (name: string) => structuredClone(TREE.overlays.find((o) => o.profile.name === name)!.intended) as any[];
@@ -109,4 +109,49 @@ test('network-reachability: a database open to every namespace while the namespa
   const rest = [denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver'])];
   assert.deepEqual(at(checkNetworkReachability([...intended('enterprise'), ...rest, anyNamespace] as any, CATALOG)), [['network-reachability', 'Deployment/clearml/clearml-mongodb', '/spec/template/metadata/labels']]);
   assert.deepEqual(checkNetworkReachability([...intended('enterprise'), ...rest, ownNamespace] as any, CATALOG), []);
+});
+
+test('cluster-prerequisites: classes in the build, declared, built in, empty or null are not findings', () => {
+  for (const o of TREE.overlays) assert.deepEqual(checkClusterPrerequisites(o.intended, o.profile.prerequisites), [], o.profile.name);
+  const objects = intended('enterprise');
+  const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-apiserver');
+  api.spec.template.spec.priorityClassName = 'system-cluster-critical';
+  objects.find((o) => o.metadata.name === 'clearml-webserver' && o.kind === 'Deployment').spec.template.spec.priorityClassName = 'clearml-high';
+  objects.push({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'clearml-high' }, value: 1000 });
+  objects.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'a', namespace: 'clearml' }, spec: { storageClassName: 'gp3' } });
+  objects.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'b', namespace: 'clearml' }, spec: { storageClassName: '' } });
+  objects.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'c', namespace: 'clearml' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClassName: null } }], template: { spec: { containers: [] } } } });
+  for (const ing of objects.filter((o) => o.kind === 'Ingress')) ing.spec.ingressClassName = 'nginx';
+  const declared = [{ kind: 'StorageClass', name: 'gp3', clusterScoped: true, documentedIn: 'x' }, { kind: 'IngressClass', name: 'nginx', clusterScoped: true, documentedIn: 'x' }];
+  assert.deepEqual(checkClusterPrerequisites(objects, declared), []);
+  // Undeclared, the same classes are findings: the cluster must provide them.
+  assert.deepEqual(at(checkClusterPrerequisites(objects, [])), [
+    ...objects.filter((o) => o.kind === 'Ingress').map((o) => ['cluster-prerequisites', `Ingress/clearml/${o.metadata.name}`, '/spec/ingressClassName']),
+    ['cluster-prerequisites', 'PersistentVolumeClaim/clearml/a', '/spec/storageClassName'],
+  ]);
+});
+
+test('cluster-prerequisites: an undeclared PriorityClass, claim template class and legacy ingress-class annotation are reported', () => {
+  const objects = intended('enterprise');
+  objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-apiserver').spec.template.spec.priorityClassName = 'clearml-high';
+  objects.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'es', namespace: 'clearml' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClassName: 'fast' } }], template: { spec: { containers: [] } } } });
+  const ingress = objects.find((o) => o.kind === 'Ingress');
+  ingress.metadata.annotations = { ...ingress.metadata.annotations, 'kubernetes.io/ingress.class': 'traefik' };
+  assert.deepEqual(at(checkClusterPrerequisites(objects, [])), [
+    ['cluster-prerequisites', 'Deployment/clearml/clearml-apiserver', '/spec/template/spec/priorityClassName'],
+    ['cluster-prerequisites', `Ingress/clearml/${ingress.metadata.name}`, '/metadata/annotations/kubernetes.io~1ingress.class'],
+    ['cluster-prerequisites', 'StatefulSet/clearml/es', '/spec/volumeClaimTemplates/0/spec/storageClassName'],
+  ]);
+});
+
+test('rbac: bindings to built-in ClusterRoles are not "missing"; cluster-admin, admin and edit are reported for what they grant', () => {
+  const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', role: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: `to-${role}`, ...(kind === 'RoleBinding' ? { namespace: 'clearml' } : {}) }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'clearml' }] });
+  const options = { clusterRoles: ['to-cluster-admin', 'to-view', 'to-system:auth-delegator'], prerequisites: [] };
+  const quiet = [binding('RoleBinding', 'view'), binding('ClusterRoleBinding', 'view'), binding('ClusterRoleBinding', 'system:auth-delegator')];
+  assert.deepEqual(checkRbac(quiet as any, options), []);
+  const loud = [binding('RoleBinding', 'edit'), binding('RoleBinding', 'admin'), binding('ClusterRoleBinding', 'cluster-admin')];
+  const findings = checkRbac(loud as any, options);
+  assert.deepEqual(at(findings), [['rbac', 'RoleBinding/clearml/to-edit', '/roleRef/name'], ['rbac', 'RoleBinding/clearml/to-admin', '/roleRef/name'], ['rbac', 'ClusterRoleBinding/to-cluster-admin', '/roleRef/name']]);
+  assert.match(findings[2]!.message, /^grants cluster-admin: full control of every resource in every namespace/);
+  assert.doesNotMatch(findings.map((f) => f.message).join('\n'), /expected a ClusterRole of the build/);
 });

@@ -35,6 +35,7 @@ import { writablePathsCheck } from './writable-paths.ts';
 import { prePopulateCheck } from './pre-populate.ts';
 import { policySelectorsCheck } from './policy-selectors.ts';
 import { networkReachabilityCheck } from './network-reachability.ts';
+import { clusterPrerequisitesCheck } from './cluster-prerequisites.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -67,6 +68,7 @@ export const CHECK_REGISTRY = [
   prePopulateCheck,
   policySelectorsCheck,
   networkReachabilityCheck,
+  clusterPrerequisitesCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
