@@ -33,6 +33,7 @@ export * from './label-selectors.ts';
 export * from './checks/network-reachability.ts';
 export * from './network-policies.ts';
 export * from './checks/cluster-prerequisites.ts';
+export * from './checks/ingress-routes.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';
 export * from './checks/node-ports.ts';

@@ -2,7 +2,7 @@
 // shows the check silent on the intended objects and firing, with its id, resource and path, on one defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkClusterPrerequisites, checkNetworkReachability, checkPolicySelectors, checkRbac, labelSelectorMatches, reachable } from '../src/index.ts';
+import { checkClusterPrerequisites, checkIngressRoutes, checkNetworkReachability, checkPolicySelectors, checkRbac, labelSelectorMatches, reachable } from '../src/index.ts';
 import { CATALOG, TREE } from './support.ts';
 
 const intended = (name: string) => structuredClone(TREE.overlays.find((o) => o.profile.name === name)!.intended) as any[];
@@ -154,4 +154,42 @@ test('rbac: bindings to built-in ClusterRoles are not "missing"; cluster-admin, 
   assert.deepEqual(at(findings), [['rbac', 'RoleBinding/clearml/to-edit', '/roleRef/name'], ['rbac', 'RoleBinding/clearml/to-admin', '/roleRef/name'], ['rbac', 'ClusterRoleBinding/to-cluster-admin', '/roleRef/name']]);
   assert.match(findings[2]!.message, /^grants cluster-admin: full control of every resource in every namespace/);
   assert.doesNotMatch(findings.map((f) => f.message).join('\n'), /expected a ClusterRole of the build/);
+});
+
+const ingressOf = (objects: any[], name: string) => objects.find((o) => o.kind === 'Ingress' && o.metadata.name === name);
+
+test('ingress-routes: the enterprise Ingresses and a prefix with strip_prefix set pass', () => {
+  assert.deepEqual(checkIngressRoutes(intended('enterprise'), CATALOG), []);
+  for (const o of TREE.overlays) assert.deepEqual(checkIngressRoutes(o.intended, CATALOG), [], o.profile.name);
+  const objects = intended('enterprise');
+  ingressOf(objects, 'clearml-apiserver').spec.rules[0].http.paths[0].path = '/clearml';
+  objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'clearml-apiserver').spec.template.spec.containers[0].env.push({ name: 'CLEARML__apiserver__request__strip_prefix', value: '/clearml' });
+  assert.deepEqual(checkIngressRoutes(objects, CATALOG), []);
+});
+
+test('ingress-routes: rewrite-target, Exact on /, a host without its root, and swapped api./files. hosts are reported', () => {
+  const objects = intended('enterprise');
+  ingressOf(objects, 'clearml-apiserver').metadata.annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/';
+  ingressOf(objects, 'clearml-fileserver').spec.rules[0].http.paths[0].pathType = 'Exact';
+  ingressOf(objects, 'clearml-apiserver').spec.rules[0].http.paths[0].path = '/api';
+  // api. and files. of another domain, swapped (ingress-hosts checks only the expected hosts).
+  const swapped = structuredClone(ingressOf(objects, 'clearml-apiserver'));
+  swapped.metadata = { name: 'swapped', namespace: 'clearml' };
+  swapped.spec = { rules: [{ host: 'files.other.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'clearml-apiserver', port: { number: 8008 } } } }] } }] };
+  objects.push(swapped);
+  assert.deepEqual(at(checkIngressRoutes(objects, CATALOG, new Set(['api.clearml.example.com', 'app.clearml.example.com', 'files.clearml.example.com']))), [
+    ['ingress-routes', 'Ingress/clearml/clearml-apiserver', '/metadata/annotations/nginx.ingress.kubernetes.io~1rewrite-target'],
+    ['ingress-routes', 'Ingress/clearml/clearml-apiserver', '/spec/rules/0/http/paths/0/path'],
+    ['ingress-routes', 'Ingress/clearml/clearml-fileserver', '/spec/rules/0/http/paths/0/pathType'],
+    ['ingress-routes', 'Ingress/clearml/swapped', '/spec/rules/0/http/paths/0/backend/service'],
+  ]);
+  // The identity rewrite keeps the path.
+  const identity = intended('enterprise');
+  const api = ingressOf(identity, 'clearml-apiserver');
+  api.metadata.annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/$1';
+  api.spec.rules[0].http.paths[0] = { ...api.spec.rules[0].http.paths[0], path: '/(.*)', pathType: 'ImplementationSpecific' };
+  assert.deepEqual(checkIngressRoutes(identity, CATALOG), []);
+  // The same rewrite to / is reported.
+  api.metadata.annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/';
+  assert.deepEqual(at(checkIngressRoutes(identity, CATALOG)), [['ingress-routes', 'Ingress/clearml/clearml-apiserver', '/metadata/annotations/nginx.ingress.kubernetes.io~1rewrite-target']]);
 });

@@ -36,6 +36,7 @@ import { prePopulateCheck } from './pre-populate.ts';
 import { policySelectorsCheck } from './policy-selectors.ts';
 import { networkReachabilityCheck } from './network-reachability.ts';
 import { clusterPrerequisitesCheck } from './cluster-prerequisites.ts';
+import { ingressRoutesCheck } from './ingress-routes.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -69,6 +70,7 @@ export const CHECK_REGISTRY = [
   policySelectorsCheck,
   networkReachabilityCheck,
   clusterPrerequisitesCheck,
+  ingressRoutesCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
