@@ -63,7 +63,7 @@ test('what each example promises is in its intended objects', () => {
   const cloud = compose('cloud');
   assert.deepEqual(cloud.composition.exposure, { kind: 'ingress', baseDomain: 'clearml.acme.io', hosts: { api: 'api.clearml.acme.io', app: 'app.clearml.acme.io', files: 'files.clearml.acme.io' } });
   // The TLS Secret comes from the site's Certificate (cert-manager writes it): cert-manager and the issuer are the prerequisites.
-  assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['ClusterIssuer/letsencrypt-prod', 'CustomResourceDefinition/certificates.cert-manager.io', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials']);
+  assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['ClusterIssuer/letsencrypt-prod', 'CustomResourceDefinition/certificates.cert-manager.io', 'IngressClass/nginx', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials', 'StorageClass/gp3']);
 });
 
 test('a site with credentials.secret turns fixed users on from it; a fixedUsersSecret supplies the users instead (issue 13 item 9)', () => {

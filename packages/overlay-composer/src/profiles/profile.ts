@@ -16,10 +16,11 @@ export type Exposure =
  * An object the operator creates (or installs) before applying the overlay; it is not in the build.
  * Namespaced ones (the four kinds a pod or Ingress names) live in the overlay's namespace; a site
  * with a cert-manager issuer also needs cert-manager's `CustomResourceDefinition` and the issuer
- * (`ClusterIssuer`, `Issuer`, or an external issuer's kind).
+ * (`ClusterIssuer`, `Issuer`, or an external issuer's kind); a site naming a storage or Ingress class
+ * needs that cluster-scoped `StorageClass` or `IngressClass` (the verifier's `cluster-prerequisites`).
  */
 export interface Prerequisite {
-  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'CustomResourceDefinition' | 'ClusterIssuer' | 'Issuer' | (string & {});
+  kind: 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'CustomResourceDefinition' | 'ClusterIssuer' | 'Issuer' | 'StorageClass' | 'IngressClass' | 'PriorityClass' | (string & {});
   name: string;
   /** API group of a kind outside the core group (e.g. `cert-manager.io`, `apiextensions.k8s.io`). */
   group?: string;

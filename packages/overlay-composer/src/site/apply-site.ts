@@ -238,6 +238,8 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     if (certManager.problems[0]) throw new TypeError(`applySite: the spec was not validated: ingress.annotations.${certManager.problems[0].annotation}: expected ${certManager.problems[0].expected}`);
     const annotations = Object.keys(certManager.ingressAnnotations).length ? certManager.ingressAnnotations : undefined;
     objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations })));
+    // The IngressClass is the cluster's (its controller installs it): the operator provides it.
+    if (spec.ingress?.className) needs({ kind: 'IngressClass', name: spec.ingress.className, group: 'networking.k8s.io', clusterScoped: true, documentedIn: 'README.md#add-a-site' });
     if (tlsSecret && certManager.plan) {
       objects.push(siteCertificate(tlsSecret, PUBLIC_ENDPOINTS.map((e) => hosts[e.hostLabel]), certManager.plan));
       // cert-manager writes the Secret: not something the operator creates (the profile may have declared it).
@@ -318,7 +320,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
         let pvc: any = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim);
         if (!pvc) objects.push((pvc = persistentVolumeClaim(dir, size)));
         pvc.spec.resources.requests.storage = size;
-        if (storage.storageClass) pvc.spec.storageClassName = storage.storageClass;
+        if (storage.storageClass) {
+          pvc.spec.storageClassName = storage.storageClass;
+          // The StorageClass is the cluster's (its provisioner's): the operator provides it.
+          needs({ kind: 'StorageClass', name: storage.storageClass, group: 'storage.k8s.io', clusterScoped: true, documentedIn: 'README.md#add-a-site' });
+        }
         if (storage.keepOnDelete) pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), ...KEEP_ON_DELETE_ANNOTATIONS };
       }
     }

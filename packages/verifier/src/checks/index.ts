@@ -37,6 +37,10 @@ import { resourcesCheck } from './resources.ts';
 import { elasticsearchSettingsCheck } from './elasticsearch-settings.ts';
 import { mongodbSettingsCheck } from './mongodb-settings.ts';
 import { singleWriterCheck } from './single-writer.ts';
+import { policySelectorsCheck } from './policy-selectors.ts';
+import { networkReachabilityCheck } from './network-reachability.ts';
+import { clusterPrerequisitesCheck } from './cluster-prerequisites.ts';
+import { ingressRoutesCheck } from './ingress-routes.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -71,6 +75,10 @@ export const CHECK_REGISTRY = [
   elasticsearchSettingsCheck,
   mongodbSettingsCheck,
   singleWriterCheck,
+  policySelectorsCheck,
+  networkReachabilityCheck,
+  clusterPrerequisitesCheck,
+  ingressRoutesCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,

@@ -11,7 +11,11 @@
  * - every ServiceAccount of the build that a pod template uses (`spec.serviceAccountName`, other
  *   than `default`) is the subject of some binding; a template (or ServiceAccount) with
  *   `automountServiceAccountToken: false` is exempt, since it asks for no API access.
+ * - a binding's `roleRef` may name a ClusterRole every cluster has (`cluster-admin`, `admin`, `edit`,
+ *   `view`, and the `system:` ones; not "missing"), but one to `cluster-admin`, `admin` or `edit` is
+ *   reported for what it grants (full control of the namespace, or of the cluster).
  * Missing ServiceAccounts of pod templates are `object-reference`'s, not this check's.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/
  */
@@ -27,6 +31,21 @@ export interface RbacOptions {
   /** Objects the operator creates first (e.g. `{kind: 'ServiceAccount', name}`); bindings may name them. */
   prerequisites: readonly { kind: string; name: string }[];
 }
+
+/** The user-facing ClusterRoles every cluster has (besides the `system:` ones). */
+export const BUILTIN_CLUSTER_ROLES: readonly string[] = ['cluster-admin', 'admin', 'edit', 'view'];
+
+/** Whether a ClusterRole name is one the API server creates (`cluster-admin`, `admin`, `edit`, `view`, `system:*`). */
+export function isBuiltinClusterRole(name: string): boolean {
+  return BUILTIN_CLUSTER_ROLES.includes(name) || name.startsWith('system:');
+}
+
+/** What the powerful built-in ClusterRoles grant, bound in one namespace (RoleBinding) or cluster-wide. */
+const POWERFUL_ROLES: Record<string, { namespace: string; cluster: string }> = {
+  'cluster-admin': { namespace: 'full control of every resource in the namespace, including the namespace itself', cluster: 'full control of every resource in every namespace and of the cluster' },
+  admin: { namespace: 'full control of the namespace: read and write of most resources, Secrets, Roles and RoleBindings', cluster: 'full control of every namespace: read and write of most resources, Secrets, Roles and RoleBindings' },
+  edit: { namespace: 'full control of the workloads of the namespace: read and write of most resources including Secrets, so it can run pods as any ServiceAccount there', cluster: 'full control of the workloads of every namespace: read and write of most resources including Secrets, so it can run pods as any ServiceAccount' },
+};
 
 const ROLE_KINDS = new Set(['Role', 'ClusterRole']);
 const BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
@@ -82,7 +101,18 @@ export function checkRbac(objects: readonly ManifestObject[], options: RbacOptio
     const ref = binding.roleRef ?? {};
     if (typeof ref.name === 'string' && typeof ref.kind === 'string') {
       const roleNamespace = ref.kind === 'Role' ? namespace : '';
-      const exists = present.has(`${ref.kind}/${roleNamespace}/${ref.name}`) || prerequisite(ref.kind, ref.name) || (ref.kind === 'ClusterRole' && declared.has(ref.name));
+      const builtin = ref.kind === 'ClusterRole' && isBuiltinClusterRole(ref.name);
+      const exists = builtin || present.has(`${ref.kind}/${roleNamespace}/${ref.name}`) || prerequisite(ref.kind, ref.name) || (ref.kind === 'ClusterRole' && declared.has(ref.name));
+      const powerful = builtin ? POWERFUL_ROLES[ref.name] : undefined;
+      if (powerful) {
+        findings.push({
+          check: 'rbac',
+          resource: id,
+          path: '/roleRef/name',
+          message: `grants ${ref.name}: ${binding.kind === 'RoleBinding' ? `${powerful.namespace} (${namespace || '(none)'})` : powerful.cluster}, to ${(Array.isArray(binding.subjects) ? binding.subjects : []).map((s: any) => `${s?.kind} ${s?.name}`).join(', ') || 'no subject'}; expected a Role listing only the verbs and resources the workload needs`,
+          hint: `bind a Role of the overlay with the rules the subjects need instead of the built-in ${ref.name}`,
+        });
+      }
       if (!exists) {
         findings.push({
           check: 'rbac',
