@@ -39,6 +39,7 @@ export const apiserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
+    formerRepositories: SERVER_IMAGE.formerRepositories,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },

@@ -19,6 +19,7 @@ export const asyncDelete: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
+    formerRepositories: SERVER_IMAGE.formerRepositories,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       {

@@ -21,6 +21,7 @@ export const fileserver: ComponentSpec = {
   image: {
     catalogKey: 'clearmlServer',
     repository: null,
+    formerRepositories: SERVER_IMAGE.formerRepositories,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },

@@ -30,26 +30,25 @@ import { defineCheck } from './definition.ts';
 /** Volume kinds the kubelet mounts read-only whatever the mount says. */
 const READ_ONLY_VOLUMES = ['configMap', 'secret', 'downwardAPI', 'projected'] as const;
 
-/** The image repository of a component: its catalog entry's, else the model's `repository`. */
-function repositoryOf(spec: ComponentSpec, catalog: ReleaseCatalog): string | null {
-  return spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
+/** The image repositories of a component: its catalog entry's (else the model's `repository`), then the names it had before. */
+function repositoriesOf(spec: ComponentSpec, catalog: ReleaseCatalog): string[] {
+  const current = spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
+  return [...(current === null ? [] : [current]), ...(spec.image.formerRepositories?.repositories ?? [])];
 }
 
 /** Whether the list `a` starts with every item of `b` (a command line with more arguments after the model's). */
 const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Array.isArray(a) && !!b && b.length > 0 && b.every((item, i) => a[i] === item);
 
 /**
- * The component a container runs, or null: the image's repository (mirror prefixes allowed) picks
+ * The component a container runs, or null: the image's repository (mirror prefixes allowed; the
+ * names the image had before, `allegroai/clearml`, count too) picks
  * the candidates; when several components share the image (the server's four modes), the
  * container's `args` or `command` must start as the model's entrypoint does.
  */
 export function componentOfContainer(container: any, catalog: ReleaseCatalog, model = STACK_MODEL): ComponentSpec | null {
   if (typeof container?.image !== 'string') return null;
   const name = parseImageReference(container.image).name;
-  const candidates = model.components.filter((c) => {
-    const repository = repositoryOf(c, catalog);
-    return repository !== null && sameRepository(name, repository);
-  });
+  const candidates = model.components.filter((c) => repositoriesOf(c, catalog).some((repository) => sameRepository(name, repository)));
   if (candidates.length <= 1) return candidates[0] ?? null;
   return candidates.find((c) => (c.entrypoint.args && startsWith(container.args, c.entrypoint.args)) || (c.entrypoint.command && startsWith(container.command, c.entrypoint.command))) ?? null;
 }
