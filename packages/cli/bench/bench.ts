@@ -107,7 +107,7 @@ try {
     for (const objects of builds) {
       checkSchema(objects, schema);
       checkPodSecurity(objects, null);
-      checkServices(objects);
+      checkServices(objects, catalog);
       checkEnvReferences(objects);
       checkObjectReferences(objects, []);
       checkRbac(objects, { clusterRoles: [], prerequisites: [] });

@@ -17,6 +17,7 @@ export * from './checks/patch-target.ts';
 export * from './checks/pod-security.ts';
 export * from './checks/profile.ts';
 export * from './checks/public-credentials.ts';
+export * from './checks/public-default-keys.ts';
 export * from './checks/rbac.ts';
 export * from './checks/references.ts';
 export * from './checks/schema.ts';

@@ -38,28 +38,28 @@ const intended = (name: string) => structuredClone(tree.overlays.find((o) => o.p
 const find = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
 test('stock overlays pass node-ports, ingress-hosts and intended-objects in memory', () => {
-  for (const name of ['current_version', 'latest', 'non-root']) assert.deepEqual(checkNodePorts(intended(name), { kind: 'nodePort', nodePorts: defaultNodePorts() }), [], name);
-  assert.deepEqual(checkNodePorts(intended('enterprise'), { kind: 'none' }), []);
-  assert.deepEqual(checkIngressHosts(intended('enterprise'), ingressHostsOf({ baseDomain: 'clearml.example.com' })), []);
+  for (const name of ['current_version', 'latest', 'non-root']) assert.deepEqual(checkNodePorts(intended(name), { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG), [], name);
+  assert.deepEqual(checkNodePorts(intended('enterprise'), { kind: 'none' }, CATALOG), []);
+  assert.deepEqual(checkIngressHosts(intended('enterprise'), ingressHostsOf({ baseDomain: 'clearml.example.com' }), CATALOG), []);
   assert.deepEqual(checkIntendedObjects(intended('enterprise'), intended('enterprise')), []);
 });
 
 test('node-ports: a wrong nodePort names Service and path', () => {
   const objects = intended('current_version');
   find(objects, 'Service', 'clearml-fileserver').spec.ports[0].nodePort = 30082;
-  const findings = checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() });
+  const findings = checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG);
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [['node-ports', 'Service/clearml/clearml-fileserver', '/spec/ports/0/nodePort']]);
 });
 
 test('services: every stock overlay passes the five Service checks', () => {
-  for (const o of tree.overlays) assert.deepEqual(checkServices(o.intended), [], o.profile.name);
+  for (const o of tree.overlays) assert.deepEqual(checkServices(o.intended, CATALOG), [], o.profile.name);
 });
 
 test('service-selector: a selector that matches no pod is reported on /spec/selector only', () => {
   const objects = intended('current_version');
   find(objects, 'Service', 'clearml-apiserver').spec.selector = { 'app.kubernetes.io/name': 'apiserver' };
-  assert.deepEqual(checkServices(objects).map((f) => [f.check, f.resource, f.path]), [['service-selector', 'Service/clearml/clearml-apiserver', '/spec/selector']]);
-  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }), [], 'node-ports leaves it to service-selector');
+  assert.deepEqual(checkServices(objects, CATALOG).map((f) => [f.check, f.resource, f.path]), [['service-selector', 'Service/clearml/clearml-apiserver', '/spec/selector']]);
+  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG), [], 'node-ports leaves it to service-selector');
 });
 
 test('selector-clash: async-delete pods carrying the apiserver labels (the upstream clash)', () => {
@@ -68,7 +68,7 @@ test('selector-clash: async-delete pods carrying the apiserver labels (the upstr
   const asyncDelete = find(objects, 'Deployment', 'clearml-async-delete');
   asyncDelete.spec.template.metadata.labels = { ...api.spec.template.metadata.labels };
   asyncDelete.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 8008 }];
-  const findings = checkServices(objects);
+  const findings = checkServices(objects, CATALOG);
   assert.deepEqual(findings.map((f) => [f.check, f.resource]), [['selector-clash', 'Service/clearml/clearml-apiserver']]);
   assert.match(findings[0]!.message, /Deployment\/clearml\/clearml-apiserver, Deployment\/clearml\/clearml-async-delete/);
 });
@@ -82,7 +82,7 @@ test('target-port, node-port-range, node-port-unique: each names its port', () =
   mongo.spec.ports[0].nodePort = 27017;
   // The Service later in the build is the one reported for a reused nodePort.
   const second = objects.filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.nodePort === 30080))[1].metadata.name;
-  assert.deepEqual(checkServices(objects).map((f) => [f.check, f.resource, f.path]).sort(), [
+  assert.deepEqual(checkServices(objects, CATALOG).map((f) => [f.check, f.resource, f.path]).sort(), [
     ['node-port-range', 'Service/clearml/clearml-mongodb', '/spec/ports/0/nodePort'],
     ['node-port-unique', `Service/clearml/${second}`, '/spec/ports/0/nodePort'],
     ['target-port', 'Service/clearml/clearml-redis', '/spec/ports/0/targetPort'],
@@ -244,7 +244,7 @@ test('build: deprecation warnings already reported by deprecated-field are not r
 test('node-ports: a NodePort left on an Ingress overlay is reported on /spec/type', () => {
   const objects = intended('enterprise');
   find(objects, 'Service', 'clearml-webserver').spec.type = 'NodePort';
-  const findings = checkNodePorts(objects, { kind: 'none' });
+  const findings = checkNodePorts(objects, { kind: 'none' }, CATALOG);
   assert.deepEqual(findings.map((f) => [f.resource, f.path]), [['Service/clearml/clearml-webserver', '/spec/type']]);
 });
 
@@ -252,7 +252,7 @@ test('ingress-hosts: a missing host and a wrong backend port are both reported',
   const objects = intended('enterprise');
   find(objects, 'Ingress', 'clearml-webserver').spec.rules[0].host = 'web.clearml.example.com';
   find(objects, 'Ingress', 'clearml-apiserver').spec.rules[0].http.paths[0].backend.service.port.number = 80;
-  const findings = checkIngressHosts(objects, ingressHostsOf({ baseDomain: 'clearml.example.com' }));
+  const findings = checkIngressHosts(objects, ingressHostsOf({ baseDomain: 'clearml.example.com' }), CATALOG);
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]).sort(), [
     ['ingress-hosts', 'Ingress/clearml/clearml-apiserver', '/spec/rules/0/http/paths/0/backend/service'],
     ['ingress-hosts', 'Ingress/clearml/clearml-webserver', '/spec/rules'],

@@ -79,13 +79,22 @@ test('rbac: a binding to a missing Role or ServiceAccount names roleRef or the s
   assert.deepEqual(rbac([serviceAccount(), role(), roleBinding([{ kind: 'ServiceAccount', name: 'clearml-agent', namespace: 'other' }])]).map((f) => f[2]), ['/subjects/0/name'], 'the subject namespace counts');
 });
 
-test('rbac: a workload running as an unbound ServiceAccount of the build gets a finding', () => {
-  const findings = checkRbac([serviceAccount(), agent()] as ManifestObject[], none);
-  assert.deepEqual(findings.map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-agent', '/spec/template/spec/serviceAccountName']]);
-  assert.match(findings[0]!.message, /gets no permissions/);
-  assert.deepEqual(rbac([agent('default'), agent('not-in-build')]), [], 'default, and missing ones (object-reference reports those)');
-  assert.deepEqual(rbac([serviceAccount(), agent('clearml-agent', { automountServiceAccountToken: false })]), [], 'no token, no permissions needed');
-  assert.deepEqual(rbac([serviceAccount('clearml-agent', { automountServiceAccountToken: false }), agent()]), []);
+test('rbac: a ServiceAccount no binding names needs no permissions and is no finding (the Helm chart\'s own accounts)', () => {
+  assert.deepEqual(rbac([serviceAccount(), agent()]), [], 'an unbound ServiceAccount of the build');
+  assert.deepEqual(rbac([serviceAccount(), role(), roleBinding(), agent()]), [], 'a bound one');
+  assert.deepEqual(rbac([serviceAccount(), role(), roleBinding([{ kind: 'ServiceAccount', name: 'clearml-agnet' }]), agent()]).map((f) => f[2]), ['/subjects/0/name'], 'a binding that names a missing one still is');
+});
+
+test('rbac: objects without a namespace resolve into the build\'s one explicit namespace (a helm template -n render)', () => {
+  const unnamespaced = <T extends { metadata: Record<string, unknown> }>(o: T): T => ({ ...o, metadata: { ...o.metadata, namespace: undefined } });
+  // The ServiceAccount, Role and binding carry no namespace, the subject names "clearml", a ConfigMap is in it.
+  const inClearml = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'clearml' } };
+  const objects = [unnamespaced(serviceAccount()), unnamespaced(role()), unnamespaced(roleBinding([{ kind: 'ServiceAccount', name: 'clearml-agent', namespace: 'clearml' }])), unnamespaced(agent()), inClearml];
+  assert.deepEqual(rbac(objects), []);
+  // With two explicit namespaces there is no single one to fall back on: the subject is not found.
+  const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y', namespace: 'other' } };
+  assert.deepEqual(rbac([...objects, other]).map((f) => f[2]), ['/subjects/0/name']);
+  assert.deepEqual(rbac(objects.slice(0, 4)).map((f) => f[2]), ['/subjects/0/name'], 'no explicit namespace at all: the subject in clearml is not the unnamespaced account');
 });
 
 /** A ConfigMap holding the glue's task pod template. */
@@ -125,8 +134,8 @@ test('service checks ignore ConfigMap templates, even with matching labels and p
   for (const name of ['current_version', 'enterprise']) {
     const objects = intended(name);
     objects.push(templateConfigMap(restrictedTask));
-    assert.deepEqual(checkServices(objects), [], name);
-    if (name === 'current_version') assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }), []);
+    assert.deepEqual(checkServices(objects, CATALOG), [], name);
+    if (name === 'current_version') assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG), []);
   }
 });
 
@@ -137,7 +146,8 @@ test('images and references follow ConfigMap templates; a container without an i
   assert.deepEqual(checkImages(objects, 'pinned', [], catalogImages(CATALOG, 'pinned'), CATALOG).map((f) => [f.check, f.path]), [['image-tag', '/data/template.yaml#/spec/containers/1/image']]);
   assert.deepEqual(checkObjectReferences(objects, []).map((f) => f.path), ['/data/template.yaml#/spec/containers/1/envFrom/0/secretRef/name']);
   task.spec.serviceAccountName = 'clearml-task';
-  assert.deepEqual(rbac([templateConfigMap(task), serviceAccount('clearml-task')]), [['rbac', 'ConfigMap/clearml/clearml-agent-cpu-template', '/data/template.yaml#/spec/serviceAccountName']]);
+  assert.deepEqual(checkObjectReferences([templateConfigMap(task)] as ManifestObject[], []).map((f) => f.path), ['/data/template.yaml#/spec/serviceAccountName', '/data/template.yaml#/spec/containers/1/envFrom/0/secretRef/name']);
+  assert.deepEqual(checkObjectReferences([templateConfigMap(task), serviceAccount('clearml-task')] as ManifestObject[], []).map((f) => f.path), ['/data/template.yaml#/spec/containers/1/envFrom/0/secretRef/name']);
 });
 
 test('schema: an embedded template is validated as a Pod, placeholders aside', async () => {

@@ -80,7 +80,6 @@ export const agentK8sGlue: ComponentSpec = {
   image: {
     catalogKey: 'agentK8sGlue',
     repository: null,
-    formerRepositories: [],
     user: { uid: 0, gid: 0, source: `${GLUE}:3 (USER root; WORKDIR /root)` },
     writesAtStart: [{ path: '/root/clearml.conf', writableDir: '/root', seedFromImage: true, source: `${GLUE_ENTRYPOINT}:28-32 (appends the api section to ~/clearml.conf, the image's /root/clearml.conf, ${GLUE}:21)` }],
     nonRootBlocker: {

@@ -3,7 +3,7 @@
  * upstream's compose file runs it: privileged, with the node's Docker socket. Sites render it.
  */
 import type { ComponentSpec, Source } from './component-spec.ts';
-import { at, COMPOSE } from './sources.ts';
+import { at, COMPOSE, IMAGE_RENAME } from './sources.ts';
 
 const SERVICES_ENTRYPOINT = 'clearml/clearml-agent@v2.0.7:docker/services/entrypoint.sh';
 const WORKER = 'clearml/clearml-agent@v2.0.7:clearml_agent/commands/worker.py';
@@ -47,7 +47,7 @@ export const agentServices: ComponentSpec = {
   image: {
     catalogKey: null,
     repository: 'clearml/clearml-agent-services',
-    formerRepositories: [{ repository: 'allegroai/clearml-agent-services', source: 'clearml/clearml-server@d998b46:docker/docker-compose.yml (\"Update image URLs\": allegroai/clearml-agent-services → clearml/clearml-agent-services)' }],
+    formerRepositories: { repositories: ['allegroai/clearml-agent-services'], source: `${IMAGE_RENAME} (allegroai/clearml-agent-services:latest → clearml/clearml-agent-services:latest)` },
     user: { uid: 0, gid: 0, source: 'clearml/clearml-agent@v2.0.7:docker/services/Dockerfile:1-25 (no USER: root)' },
     writesAtStart: [{ path: '/root/.clearml', writableDir: '/root/.clearml', seedFromImage: false, source: `${COMPOSE}:183-189 (mounts /opt/clearml/agent at /root/.clearml)` }],
     nonRootBlocker: {

@@ -176,10 +176,10 @@ export interface ImageSpec {
   /** Repository when `catalogKey` is null. */
   repository: string | null;
   /**
-   * Earlier names of the same image (other trees still pull them), so the verifier knows them for this
-   * component; our renders never use them.
+   * Names the same image was published under before (`allegroai/clearml` before `clearml/server`):
+   * other people's trees still pull them, and a check that tells components by image must know them.
    */
-  formerRepositories: readonly { repository: string; source: Source }[];
+  formerRepositories?: { repositories: readonly string[]; source: Source };
   /** The user the image runs as when nothing overrides it (`uid` 0 for root). */
   user: { uid: number; gid: number; source: Source };
   /** Paths the entrypoint and process write before serving (non-root needs them writable). */

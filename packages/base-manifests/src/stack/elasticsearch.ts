@@ -57,7 +57,6 @@ export const elasticsearch: ComponentSpec = {
   image: {
     catalogKey: 'elasticsearch',
     repository: null,
-    formerRepositories: [],
     user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE}:99-102,166 (USER 1000:0)` },
     writesAtStart: [
       { path: '/usr/share/elasticsearch/data', writableDir: '/usr/share/elasticsearch/data', seedFromImage: false, source: ES_DOCKERFILE },

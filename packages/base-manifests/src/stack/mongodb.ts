@@ -20,7 +20,6 @@ export const mongodb: ComponentSpec = {
   image: {
     catalogKey: 'mongo',
     repository: null,
-    formerRepositories: [],
     user: { uid: 999, gid: 999, source: `${MONGO_DOCKERFILE}:11-14 (mongodb 999; docker-entrypoint.sh:12-22 chowns the data and drops root to it)` },
     writesAtStart: [
       { path: '/data/db', writableDir: '/data/db', seedFromImage: false, source: MONGO_DOCKERFILE },

@@ -19,7 +19,6 @@ export const redis: ComponentSpec = {
   image: {
     catalogKey: 'redis',
     repository: null,
-    formerRepositories: [],
     user: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (redis 999; docker-entrypoint.sh:10-14 drops root to it)` },
     writesAtStart: [{ path: '/data', writableDir: '/data', seedFromImage: false, source: `${REDIS_DOCKERFILE}:142-144 (VOLUME /data, WORKDIR /data)` }],
     nonRootBlocker: null,

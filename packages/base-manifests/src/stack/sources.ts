@@ -27,14 +27,15 @@ export function at(file: string, line: number | string): string {
   return `${file}:${line}`;
 }
 
+/** The commit that renamed the published images (first in v2.1.0): "Update image URLs". */
+export const IMAGE_RENAME = 'clearml/clearml-server@d998b46cb2c842ccd96203fb84947fea3bd892dc:docker/docker-compose.yml';
+
 /** Facts of the server image that its four modes share (apiserver, webserver, fileserver, async delete). */
 export const SERVER_IMAGE = {
   /** The image's user: root (the final stage of the Dockerfile has no USER). */
   user: { uid: 0, gid: 0, source: `${DOCKERFILE}:1-38 (no USER in the final stage: root)` },
-  /** The image's name before clearml/clearml-server renamed it (compose, June 2025); the Helm chart 7.14 still pulls it. */
-  formerRepositories: [
-    { repository: 'allegroai/clearml', source: `clearml/clearml-server@d998b46:docker/docker-compose.yml ("Update image URLs": allegroai/clearml → clearml/server); ${HELM_VALUES}:70` },
-  ],
   /** The entrypoint's first step in every mode, under `set -e`. */
   logDirectory: { path: '/var/log/clearml', source: `${ENTRYPOINT}:4 (mkdir -p /var/log/clearml, under set -e)` },
+  /** The image's name before v2.1.0: the Helm chart 7.14.4 and the legacy kustomize tree still pull it. */
+  formerRepositories: { repositories: ['allegroai/clearml'], source: `${IMAGE_RENAME} (allegroai/clearml:latest → clearml/server:latest for all four server services)` },
 } as const;

@@ -24,6 +24,7 @@ import { patchTargetCheck } from './patch-target.ts';
 import { podSecurityCheck } from './pod-security.ts';
 import { profileCheck } from './profile.ts';
 import { publicCredentialsCheck } from './public-credentials.ts';
+import { publicDefaultKeysCheck } from './public-default-keys.ts';
 import { rbacCheck } from './rbac.ts';
 import { schemaCheck } from './schema.ts';
 import { selectorClashCheck } from './selector-clash.ts';
@@ -79,6 +80,7 @@ export const CHECK_REGISTRY = [
   networkReachabilityCheck,
   clusterPrerequisitesCheck,
   ingressRoutesCheck,
+  publicDefaultKeysCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,

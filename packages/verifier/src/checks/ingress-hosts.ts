@@ -3,7 +3,7 @@
  * base domain, or a site's explicit hosts) each route to the right Service and port, and that Service reaches the right container.
  * @see ../../../../../shared/seeds/002_63cde858f55a4c38.txt (hosts api./app./files.<BASE_DOMAIN>)
  */
-import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { defineCheck } from './definition.ts';
 import { checkServiceRoute } from './node-ports.ts';
@@ -26,7 +26,7 @@ export function observedHosts(objects: readonly ManifestObject[]): string[] {
  * @param objects parsed build output.
  * @param hosts the expected host per endpoint, e.g. `ingressHostsOf({kind: 'ingress', baseDomain: 'clearml.example.com'})`.
  */
-export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Record<'api' | 'app' | 'files', string>): CheckFinding<'ingress-hosts'>[] {
+export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Record<'api' | 'app' | 'files', string>, catalog: ReleaseCatalog): CheckFinding<'ingress-hosts'>[] {
   const findings: CheckFinding<'ingress-hosts'>[] = [];
   const ingresses = objects.filter((o) => o.kind === 'Ingress') as any[];
   for (const endpoint of PUBLIC_ENDPOINTS) {
@@ -54,7 +54,7 @@ export function checkIngressHosts(objects: readonly ManifestObject[], hosts: Rec
         });
         continue;
       }
-      findings.push(...checkServiceRoute(objects, service, portIndex, component, 'ingress-hosts'));
+      findings.push(...checkServiceRoute(objects, service, portIndex, component, 'ingress-hosts', catalog));
     }
   }
   return findings;
@@ -66,5 +66,5 @@ export const ingressHostsCheck = defineCheck({
   title: 'Ingress hosts api./app./files. route to the apiserver, webserver and fileserver',
   description: 'on Ingress overlays: `api.`, `app.`, `files.` of the base domain route to the right Service port and on to the right container',
   needs: 'build',
-  run: ({ objects, exposure }) => (exposure?.kind === 'ingress' ? checkIngressHosts(objects, ingressHostsOf(exposure)) : []),
+  run: ({ objects, exposure, catalog }) => (exposure?.kind === 'ingress' ? checkIngressHosts(objects, ingressHostsOf(exposure), catalog) : []),
 });

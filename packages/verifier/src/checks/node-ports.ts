@@ -5,10 +5,11 @@
  * the JSON pointer of the field.
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt ("Port Mapping")
  */
-import { NAMESPACE, objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { NAMESPACE, objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, resolveTargetPort, selectorMatches } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
+import { componentOfContainer } from './writable-paths.ts';
 
 /** What the Services should do with the endpoints: NodePorts given per host label, or none. */
 export type NodePortExpectation = { kind: 'nodePort'; nodePorts: Record<'api' | 'app' | 'files', number> } | { kind: 'none' };
@@ -30,10 +31,14 @@ export function observedNodePorts(objects: readonly ManifestObject[]): Record<st
 }
 
 /**
- * Checks that a Service port reaches the expected container and port; shared with `ingress-hosts`.
+ * Checks that a Service port reaches the expected component's container and port; shared with
+ * `ingress-hosts`. The container counts as the component's when it has the base's container name
+ * or runs the component (`componentOfContainer`: image and entrypoint), so a tree that names its
+ * containers otherwise (the Helm chart's `clearml-apiserver`) is not a finding.
+ * @param catalog the release catalog, to tell which component a container runs.
  * @returns findings on `/spec/ports/i/targetPort` when it reaches another container or port.
  */
-export function checkServiceRoute<Id extends string>(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: Id): CheckFinding<Id>[] {
+export function checkServiceRoute<Id extends string>(objects: readonly ManifestObject[], service: any, portIndex: number, component: (typeof STACK)[keyof typeof STACK], check: Id, catalog: ReleaseCatalog): CheckFinding<Id>[] {
   const id = objectId(service);
   const templates = podTemplates(objects).filter((t) => t.running && selectorMatches(service.spec?.selector, t.labels));
   // No template, or a targetPort that resolves to nothing: `service-selector` and `target-port` report those.
@@ -41,7 +46,9 @@ export function checkServiceRoute<Id extends string>(objects: readonly ManifestO
   const findings: CheckFinding<Id>[] = [];
   for (const template of templates) {
     const resolved = resolveTargetPort(template, targetPort);
-    if (resolved && (resolved.container !== component.container || resolved.containerPort !== component.containerPort)) {
+    const container = resolved && (template.spec.containers ?? []).find((c) => c.name === resolved.container);
+    const isComponent = !!resolved && (resolved.container === component.container || componentOfContainer(container, catalog)?.key === component.key);
+    if (resolved && (!isComponent || resolved.containerPort !== component.containerPort)) {
       findings.push({
         check,
         resource: id,
@@ -58,8 +65,9 @@ export function checkServiceRoute<Id extends string>(objects: readonly ManifestO
  * Runs the check over a rendered build.
  * @param objects the parsed `kustomize build` output.
  * @param expectation NodePorts per endpoint, or `none` for Ingress overlays.
+ * @param catalog the release catalog, to tell which component a container runs.
  */
-export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation): CheckFinding<'node-ports'>[] {
+export function checkNodePorts(objects: readonly ManifestObject[], expectation: NodePortExpectation, catalog: ReleaseCatalog): CheckFinding<'node-ports'>[] {
   const findings: CheckFinding<'node-ports'>[] = [];
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK[endpoint.component];
@@ -89,7 +97,7 @@ export function checkNodePorts(objects: readonly ManifestObject[], expectation: 
     if (ports[index].nodePort !== expectedNodePort) {
       findings.push({ check: 'node-ports', resource: id, path: `/spec/ports/${index}/nodePort`, message: `expected nodePort ${expectedNodePort} (${endpoint.hostLabel}), received ${ports[index].nodePort ?? 'none'}`, hint: `set it back to ${expectedNodePort}, or declare the site's NodePorts` });
     }
-    findings.push(...checkServiceRoute(objects, service, index, component, 'node-ports'));
+    findings.push(...checkServiceRoute(objects, service, index, component, 'node-ports', catalog));
   }
   return findings;
 }
@@ -100,6 +108,6 @@ export const nodePortsCheck = defineCheck({
   title: 'the public Services expose the expected NodePorts (api 30008, app 30080, files 30081) or none behind an Ingress',
   description: 'on NodePort overlays: 30008 → 8008 → `apiserver`:8008, 30080 → 8080 → `webserver`:80, 30081 → 8081 → `fileserver`:8081; on Ingress overlays: no NodePort Services',
   needs: 'build',
-  run: ({ objects, exposure }) =>
-    exposure?.kind === 'nodePort' ? checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }) : exposure?.kind === 'ingress' ? checkNodePorts(objects, { kind: 'none' }) : [],
+  run: ({ objects, exposure, catalog }) =>
+    exposure?.kind === 'nodePort' ? checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }, catalog) : exposure?.kind === 'ingress' ? checkNodePorts(objects, { kind: 'none' }, catalog) : [],
 });

@@ -8,12 +8,9 @@
  *   ClusterRole of the build (a ClusterRole may also be declared or a prerequisite), and every
  *   ServiceAccount subject (namespace defaulting to the binding's) is in the build, a declared
  *   prerequisite, or `default`;
- * - every ServiceAccount of the build that a pod template uses (`spec.serviceAccountName`, other
- *   than `default`) is the subject of some binding; a template (or ServiceAccount) with
- *   `automountServiceAccountToken: false` is exempt, since it asks for no API access.
- * - a binding's `roleRef` may name a ClusterRole every cluster has (`cluster-admin`, `admin`, `edit`,
- *   `view`, and the `system:` ones; not "missing"), but one to `cluster-admin`, `admin` or `edit` is
- *   reported for what it grants (full control of the namespace, or of the cluster).
+ * A ServiceAccount that no binding names is fine: its workload needs no API permissions (the
+ * Bitnami MongoDB and Redis charts, the ClearML chart's own accounts). Objects without a namespace
+ * resolve into the build's single explicit namespace, if any (`namespaceResolver`).
  * Missing ServiceAccounts of pod templates are `object-reference`'s, not this check's.
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
@@ -21,7 +18,7 @@
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
-import { podTemplates } from '../pod-templates.ts';
+import { namespaceResolver } from '../build-namespace.ts';
 import { defineCheck } from './definition.ts';
 
 /** What the overlay declares about RBAC beyond its build. */
@@ -54,12 +51,12 @@ const RULE_LISTS = ['verbs', 'resources', 'apiGroups'] as const;
 /**
  * Runs `rbac` over a build. Never throws: malformed RBAC objects are `schema`'s findings.
  * @returns findings with `Kind/namespace/name` and the JSON pointer of the offending entry
- *   (`/rules/0/verbs/2`, `/metadata/name`, `/roleRef/name`, `/subjects/1/name`, or
- *   `<template path>/spec/serviceAccountName`).
+ *   (`/rules/0/verbs/2`, `/metadata/name`, `/roleRef/name`, `/subjects/1/name`).
  */
 export function checkRbac(objects: readonly ManifestObject[], options: RbacOptions): CheckFinding<'rbac'>[] {
   const findings: CheckFinding<'rbac'>[] = [];
-  const present = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  const namespaceOf = namespaceResolver(objects);
+  const present = new Set(objects.map((o) => `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`));
   const declared = new Set(options.clusterRoles);
   const prerequisite = (kind: string, name: string) => options.prerequisites.some((p) => p.kind === kind && p.name === name);
 
@@ -93,11 +90,9 @@ export function checkRbac(objects: readonly ManifestObject[], options: RbacOptio
     }
   }
 
-  /** `namespace/name` of every ServiceAccount subject of a binding in the build. */
-  const bound = new Set<string>();
   for (const binding of objects.filter((o) => BINDING_KINDS.has(o.kind)) as any[]) {
     const id = objectId(binding);
-    const namespace: string = binding.kind === 'RoleBinding' ? binding.metadata.namespace ?? '' : '';
+    const namespace: string = binding.kind === 'RoleBinding' ? namespaceOf(binding) : '';
     const ref = binding.roleRef ?? {};
     if (typeof ref.name === 'string' && typeof ref.kind === 'string') {
       const roleNamespace = ref.kind === 'Role' ? namespace : '';
@@ -125,8 +120,7 @@ export function checkRbac(objects: readonly ManifestObject[], options: RbacOptio
     }
     (Array.isArray(binding.subjects) ? binding.subjects : []).forEach((subject: any, i: number) => {
       if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') return;
-      const ns: string = subject.namespace ?? binding.metadata.namespace ?? '';
-      bound.add(`${ns}/${subject.name}`);
+      const ns: string = subject.namespace ?? namespace;
       if (subject.name === 'default' || present.has(`ServiceAccount/${ns}/${subject.name}`) || prerequisite('ServiceAccount', subject.name)) return;
       findings.push({
         check: 'rbac',
@@ -138,30 +132,14 @@ export function checkRbac(objects: readonly ManifestObject[], options: RbacOptio
     });
   }
 
-  const accounts = new Map(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o as any]));
-  for (const t of podTemplates(objects)) {
-    const name = t.spec.serviceAccountName;
-    if (typeof name !== 'string' || name === '' || name === 'default') continue;
-    const key = `${t.owner.metadata.namespace ?? ''}/${name}`;
-    const account = accounts.get(key);
-    if (!account || bound.has(key)) continue;
-    if (t.spec.automountServiceAccountToken === false || (t.spec.automountServiceAccountToken === undefined && account.automountServiceAccountToken === false)) continue;
-    findings.push({
-      check: 'rbac',
-      resource: objectId(t.owner),
-      path: `${t.path}/spec/serviceAccountName`,
-      message: `runs as ServiceAccount ${key}, which no RoleBinding or ClusterRoleBinding of the build binds; the workload gets no permissions (expected a binding naming it as a subject)`,
-      hint: `bind ${name} to the Role it needs, or set automountServiceAccountToken: false if it needs no API access`,
-    });
-  }
   return findings;
 }
 
 export const rbacCheck = defineCheck({
   id: 'rbac',
   severity: 'error',
-  title: "RBAC is least privilege: no wildcard verbs, resources or API groups; no cluster-scoped role unless the overlay declares it; every binding's role and ServiceAccounts exist; every ServiceAccount a workload uses is bound",
-  description: "least privilege: no `*` in a Role's or ClusterRole's verbs, resources or API groups; no ClusterRole or ClusterRoleBinding the overlay does not declare; every binding's `roleRef` and ServiceAccount subjects exist (in the build or declared); every ServiceAccount of the build that a pod template runs as is bound (unless it sets `automountServiceAccountToken: false`)",
+  title: "RBAC is least privilege: no wildcard verbs, resources or API groups; no cluster-scoped role unless the overlay declares it; every binding's role and ServiceAccounts exist",
+  description: "least privilege: no `*` in a Role's or ClusterRole's verbs, resources or API groups; no ClusterRole or ClusterRoleBinding the overlay does not declare; every binding's `roleRef` and ServiceAccount subjects exist (in the build or declared)",
   needs: 'build',
   run: ({ objects, expectation }) => checkRbac(objects, { clusterRoles: expectation.clusterRoles ?? [], prerequisites: expectation.prerequisites }),
 });

@@ -11,9 +11,12 @@
  *   Secret, is the `spec.secretName` of a cert-manager Certificate in the build (cert-manager writes
  *   it: https://cert-manager.io/docs/usage/certificate/). References marked `optional: true` and the
  *   `default` ServiceAccount are not required.
+ * Objects without a namespace resolve into the build's single explicit namespace, if any
+ * (`namespaceResolver`, e.g. a `helm template -n clearml` render).
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
+import { namespaceResolver } from '../build-namespace.ts';
 import { podTemplates } from '../pod-templates.ts';
 import type { Prerequisite } from '@clearml-k8s/overlay-composer';
 
@@ -81,10 +84,11 @@ function inClusterService(host: string, podNamespace: string, namespaces: Readon
 /** Runs `env-reference` over every container of every pod template. */
 export function checkEnvReferences(objects: readonly ManifestObject[]): CheckFinding<'env-reference'>[] {
   const findings: CheckFinding<'env-reference'>[] = [];
-  const services = new Map(objects.filter((o) => o.kind === 'Service').map((s: any) => [`${s.metadata.namespace ?? ''}/${s.metadata.name}`, s]));
+  const namespaceOf = namespaceResolver(objects);
+  const services = new Map(objects.filter((o) => o.kind === 'Service').map((s: any) => [`${namespaceOf(s)}/${s.metadata.name}`, s]));
   const namespaces = new Set(objects.map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace)).filter((n): n is string => !!n));
   for (const template of podTemplates(objects)) {
-    const namespace = template.owner.metadata.namespace ?? '';
+    const namespace = namespaceOf(template.owner);
     for (const [listName, containers] of [['initContainers', template.spec.initContainers], ['containers', template.spec.containers]] as const) {
       (containers ?? []).forEach((container: any, c: number) => {
         const env: any[] = container.env ?? [];
@@ -120,16 +124,18 @@ type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccoun
 
 /** `Secret/<namespace>/<name>` of every Secret a cert-manager Certificate of the build writes. */
 export function certificateSecrets(objects: readonly ManifestObject[]): Set<string> {
+  const namespaceOf = namespaceResolver(objects);
   return new Set(
     objects
       .filter((o) => o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && typeof (o as any).spec?.secretName === 'string')
-      .map((o: any) => `Secret/${o.metadata.namespace ?? ''}/${o.spec.secretName}`),
+      .map((o: any) => `Secret/${namespaceOf(o)}/${o.spec.secretName}`),
   );
 }
 
 /** Runs `object-reference`. */
 export function checkObjectReferences(objects: readonly ManifestObject[], prerequisites: readonly Prerequisite[]): CheckFinding<'object-reference'>[] {
-  const present = new Set([...objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`), ...certificateSecrets(objects)]);
+  const namespaceOf = namespaceResolver(objects);
+  const present = new Set([...objects.map((o) => `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`), ...certificateSecrets(objects)]);
   const findings: CheckFinding<'object-reference'>[] = [];
   const require = (kind: RefKind, namespace: string, name: unknown, owner: ManifestObject, path: string, optional: unknown) => {
     if (typeof name !== 'string' || optional === true) return;
@@ -145,7 +151,7 @@ export function checkObjectReferences(objects: readonly ManifestObject[], prereq
   };
   for (const template of podTemplates(objects)) {
     const owner = template.owner;
-    const ns = owner.metadata.namespace ?? '';
+    const ns = namespaceOf(owner);
     const at = `${template.path}/spec`;
     const spec: any = template.spec;
     require('ServiceAccount', ns, spec.serviceAccountName, owner, `${at}/serviceAccountName`, false);
@@ -176,7 +182,7 @@ export function checkObjectReferences(objects: readonly ManifestObject[], prereq
     }
   }
   for (const ingress of objects.filter((o) => o.kind === 'Ingress') as any[]) {
-    (ingress.spec?.tls ?? []).forEach((t: any, i: number) => require('Secret', ingress.metadata.namespace ?? '', t.secretName, ingress, `/spec/tls/${i}/secretName`, false));
+    (ingress.spec?.tls ?? []).forEach((t: any, i: number) => require('Secret', namespaceOf(ingress), t.secretName, ingress, `/spec/tls/${i}/secretName`, false));
   }
   return findings;
 }

@@ -6,6 +6,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { namespaceResolver } from '../build-namespace.ts';
 import { podTemplates, selectorMatches, type PodTemplate } from '../pod-templates.ts';
 
 /** The default NodePort range of kube-apiserver (`--service-node-port-range`). */
@@ -20,10 +21,14 @@ export interface ServiceNodePort {
   nodePort: unknown;
 }
 
-/** Every nodePort set in the build, in build order. */
+/**
+ * Every nodePort set in the build, in build order. `nodePort: null` (what Helm charts print for an
+ * unset value, e.g. on ClusterIP Services) is no nodePort: the API server treats it as unset.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec
+ */
 export function serviceNodePorts(objects: readonly ManifestObject[]): ServiceNodePort[] {
   return (objects.filter((o) => o.kind === 'Service') as any[]).flatMap((service) =>
-    ((service.spec?.ports ?? []) as any[]).flatMap((port, i) => (port.nodePort === undefined ? [] : [{ service: objectId(service), path: `/spec/ports/${i}/nodePort`, nodePort: port.nodePort }])),
+    ((service.spec?.ports ?? []) as any[]).flatMap((port, i) => (port.nodePort === undefined || port.nodePort === null ? [] : [{ service: objectId(service), path: `/spec/ports/${i}/nodePort`, nodePort: port.nodePort }])),
   );
 }
 
@@ -46,10 +51,11 @@ export interface ServiceSelection {
 export function serviceSelections(objects: readonly ManifestObject[]): ServiceSelection[] {
   // Only templates the build runs: a ConfigMap's embedded template is never selected by a Service.
   const templates = podTemplates(objects).filter((t) => t.running);
+  const namespaceOf = namespaceResolver(objects);
   return (objects.filter((o) => o.kind === 'Service') as any[]).flatMap((service) => {
     const selector: Record<string, string> | undefined = service.spec?.selector;
     if (!selector || Object.keys(selector).length === 0 || service.spec?.type === 'ExternalName') return [];
-    const selected = templates.filter((t) => (t.owner.metadata.namespace ?? '') === (service.metadata.namespace ?? '') && selectorMatches(selector, t.labels));
+    const selected = templates.filter((t) => namespaceOf(t.owner) === namespaceOf(service) && selectorMatches(selector, t.labels));
     return [{ service, id: objectId(service), selector, selected }];
   });
 }

@@ -5,10 +5,10 @@
  * - `node-port-unique` (`./node-port-unique.ts`): no nodePort used twice;
  * - `service-selector` (`./service-selector.ts`): every Service with a selector selects at least one pod template;
  * - `selector-clash` (`./selector-clash.ts`): no Service selects the pods of two workloads;
- * - `target-port` (`./target-port.ts`): each port's targetPort is a containerPort of every pod template the Service selects.
+ * - `target-port` (`./target-port.ts`): each port's targetPort reaches every pod template the Service selects.
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
-import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { checkNodePortRange } from './node-port-range.ts';
 import { checkNodePortUnique } from './node-port-unique.ts';
@@ -18,7 +18,10 @@ import { checkTargetPorts } from './target-port.ts';
 
 export { NODE_PORT_RANGE } from './services-common.ts';
 
-/** Runs the five Service checks; findings grouped by check, in registry order. */
-export function checkServices(objects: readonly ManifestObject[]): CheckFinding<'node-port-range' | 'node-port-unique' | 'service-selector' | 'selector-clash' | 'target-port'>[] {
-  return [...checkNodePortRange(objects), ...checkNodePortUnique(objects), ...checkServiceSelectors(objects), ...checkSelectorClashes(objects), ...checkTargetPorts(objects)];
+/**
+ * Runs the five Service checks; findings grouped by check, in registry order.
+ * @param catalog the release catalog (`target-port` tells ClearML components by image).
+ */
+export function checkServices(objects: readonly ManifestObject[], catalog: ReleaseCatalog): CheckFinding<'node-port-range' | 'node-port-unique' | 'service-selector' | 'selector-clash' | 'target-port'>[] {
+  return [...checkNodePortRange(objects), ...checkNodePortUnique(objects), ...checkServiceSelectors(objects), ...checkSelectorClashes(objects), ...checkTargetPorts(objects, catalog)];
 }

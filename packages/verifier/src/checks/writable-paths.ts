@@ -30,17 +30,17 @@ import { defineCheck } from './definition.ts';
 /** Volume kinds the kubelet mounts read-only whatever the mount says. */
 const READ_ONLY_VOLUMES = ['configMap', 'secret', 'downwardAPI', 'projected'] as const;
 
-/** The image repositories of a component: its catalog entry's (else the model's `repository`), then its former names. */
+/** The image repositories of a component: its catalog entry's (else the model's `repository`), then the names it had before. */
 function repositoriesOf(spec: ComponentSpec, catalog: ReleaseCatalog): string[] {
   const current = spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
-  return [...(current ? [current] : []), ...spec.image.formerRepositories.map((r) => r.repository)];
+  return [...(current === null ? [] : [current]), ...(spec.image.formerRepositories?.repositories ?? [])];
 }
 
 const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Array.isArray(a) && !!b && b.length > 0 && b.every((item, i) => a[i] === item);
 
 /**
  * The component a container runs, or null: the image's repository (mirror prefixes allowed; the
- * model's `formerRepositories` too, e.g. `allegroai/clearml`, the server image's name until 2025) picks
+ * names the image had before, `allegroai/clearml`, count too) picks
  * the candidates; when several components share the image (the server's four modes), the
  * container's `args` or `command` must start as the model's entrypoint does.
  */
