@@ -35,10 +35,15 @@ export interface CheckFinding<Id extends string = string> {
   hint: string;
   /** Set by the check when it already knows the kustomization entry (patch hygiene, images). */
   source?: FindingSource;
+  /**
+   * `warning` marks a finding of an `error` check as one that only degrades the deployment (`probes`:
+   * a component without probes); unset, the finding has the check's severity. Never raises a warning check's.
+   */
+  severity?: 'warning';
 }
 
 /** A finding of one overlay, as reported (`verify --json` prints these); `check` is a `CheckId` unless checks were injected (`verifyOverlays({checks})`). */
-export interface Finding<Id extends string = string> extends CheckFinding<Id> {
+export interface Finding<Id extends string = string> extends Omit<CheckFinding<Id>, 'severity'> {
   /** The overlay directory as named in the report. */
   overlay: string;
   /** The check's severity (from the registry): `error` fails verify, `warning` only with `--strict`. */

@@ -134,7 +134,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
       const found = f.source ?? sourceOf(writes, f.resource, f.path);
       const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
       const source = found && line ? { ...found, line } : found;
-      findings.push({ overlay: displayDir, check: f.check, severity: check.severity, resource: f.resource, path: f.path, message: f.message, hint: f.hint, ...(source ? { source } : {}) });
+      findings.push({ overlay: displayDir, check: f.check, severity: f.severity ?? check.severity, resource: f.resource, path: f.path, message: f.message, hint: f.hint, ...(source ? { source } : {}) });
     }
   }
   return {

@@ -33,6 +33,7 @@ import { tlsCertificateCheck } from './tls-certificate.ts';
 import { taskImagesCheck } from './task-images.ts';
 import { writablePathsCheck } from './writable-paths.ts';
 import { prePopulateCheck } from './pre-populate.ts';
+import { probesCheck } from './probes.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -63,6 +64,7 @@ export const CHECK_REGISTRY = [
   taskImagesCheck,
   writablePathsCheck,
   prePopulateCheck,
+  probesCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
