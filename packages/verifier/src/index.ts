@@ -29,6 +29,7 @@ export * from './checks/task-images.ts';
 export * from './checks/writable-paths.ts';
 export * from './checks/pre-populate.ts';
 export * from './checks/probes.ts';
+export * from './checks/container-ports.ts';
 export * from './checks/containers-common.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';

@@ -34,6 +34,7 @@ import { taskImagesCheck } from './task-images.ts';
 import { writablePathsCheck } from './writable-paths.ts';
 import { prePopulateCheck } from './pre-populate.ts';
 import { probesCheck } from './probes.ts';
+import { containerPortsCheck } from './container-ports.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -65,6 +66,7 @@ export const CHECK_REGISTRY = [
   writablePathsCheck,
   prePopulateCheck,
   probesCheck,
+  containerPortsCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
