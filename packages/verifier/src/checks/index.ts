@@ -35,6 +35,7 @@ import { writablePathsCheck } from './writable-paths.ts';
 import { prePopulateCheck } from './pre-populate.ts';
 import { probesCheck } from './probes.ts';
 import { containerPortsCheck } from './container-ports.ts';
+import { keyReferencesCheck } from './key-references.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -67,6 +68,7 @@ export const CHECK_REGISTRY = [
   prePopulateCheck,
   probesCheck,
   containerPortsCheck,
+  keyReferencesCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
