@@ -31,6 +31,7 @@ export * from './checks/pre-populate.ts';
 export * from './checks/probes.ts';
 export * from './checks/container-ports.ts';
 export * from './checks/key-references.ts';
+export * from './checks/database-exposure.ts';
 export * from './checks/containers-common.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';

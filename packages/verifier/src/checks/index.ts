@@ -36,6 +36,7 @@ import { prePopulateCheck } from './pre-populate.ts';
 import { probesCheck } from './probes.ts';
 import { containerPortsCheck } from './container-ports.ts';
 import { keyReferencesCheck } from './key-references.ts';
+import { databaseExposureCheck } from './database-exposure.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -69,6 +70,7 @@ export const CHECK_REGISTRY = [
   probesCheck,
   containerPortsCheck,
   keyReferencesCheck,
+  databaseExposureCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
