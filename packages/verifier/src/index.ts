@@ -32,6 +32,7 @@ export * from './checks/probes.ts';
 export * from './checks/container-ports.ts';
 export * from './checks/key-references.ts';
 export * from './checks/database-exposure.ts';
+export * from './checks/env-semantics.ts';
 export * from './checks/containers-common.ts';
 export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';

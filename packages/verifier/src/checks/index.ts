@@ -37,6 +37,7 @@ import { probesCheck } from './probes.ts';
 import { containerPortsCheck } from './container-ports.ts';
 import { keyReferencesCheck } from './key-references.ts';
 import { databaseExposureCheck } from './database-exposure.ts';
+import { envSemanticsCheck } from './env-semantics.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -71,6 +72,7 @@ export const CHECK_REGISTRY = [
   containerPortsCheck,
   keyReferencesCheck,
   databaseExposureCheck,
+  envSemanticsCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
