@@ -39,6 +39,10 @@ test('env-semantics: a host naming a Service of another component is an error; a
   assert.deepEqual(found(objects), [['Deployment/clearml/clearml-apiserver', `/spec/template/spec/containers/0/env/${index}/value`, 'error']]);
   host.value = 'redis.example.net';
   assert.deepEqual(found(objects), []);
+  host.value = 'clearml-redis';
+  envOf(objects, 'clearml-apiserver', 'CLEARML_REDIS_SERVICE_PORT').value = '6379';
+  find(objects, 'Service', 'clearml-redis').spec.selector = { app: 'nothing' };
+  assert.deepEqual(found(objects), [], 'a selector that selects nothing is service-selector\'s');
 });
 
 test('env-semantics: a Service port that does not map to the target\'s port is an error', () => {

@@ -12,7 +12,8 @@
  *   `*_PORT` connection's) must reach the target's model port, and a URL's scheme must be the
  *   port's (`https://` to a plain-http port fails the TLS handshake). Hosts that are no Service of the
  *   build (an external database, a public URL) are not judged, nor are ports the Service lacks
- *   (both `env-reference`'s).
+ *   (both `env-reference`'s), Services without a selector (endpoints kept by hand) and Services whose
+ *   selector matches no pod (`service-selector`'s).
  * - `command:` on a container whose model entrypoint is `args:` (the image's entrypoint picks the
  *   process from its first argument): `command` replaces the image's ENTRYPOINT, so its setup (for
  *   the server image, `entrypoint.sh`'s config and error-package generation) never runs.
@@ -173,17 +174,19 @@ function connection(
   const want = portNamed(target, x.conn.port);
   const push = (message: string, hint: string) => findings.push({ check: 'env-semantics', resource, path: x.path, message: `${spec.name}: ${x.shown}: ${message}`, hint });
   const selection = services.get(`${ref.namespace}/${ref.name}`);
-  const reached = (selection?.selected ?? []).flatMap((t) => {
+  // No selector (endpoints kept by hand, e.g. towards an external database), or one that selects nothing (service-selector's).
+  if (!selection || selection.selected.length === 0) return;
+  const reached = selection.selected.flatMap((t) => {
     const hit = componentsOf.get(t.owner)?.get(target.key);
     return hit ? [hit] : [];
   });
   if (reached.length === 0) {
-    const others = (selection?.selected ?? []).flatMap((t) => [...(componentsOf.get(t.owner)?.keys() ?? [])]);
+    const others = selection.selected.flatMap((t) => [...(componentsOf.get(t.owner)?.keys() ?? [])]);
     push(`Service ${ref.namespace}/${ref.name} does not select ${target.name}'s pods (it selects ${others.length ? others.join(', ') : 'no ClearML component'}); ${spec.key} would talk to the wrong process`, `point it at the Service of ${target.name} (${target.name}:${want.servicePort} in the base, ${x.conn.source})`);
     return;
   }
   if (x.port !== null) {
-    const sp = ((selection!.service.spec?.ports ?? []) as any[]).find((p) => p?.port === x.port);
+    const sp = ((selection.service.spec?.ports ?? []) as any[]).find((p) => p?.port === x.port);
     if (sp) {
       const tp = sp.targetPort ?? sp.port;
       const ok = reached.some((r) => resolveTargetPort(r.template, tp)?.containerPort === want.containerPort || (typeof tp === 'number' && tp === want.containerPort));
