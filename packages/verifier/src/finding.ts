@@ -37,7 +37,7 @@ export interface CheckFinding<Id extends string = string> {
   source?: FindingSource;
   /**
    * `warning` for a finding of an `error` check that only degrades the deployment (a memory limit
-   * far below the component's need, a short rollout deadline); unset: the check's severity. A
+   * far below the component's need, a short rollout deadline, a component without probes); unset: the check's severity. A
    * check's description says which of its findings are warnings. Never raises a warning check's
    * finding to an error.
    */
@@ -45,7 +45,7 @@ export interface CheckFinding<Id extends string = string> {
 }
 
 /** A finding of one overlay, as reported (`verify --json` prints these); `check` is a `CheckId` unless checks were injected (`verifyOverlays({checks})`). */
-export interface Finding<Id extends string = string> extends CheckFinding<Id> {
+export interface Finding<Id extends string = string> extends Omit<CheckFinding<Id>, 'severity'> {
   /** The overlay directory as named in the report. */
   overlay: string;
   /** The check's severity (from the registry): `error` fails verify, `warning` only with `--strict`. */

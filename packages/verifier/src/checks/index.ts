@@ -42,6 +42,11 @@ import { policySelectorsCheck } from './policy-selectors.ts';
 import { networkReachabilityCheck } from './network-reachability.ts';
 import { clusterPrerequisitesCheck } from './cluster-prerequisites.ts';
 import { ingressRoutesCheck } from './ingress-routes.ts';
+import { probesCheck } from './probes.ts';
+import { containerPortsCheck } from './container-ports.ts';
+import { keyReferencesCheck } from './key-references.ts';
+import { databaseExposureCheck } from './database-exposure.ts';
+import { envSemanticsCheck } from './env-semantics.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -81,6 +86,11 @@ export const CHECK_REGISTRY = [
   clusterPrerequisitesCheck,
   ingressRoutesCheck,
   publicDefaultKeysCheck,
+  probesCheck,
+  containerPortsCheck,
+  keyReferencesCheck,
+  databaseExposureCheck,
+  envSemanticsCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
