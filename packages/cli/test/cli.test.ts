@@ -185,7 +185,7 @@ test('did you mean: an unknown command or flag is a usage error with commander\'
   assert.match((await run(['help', 'verfy'])).stderr, /^clearml-k8s: USAGE: command "verfy": .*did you mean verify\? /);
   const option = await run(['check', '--levle', 'restricted', 'base']);
   assert.equal(option.code, 2);
-  assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --json\), received --levle; did you mean --level\? /);
+  assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --policy-version, --json\), received --levle; did you mean --level\? /);
   const elsewhere = await run(['compose', '--json']);
   assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`; /);
   const sub = await run(['site', 'ad', 'acme']);
@@ -199,7 +199,7 @@ test('a usage error prints the error line and that command\'s usage only, on std
     [['compose', 'extra'], 'Usage: clearml-k8s compose [--check] [options]', /^clearml-k8s compose: USAGE: compose extra: expected no arguments to `compose`, received the extra argument "extra"; /],
     [['site', 'add', 'acme', 'prod'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site add: USAGE: site add acme prod: expected `site add NAME`, received the extra argument "prod"; /],
     [['site'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site: USAGE: site: expected `site add NAME`, received none; /],
-    [['check', '--level', 'strict', 'base'], 'Usage: clearml-k8s check FILE|DIR|-... [--level L] [--json] [options]', /^clearml-k8s check: USAGE: --level: expected one of /],
+    [['check', '--level', 'strict', 'base'], 'Usage: clearml-k8s check FILE|DIR|-... [--level L] [--policy-version V] [--json] [options]', /^clearml-k8s check: USAGE: --level: expected one of /],
     [['bump'], 'Usage: clearml-k8s bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force] [options]', /^clearml-k8s bump: USAGE: bump: expected at least one of /],
     [['credentials', 'x'], 'Usage: clearml-k8s credentials [options]', /^clearml-k8s credentials: USAGE: credentials x: /],
     [['frobnicate'], 'Usage: clearml-k8s [--root DIR] COMMAND [options]', /^clearml-k8s: USAGE: command "frobnicate": /],

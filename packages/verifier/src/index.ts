@@ -33,6 +33,7 @@ export * from './checks/resources.ts';
 export * from './checks/elasticsearch-settings.ts';
 export * from './checks/mongodb-settings.ts';
 export * from './checks/single-writer.ts';
+export * from './checks/persistent-data.ts';
 export * from './checks/stack-containers.ts';
 export * from './quantity.ts';
 export * from './checks/policy-selectors.ts';

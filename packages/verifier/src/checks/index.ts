@@ -38,6 +38,7 @@ import { resourcesCheck } from './resources.ts';
 import { elasticsearchSettingsCheck } from './elasticsearch-settings.ts';
 import { mongodbSettingsCheck } from './mongodb-settings.ts';
 import { singleWriterCheck } from './single-writer.ts';
+import { persistentDataCheck } from './persistent-data.ts';
 import { policySelectorsCheck } from './policy-selectors.ts';
 import { networkReachabilityCheck } from './network-reachability.ts';
 import { clusterPrerequisitesCheck } from './cluster-prerequisites.ts';
@@ -81,6 +82,7 @@ export const CHECK_REGISTRY = [
   elasticsearchSettingsCheck,
   mongodbSettingsCheck,
   singleWriterCheck,
+  persistentDataCheck,
   policySelectorsCheck,
   networkReachabilityCheck,
   clusterPrerequisitesCheck,
