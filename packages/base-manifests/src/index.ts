@@ -5,6 +5,7 @@ export * from './kustomization.ts';
 export * from './labels.ts';
 export * from './manifest-object.ts';
 export * from './namespace.ts';
+export * from './quantity.ts';
 export * from './node-storage.ts';
 export * from './release-catalog.ts';
 export * from './stack/index.ts';

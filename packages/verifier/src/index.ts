@@ -35,7 +35,6 @@ export * from './checks/mongodb-settings.ts';
 export * from './checks/single-writer.ts';
 export * from './checks/persistent-data.ts';
 export * from './checks/stack-containers.ts';
-export * from './quantity.ts';
 export * from './checks/policy-selectors.ts';
 export * from './label-selectors.ts';
 export * from './checks/network-reachability.ts';

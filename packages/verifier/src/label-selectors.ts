@@ -6,7 +6,7 @@
  * NetworkPolicy's missing `podSelector` is empty, a PDB's missing `selector` selects nothing).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements
  */
-import type { LabelRequirement } from '@clearml-k8s/overlay-composer';
+import { requirementsMatch, type LabelRequirement } from '@clearml-k8s/overlay-composer';
 
 /** A `meta/v1 LabelSelector`. */
 export interface LabelSelector {
@@ -33,17 +33,6 @@ export function selectorRequirements(selector: unknown): LabelRequirement[] | nu
     requirements.push({ key: e.key, op, values });
   }
   return requirements;
-}
-
-/** Whether `labels` meet every requirement (an empty list: everything). */
-export function requirementsMatch(requirements: readonly LabelRequirement[], labels: Record<string, string>): boolean {
-  return requirements.every(({ key, op, values }) => {
-    const has = Object.hasOwn(labels, key);
-    if (op === 'exists') return has;
-    if (op === '!exists') return !has;
-    if (op === 'in') return has && values.includes(labels[key]!);
-    return !has || !values.includes(labels[key]!);
-  });
 }
 
 /** Whether a structured selector selects `labels`: `{}` selects all; a malformed selector selects nothing. */

@@ -3,7 +3,7 @@
 // its id, resource and path, on one defect.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkElasticsearchSettings, checkMongodbSettings, checkResources, checkSingleWriter, javaMaxHeapBytes, quantityValue } from '../src/index.ts';
+import { checkElasticsearchSettings, checkMongodbSettings, checkResources, checkSingleWriter } from '../src/index.ts';
 import { CATALOG, TREE } from './support.ts';
 
 const intended = (name: string) => structuredClone(TREE.overlays.find((o) => o.profile.name === name)!.intended) as any[];
@@ -11,17 +11,6 @@ const find = (objects: any[], kind: string, name: string) => objects.find((o) =>
 const main = (objects: any[], name: string) => find(objects, 'Deployment', name).spec.template.spec.containers[0];
 const at = (findings: { check: string; resource: string; path: string; severity?: string }[]) => findings.map((f) => [f.check, f.resource, f.path, f.severity ?? 'check']);
 const env = (container: any, name: string) => container.env.find((e: any) => e.name === name);
-
-test('quantities and Java heap sizes in bytes', () => {
-  assert.equal(quantityValue('512Mi'), 512 * 2 ** 20);
-  assert.equal(quantityValue('2.6G'), 2.6e9);
-  assert.equal(quantityValue('500m'), 0.5);
-  assert.equal(quantityValue('1e3'), 1000);
-  assert.equal(quantityValue('lots'), null);
-  assert.equal(javaMaxHeapBytes('-Xms2g -Xmx2g'), 2 * 2 ** 30);
-  assert.equal(javaMaxHeapBytes('-Xmx512m -Xmx1g'), 2 ** 30, 'the last -Xmx wins');
-  assert.equal(javaMaxHeapBytes('-Xms1g'), null);
-});
 
 test('the stack checks pass on every stock overlay', () => {
   for (const o of TREE.overlays) {

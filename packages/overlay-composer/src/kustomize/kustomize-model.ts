@@ -35,7 +35,8 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
   });
 }
 
-function selectorMatches(requirements: LabelRequirement[], labels: Record<string, string>): boolean {
+/** Whether `labels` meet every requirement, ANDed (an empty list: everything), as Kubernetes matches set-based selectors. */
+export function requirementsMatch(requirements: readonly LabelRequirement[], labels: Record<string, string>): boolean {
   return requirements.every(({ key, op, values }) => {
     const has = Object.hasOwn(labels, key);
     if (op === 'exists') return has;
@@ -54,8 +55,8 @@ export function targetMatches(target: Record<string, string>, object: ManifestOb
   if (target.version && target.version !== version) return false;
   if (target.name && !anchored(target.name, object.metadata.name)) return false;
   if (target.namespace && !anchored(target.namespace, object.metadata.namespace ?? '')) return false;
-  if (target.labelSelector && !selectorMatches(parseLabelSelector(target.labelSelector), object.metadata.labels ?? {})) return false;
-  if (target.annotationSelector && !selectorMatches(parseLabelSelector(target.annotationSelector), (object.metadata as any).annotations ?? {})) return false;
+  if (target.labelSelector && !requirementsMatch(parseLabelSelector(target.labelSelector), object.metadata.labels ?? {})) return false;
+  if (target.annotationSelector && !requirementsMatch(parseLabelSelector(target.annotationSelector), (object.metadata as any).annotations ?? {})) return false;
   return true;
 }
 

@@ -3,7 +3,7 @@
  * cannot say (distinct NodePorts, fields that conflict, replicas only where safe, patches that
  * resolve in the parent overlay). Every error points at the offending node in `site.yaml`.
  */
-import { agentK8sGlue, agentServices, NODE_STORAGE_ROOT, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { agentK8sGlue, agentServices, NODE_STORAGE_ROOT, quantityValue, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../patches/json-patch.ts';
@@ -246,7 +246,7 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   // Storage.
   const storage = spec.storage;
   for (const [name, size] of Object.entries(storage?.sizes ?? {})) {
-    if (size !== undefined && quantityValue(size) <= 0) {
+    if (size !== undefined && (quantityValue(size) ?? 1) <= 0) {
       errors.push(report('SITE_RANGE', `/storage/sizes/${name}`, 'value', { expected: 'a claim size above zero (e.g. 50Gi)', received: JSON.stringify(size), hint: `give the ${name} claim a size, e.g. 50Gi, or drop the field for the default` }));
     }
   }
@@ -434,15 +434,6 @@ function pathHint(document: unknown, pointer: string): string {
 }
 
 // ---- helpers ----
-
-const SUFFIX_FACTORS: Record<string, number> = { '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-
-/** The value of a Kubernetes quantity the schema accepted (`50Gi` → 53687091200, `0` → 0). */
-function quantityValue(quantity: string): number {
-  const m = /^\+?([0-9.]+)(?:([eE][-+]?[0-9]+)|([KMGTPE]i|[numkMGTPE]))?$/.exec(quantity);
-  if (!m) return Number.NaN;
-  return Number(`${m[1]}${m[2] ?? ''}`) * (SUFFIX_FACTORS[m[3] ?? ''] ?? 1);
-}
 
 /** Whether a Deployment of the parent keeps data on the node (a hostPath under the node storage root). */
 function usesNodeStorage(o: ManifestObject): boolean {

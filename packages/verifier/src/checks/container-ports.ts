@@ -28,7 +28,7 @@ import { declaredPorts, runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
 import { ingressHostsOf } from './ingress-hosts.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 type Finding = CheckFinding<'container-ports'>;
 

@@ -21,7 +21,7 @@ import { podTemplates, type PodTemplate } from '../pod-templates.ts';
 import { declaredPorts, runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** The database a pod template runs, or null. */
 function databaseOf(template: PodTemplate, catalog: ReleaseCatalog, model: typeof STACK_MODEL): ComponentSpec | null {

@@ -27,7 +27,7 @@ import { podTemplates, resolveTargetPort, type PodTemplate } from '../pod-templa
 import { runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 type Finding = CheckFinding<'env-semantics'>;
 

@@ -27,7 +27,7 @@ import { podTemplates } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
 import { ingressHostsOf } from './ingress-hosts.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** The ingress-nginx annotation that rewrites the request path. */
 export const REWRITE_TARGET_ANNOTATION = 'nginx.ingress.kubernetes.io/rewrite-target';

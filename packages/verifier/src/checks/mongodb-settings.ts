@@ -19,7 +19,7 @@
  */
 import { objectId, STACK_MODEL, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
-import { formatBytes, quantityValue } from '../quantity.ts';
+import { formatBytes, quantityValue } from '@clearml-k8s/base-manifests';
 import { defineCheck } from './definition.ts';
 import { stackContainers } from './stack-containers.ts';
 

@@ -22,7 +22,7 @@ import type { CheckFinding } from '../finding.ts';
 import { networkPolicies, openToAllNamespaces, reachable, type PodEndpoint } from '../network-policies.ts';
 import { podTemplates, type PodTemplate } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** A running pod template, the stack components its containers run, and it as a policy endpoint. */
 interface ComponentPod {

@@ -9,7 +9,7 @@ import { NAMESPACE, objectId, PUBLIC_ENDPOINTS, STACK, type ManifestObject, type
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, resolveTargetPort, selectorMatches } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** What the Services should do with the endpoints: NodePorts given per host label, or none. */
 export type NodePortExpectation = { kind: 'nodePort'; nodePorts: Record<'api' | 'app' | 'files', number> } | { kind: 'none' };

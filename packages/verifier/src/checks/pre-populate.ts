@@ -15,7 +15,7 @@ import { fileserver as fileserverSpec, objectId, PRE_POPULATE, STACK_MODEL, moun
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, type PodTemplate } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** The fileserver's upload folder (`DEFAULT_UPLOAD_FOLDER`), the mount of its data directory. */
 const UPLOAD_FOLDER = fileserverSpec.storage.mounts.find((m) => m.claim !== null)!.dir.mountPath;

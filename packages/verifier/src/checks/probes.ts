@@ -33,7 +33,7 @@ import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { declaredPorts, runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;

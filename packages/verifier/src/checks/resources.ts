@@ -28,7 +28,7 @@
 import { escapePointerToken, objectId, STACK_MODEL, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
-import { formatBytes, javaMaxHeapBytes, quantityValue } from '../quantity.ts';
+import { formatBytes, javaMaxHeapBytes, quantityValue } from '@clearml-k8s/base-manifests';
 import { defineCheck } from './definition.ts';
 import { envEntry, stackContainers } from './stack-containers.ts';
 

@@ -18,7 +18,7 @@ import type { CheckFinding } from '../finding.ts';
 import { resolveTargetPort, type PodTemplate } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './writable-paths.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /**
  * Why a numeric targetPort that no container declares reaches nothing: the components of the

@@ -20,9 +20,10 @@ import { parseImageReference } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates, type PodTemplate } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
+import { DOCKER_HUB_HOSTS } from './stack-containers.ts';
 
 /** Registry prefixes that name Docker Hub itself: an image under them is not mirrored. */
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'docker.io/library']);
+const DOCKER_HUB = new Set([...DOCKER_HUB_HOSTS, 'docker.io/library']);
 
 /** Env vars holding the image of the pods an agent creates, by the env var that marks the agent's container. */
 const TASK_IMAGE_ENV: readonly { marker: string; image: string; agent: string; fallback: string | null }[] = [

@@ -22,58 +22,13 @@
  * Containers of other images are not checked (their writes are not the model's facts).
  */
 import { objectId, STACK_MODEL, writableDirectories, mountCovers, type ComponentSpec, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { parseImageReference } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
+import { componentOfContainer } from './stack-containers.ts';
 
 /** Volume kinds the kubelet mounts read-only whatever the mount says. */
 const READ_ONLY_VOLUMES = ['configMap', 'secret', 'downwardAPI', 'projected'] as const;
-
-/** The image repositories of a component: its catalog entry's (else the model's `repository`), then the names it had before. */
-function repositoriesOf(spec: ComponentSpec, catalog: ReleaseCatalog): string[] {
-  const current = spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
-  return [...(current === null ? [] : [current]), ...(spec.image.formerRepositories?.repositories ?? [])];
-}
-
-const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Array.isArray(a) && !!b && b.length > 0 && b.every((item, i) => a[i] === item);
-
-/**
- * The component a container runs, or null: the image's repository (mirror prefixes allowed; the
- * names the image had before, `allegroai/clearml`, count too) picks
- * the candidates; when several components share the image (the server's four modes), the
- * container's `args` or `command` must start as the model's entrypoint does.
- */
-export function componentOfContainer(container: any, catalog: ReleaseCatalog, model = STACK_MODEL): ComponentSpec | null {
-  if (typeof container?.image !== 'string') return null;
-  const name = parseImageReference(container.image).name;
-  const candidates = model.components.filter((c) => repositoriesOf(c, catalog).some((repository) => sameRepository(name, repository)));
-  if (candidates.length <= 1) return candidates[0] ?? null;
-  return candidates.find((c) => (c.entrypoint.args && startsWith(container.args, c.entrypoint.args)) || (c.entrypoint.command && startsWith(container.command, c.entrypoint.command))) ?? null;
-}
-
-/** Docker Hub's own host names: an image under them is Docker Hub's, not a mirror's. */
-const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-
-/** `docker.io/library/redis` → `redis`, `docker.io/bitnami/redis` → `bitnami/redis`; other names unchanged. */
-function dockerHubName(name: string): string {
-  const [first, ...rest] = name.split('/');
-  if (!DOCKER_HUB_HOSTS.has(first!) || rest.length === 0) return name;
-  return rest[0] === 'library' && rest.length > 1 ? rest.slice(1).join('/') : rest.join('/');
-}
-
-/**
- * Whether an image name is the repository, or the repository pulled through a mirror
- * (`registry.example.internal/mirror/redis`: a registry host in front). `docker.io/bitnami/redis` is
- * not `redis`: another image of the same short name.
- */
-export function sameRepository(name: string, repository: string): boolean {
-  const normal = dockerHubName(name);
-  if (normal === dockerHubName(repository)) return true;
-  const host = name.split('/')[0]!;
-  const isRegistryHost = host === 'localhost' || host.includes('.') || host.includes(':');
-  return isRegistryHost && !DOCKER_HUB_HOSTS.has(host) && name.endsWith(`/${repository}`);
-}
 
 /** The uid a container runs as: container `runAsUser`, pod `runAsUser`, else the image's; `null` for "non-root, uid unknown". */
 function effectiveUid(container: any, podSpec: any, spec: ComponentSpec): number | null {
