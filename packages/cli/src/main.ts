@@ -94,12 +94,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       flag('--matrix', 'use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl, the engine cache of npm run engines:install)'),
       flag('--json', 'JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended'),
       flag('--no-cache', 'build and check every overlay (default: reuse reports of unchanged overlays)'),
+      flag('--no-batch', 'build every overlay in its own engine process (default: generated overlays whose objects cannot collide share one build, proven equal)'),
       value('--timeout <SECONDS>', 'give up on a build after this long (default 120, or $CLEARML_K8S_BUILD_TIMEOUT)'),
       flag('--strict', 'warnings fail too (exit 1); without it only errors do'),
     ],
     notes: `${ENGINE_NOTE}\nExit codes: 0 no error findings (warnings are printed), 1 error findings (or any finding with --strict), 2 usage or environment.`,
     run: async ({ args, options, io, root }) =>
-      (await import('./commands/verify.ts')).verifyCommand(root(), { dirs: args, json: options.json ?? false, engines: options.engine ?? [], matrix: options.matrix ?? false, cache: options.cache !== false, timeout: options.timeout, strict: options.strict ?? false }, io),
+      (await import('./commands/verify.ts')).verifyCommand(root(), { dirs: args, json: options.json ?? false, engines: options.engine ?? [], matrix: options.matrix ?? false, cache: options.cache !== false, batch: options.batch !== false, timeout: options.timeout, strict: options.strict ?? false }, io),
   },
   {
     name: 'checks',

@@ -58,6 +58,7 @@ export * from './patch-analysis.ts';
 export * from './pod-security.ts';
 export * from './pod-templates.ts';
 export * from './render-overlay.ts';
+export * from './batch-render.ts';
 export * from './schema.ts';
 export * from './report.ts';
 export * from './verifier-error.ts';

@@ -59,6 +59,17 @@ export interface VerifyContext {
   signal?: AbortSignal;
   /** The checks to run, in report order (default `CHECK_REGISTRY`). */
   checks?: readonly CheckDefinition[];
+  /**
+   * The render of `dir` by `engine` from a batched build of the run, or null when there is none
+   * (the directory is not in a batch, or its batch was rejected): then it is built by itself.
+   */
+  batchedRender?: (engine: Engine, dir: string) => Promise<RenderResult | null>;
+}
+
+/** `dir` built by `engine`: from the run's batched build when there is one, else by itself. */
+async function render(ctx: VerifyContext, engine: Engine, dir: string, timeoutMs: number): Promise<RenderResult> {
+  const batched = ctx.batchedRender ? await ctx.batchedRender(engine, dir) : null;
+  return batched ?? renderOverlay(engine, dir, { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
 }
 
 /** How long one `kustomize build` may take by default, in milliseconds (a small overlay takes 0.1 s). */
@@ -87,11 +98,11 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
   const parentDirs = top ? localDirectories(top).filter((d) => !(top.content.components ?? []).some((c: string) => path.resolve(top.dir, c) === d)) : [];
   const buildParent = (dir: string) => {
     let build = ctx.parentBuilds.get(dir);
-    if (!build) ctx.parentBuilds.set(dir, (build = renderOverlay(ctx.engines[0]!, dir, { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) })));
+    if (!build) ctx.parentBuilds.set(dir, (build = render(ctx, ctx.engines[0]!, dir, timeoutMs)));
     return build;
   };
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => renderOverlay(e, absoluteDir, { timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }))), Promise.all(parentDirs.map(buildParent))]);
+  const [renders, parentRenders] = await Promise.all([Promise.all(ctx.engines.map((e) => render(ctx, e, absoluteDir, timeoutMs))), Promise.all(parentDirs.map(buildParent))]);
   const hung = [...renders.map((r, i) => ({ r, engine: ctx.engines[i]!, dir: displayDir })), ...parentRenders.map((r, i) => ({ r, engine: ctx.engines[0]!, dir: relative(ctx.root, parentDirs[i]!) }))].find((b) => b.r.timedOut);
   if (hung) {
     const seconds = `${timeoutMs / 1000} s`;

@@ -16,6 +16,8 @@ export interface VerifyOptions {
   matrix: boolean;
   /** Reuse reports of unchanged overlays (default true; `--no-cache` turns it off). */
   cache: boolean;
+  /** Batch builds of generated overlays (default true; `--no-batch` turns it off). */
+  batch?: boolean;
   /** `--timeout SECONDS` as given (default `$CLEARML_K8S_BUILD_TIMEOUT`, else 120). */
   timeout?: string;
   /** `--strict`: findings of severity `warning` fail the run too. */
@@ -97,6 +99,7 @@ export async function verifyCommand(root: string, options: VerifyOptions, io: Co
     cwd: io.cwd,
     dirs: options.dirs,
     cache: options.cache,
+    batch: options.batch ?? true,
     timeoutMs,
     strict: options.strict ?? false,
     ...(options.checks ? { checks: options.checks } : {}),
