@@ -233,6 +233,21 @@ export function parseManifestWithPositions(text: string, file: string): {
 }
 
 /**
+ * Parses one YAML document quickly, as `parseBuildOutput` does a stream: js-yaml with the YAML 1.2
+ * core schema, and `parseManifest` again when js-yaml rejects the text, for the error and its
+ * position. For files read many times where positions are not needed up front (kustomization files
+ * and patches during `verify`).
+ * @throws YamlError (`YAML_INVALID`) as `parseManifest`.
+ */
+export function parseManifestFast(text: string, file: string): unknown {
+  try {
+    return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) ?? null;
+  } catch {
+    return parseManifest(text, file);
+  }
+}
+
+/**
  * Parses machine-written YAML streams (kustomize build output) quickly: js-yaml with the YAML 1.2
  * core schema (no timestamps or merge keys, like `parseManifests`), without node positions. When
  * js-yaml rejects the text, `parseManifests` parses it again to report the error with its position.

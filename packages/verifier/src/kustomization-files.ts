@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseManifestWithPositions, parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput, parseManifestFast, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 
 /** File names kustomize accepts, in its order of preference. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -57,18 +57,42 @@ export interface PatchEntry {
   error: string | null;
 }
 
-/** The kustomization file of `dir`, or `null` when there is none or it is not a YAML mapping. */
+const kustomizationMemo = new Map<string, { stamp: string; parsed: KustomizationFile | null }>();
+
+/**
+ * The kustomization file of `dir`, or `null` when there is none or it is not a YAML mapping.
+ * Parsed quickly (`parseManifestFast`); node positions are parsed on the first `lineOf`. A file is
+ * parsed once per process while its size and modification time stay the same (a verify run reads
+ * a profile's kustomization for every site built on it).
+ */
 export function readKustomization(dir: string): KustomizationFile | null {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
     const file = path.join(dir, name);
-    if (!existsSync(file)) continue;
+    let stamp: string;
     try {
-      const { value, positionOf } = parseManifestWithPositions(readFileSync(file, 'utf8'), file);
-      const lineOf = (pointer: string) => positionOf(pointer, 'key')?.line ?? null;
-      return value && typeof value === 'object' && !Array.isArray(value) ? { dir, file, content: value as Record<string, any>, lineOf } : null;
+      const stat = statSync(file);
+      if (!stat.isFile()) continue;
+      stamp = `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`;
     } catch {
-      return null;
+      continue;
     }
+    const memo = kustomizationMemo.get(file);
+    if (memo && memo.stamp === stamp) return memo.parsed;
+    let parsed: KustomizationFile | null = null;
+    try {
+      const text = readFileSync(file, 'utf8');
+      const value = parseManifestFast(text, file);
+      let positions: ReturnType<typeof parseManifestWithPositions> | null = null;
+      const lineOf = (pointer: string) => {
+        positions ??= parseManifestWithPositions(text, file);
+        return positions.positionOf(pointer, 'key')?.line ?? null;
+      };
+      parsed = value && typeof value === 'object' && !Array.isArray(value) ? { dir, file, content: value as Record<string, any>, lineOf } : null;
+    } catch {
+      parsed = null;
+    }
+    kustomizationMemo.set(file, { stamp, parsed });
+    return parsed;
   }
   return null;
 }
@@ -116,7 +140,7 @@ export function patchEntries(kustomization: KustomizationFile): PatchEntry[] {
     const target = entry.target && typeof entry.target === 'object' ? entry.target : null;
     try {
       const text = typeof entry.patch === 'string' ? entry.patch : entry.path ? readFileSync(path.resolve(kustomization.dir, entry.path), 'utf8') : '';
-      const documents = parseManifests(text, entry.path ?? `${kustomization.file} patches[${index}]`);
+      const documents = parseBuildOutput(text, entry.path ?? `${kustomization.file} patches[${index}]`);
       const first = documents[0];
       const operations = Array.isArray(first) ? (first as PatchEntry['operations']) : null;
       return { index, target, operations, error: null };

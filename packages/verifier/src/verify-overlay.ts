@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput } from '@clearml-k8s/base-manifests/yaml';
 import type { Exposure } from '@clearml-k8s/overlay-composer';
 import { CHECK_REGISTRY, type CheckContext, type CheckDefinition } from './checks/index.ts';
 import type { ImageOverride } from './checks/images.ts';
@@ -161,7 +161,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
 
 function safeParse(file: string): ManifestObject[] {
   try {
-    return parseManifests(readFileSync(file, 'utf8'), file) as ManifestObject[];
+    return parseBuildOutput(readFileSync(file, 'utf8'), file) as ManifestObject[];
   } catch {
     return []; // the build reports unreadable resources
   }
