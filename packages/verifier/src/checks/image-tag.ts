@@ -1,6 +1,9 @@
 /**
  * Check `image-tag`: in a pinned overlay (every stock overlay but `latest`, and any overlay not
- * declared otherwise) no container runs an untagged image or `:latest`, and none pulls `Always`.
+ * declared otherwise) no container runs an untagged image or `:latest` (an error: every pull may
+ * bring another release), and none pulls `Always` (a warning: a fixed tag still runs the same
+ * release, but every pod start then needs the registry, so an outage or a rate limit stops restarts;
+ * https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy).
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '@clearml-k8s/overlay-composer';
@@ -21,7 +24,7 @@ export function checkImageTags(objects: readonly ManifestObject[], policy: Image
       findings.push({ check: 'image-tag', resource: id, path: `${c.path}/image`, message: `container ${c.name} runs "${c.image}" in a pinned overlay; expected a released tag`, hint: 'pin the release catalog\'s tag; use the latest overlay to follow latest' });
     }
     if (c.imagePullPolicy === 'Always') {
-      findings.push({ check: 'image-tag', resource: id, path: `${c.path}/imagePullPolicy`, message: `container ${c.name} pulls Always in a pinned overlay; expected IfNotPresent`, hint: 'set imagePullPolicy: IfNotPresent (a pinned tag never changes)' });
+      findings.push({ check: 'image-tag', severity: 'warning', resource: id, path: `${c.path}/imagePullPolicy`, message: `container ${c.name} pulls Always in a pinned overlay: every start of the pod needs the registry (an outage or a pull rate limit stops restarts) although the tag never changes; expected IfNotPresent`, hint: 'set imagePullPolicy: IfNotPresent (a pinned tag never changes)' });
     }
   }
   return findings;
