@@ -29,9 +29,28 @@ export interface KustomizePatch {
   patch: string;
 }
 
+/**
+ * The annotation of a Kustomization's own `metadata` by which an overlay accepts a warning of a
+ * `verify` check: `verify.clearml-k8s.io/accept-<check id>: <reason>`. kustomize reads the
+ * Kustomization's `metadata` for nothing and prints nothing about it (kubectl 1.27 to 1.35: same
+ * output, empty stderr), and it is not inherited: an overlay built on this one has its own
+ * kustomization file.
+ */
+export const ACCEPT_ANNOTATION_PREFIX = 'verify.clearml-k8s.io/accept-';
+
+/** A warning a profile accepts, with the reason `verify` prints beside it. */
+export interface AcceptedRisk {
+  /** The id of a warning check. */
+  check: string;
+  /** Why it is accepted and how to close it; one sentence or two. */
+  reason: string;
+}
+
 export interface Kustomization {
   apiVersion: 'kustomize.config.k8s.io/v1beta1';
   kind: 'Kustomization';
+  /** Only annotations: the accepted warnings (`ACCEPT_ANNOTATION_PREFIX`). */
+  metadata?: { annotations: Record<string, string> };
   /** Sets the namespace of every namespaced object and renames the Namespace object. */
   namespace?: string;
   resources: string[];
@@ -40,10 +59,11 @@ export interface Kustomization {
 }
 
 /** A Kustomization with its fixed header fields, omitting empty lists. */
-export function kustomization(fields: { namespace?: string; resources: string[]; images?: KustomizeImage[]; patches?: KustomizePatch[] }): Kustomization {
+export function kustomization(fields: { namespace?: string; resources: string[]; images?: KustomizeImage[]; patches?: KustomizePatch[]; acceptedRisks?: readonly AcceptedRisk[] }): Kustomization {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
+    ...(fields.acceptedRisks?.length ? { metadata: { annotations: Object.fromEntries(fields.acceptedRisks.map((r) => [`${ACCEPT_ANNOTATION_PREFIX}${r.check}`, r.reason])) } } : {}),
     ...(fields.namespace ? { namespace: fields.namespace } : {}),
     resources: fields.resources,
     ...(fields.images?.length ? { images: fields.images } : {}),

@@ -72,10 +72,11 @@ test('verify: a warning is printed and exits 0; with --strict it exits 1', { ski
   assert.deepEqual(report.overlays[0].findings.map((f: any) => [f.check, f.severity]), [['test-warning', 'warning']]);
 });
 
-test('verify --strict passes enterprise, fails current_version on its public-credentials warning and a broken one (exit 1)', { skip: engineSkip }, async () => {
-  const ok = (await run(['verify', '--strict', '--no-cache', 'overlays/enterprise']));
+test('verify --strict passes enterprise and current_version (its one warning accepted), fails a warning nobody accepted and a broken one (exit 1)', { skip: engineSkip }, async () => {
+  const ok = (await run(['verify', '--strict', '--no-cache', 'overlays/enterprise', 'overlays/current_version']));
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  const publicDefaults = (await run(['verify', '--strict', '--no-cache', 'overlays/current_version']));
+  assert.match(ok.stdout, /\[public-credentials\] accepted: Deployment\/clearml\/clearml-apiserver/);
+  const publicDefaults = (await run(['verify', '--strict', '--no-cache', 'fixtures/broken/public-credentials']));
   assert.equal(publicDefaults.code, 1);
   assert.match(publicDefaults.stdout, /FAIL \(1\)/);
   assert.match(publicDefaults.stdout, /\[public-credentials\] warning: Deployment\/clearml\/clearml-apiserver/);

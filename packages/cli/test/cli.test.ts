@@ -41,19 +41,24 @@ test('verify passes on the four committed overlays and prints one row each (the 
   assert.equal(code, 0, stdout);
   for (const dir of ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root']) assert.match(stdout, new RegExp(`${dir}\\s.*\\sok\\s`));
   assert.match(stdout, /api 30008, app 30080, files 30081/);
-  assert.match(stdout, /4\/4 overlays passed with 3 warnings/);
+  assert.match(stdout, /4\/4 overlays passed with 3 accepted risks/);
 });
 
-test('verify: the NodePort overlays warn about their public defaults (exit 0) and fail --strict; enterprise passes --strict', { skip }, async () => {
+test('verify: the NodePort overlays show their public defaults as an accepted risk with its reason (even with --strict); an overlay built on one gets the warning', { skip }, async () => {
   const lenient = await run(['verify', 'overlays/current_version']);
   assert.equal(lenient.code, 0, lenient.stdout);
-  assert.match(lenient.stdout, /overlays\/current_version\s.*\sok \(1 warning\)\s/);
-  assert.match(lenient.stdout, /\[public-credentials\] warning: .*open sign-in/);
-  assert.match(lenient.stdout, /\n    fix: compose a site with credentials: set credentials\.secret/);
+  assert.match(lenient.stdout, /overlays\/current_version\s.*\sok \(1 accepted risk\)\s/);
+  assert.match(lenient.stdout, /\[public-credentials\] accepted: .*open sign-in/);
+  assert.match(lenient.stdout, /\n    accepted because: a trial profile: like ClearML's docker-compose/);
   const strict = await run(['verify', '--strict', '--json', 'overlays/current_version', 'overlays/enterprise']);
-  assert.equal(strict.code, 1, strict.stdout);
-  assert.deepEqual(JSON.parse(strict.stdout).overlays.map((o: any) => [o.dir, o.ok]), [['overlays/current_version', false], ['overlays/enterprise', true]]);
-  assert.equal((await run(['verify', '--strict', 'overlays/enterprise'])).code, 0);
+  assert.equal(strict.code, 0, strict.stdout);
+  assert.deepEqual(JSON.parse(strict.stdout).overlays.map((o: any) => [o.dir, o.ok, o.findings.length, o.accepted.map((f: any) => f.check)]), [['overlays/current_version', true, 0, ['public-credentials']], ['overlays/enterprise', true, 0, []]]);
+  // Not inherited: fixtures/broken/image-tag, built on current_version, has its own kustomization and the warning.
+  const built = await run(['verify', '--strict', '--json', 'fixtures/broken/image-tag']);
+  assert.equal(built.code, 1, built.stdout);
+  const report = JSON.parse(built.stdout).overlays[0];
+  assert.deepEqual(report.findings.map((f: any) => [f.check, f.severity]), [['image-tag', 'warning'], ['public-credentials', 'warning']]);
+  assert.deepEqual(report.accepted, []);
 });
 
 test('verify --json has the documented shape', { skip }, async () => {
@@ -271,8 +276,8 @@ test('verify --engine twice builds every overlay with both and finds the outputs
   assert.equal(code, 0, stdout);
   const report = JSON.parse(stdout);
   assert.deepEqual(report.engines, oldestNewest.map((b) => `${b} kustomize`));
-  // No engine-mismatch: the only findings are the NodePort overlays' public-credentials warnings.
-  assert.deepEqual(report.overlays.map((o: any) => [o.dir, o.findings.map((f: any) => [f.check, f.severity])]), ['current_version', 'latest', 'enterprise', 'non-root'].map((n) => [`overlays/${n}`, n === 'enterprise' ? [] : [['public-credentials', 'warning']]]));
+  // No engine-mismatch, no finding at all: the NodePort overlays' public-credentials warnings are accepted.
+  assert.deepEqual(report.overlays.map((o: any) => [o.dir, o.findings, o.accepted.map((f: any) => [f.check, f.severity])]), ['current_version', 'latest', 'enterprise', 'non-root'].map((n) => [`overlays/${n}`, [], n === 'enterprise' ? [] : [['public-credentials', 'warning']]]));
 });
 
 // The newest build --matrix finds: kubectl.1.35 from the engine cache (npm run engines:install), else kubectl.1.33.
@@ -307,9 +312,9 @@ test('findings print their fix and the patch that set the field; $GITHUB_STEP_SU
   assert.match(stdout, /\n    fix: .+\n    set by: fixtures\/broken\/pod-security\/kustomization\.yaml:8 patches\[0\] op 1\n/);
   const markdown = readFileSync(summary, 'utf8');
   assert.ok(markdown.startsWith('# earlier step\n### clearml-k8s verify: 1 of 2 overlays fail'), markdown);
-  assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \(1 warning\) \|/);
-  assert.match(markdown, /\| overlays\/current_version \| `public-credentials` \(warning\) \| Deployment\/clearml\/clearml-apiserver \| `\/spec\/template\/spec\/containers\/0\/env` \|/);
-  assert.match(stdout, /^overlays\/current_version \[public-credentials\] warning: Deployment\/clearml\/clearml-apiserver \/spec\/template\/spec\/containers\/0\/env: the server is reachable from outside the cluster/m);
+  assert.match(markdown, /\| overlays\/current_version \| \d+ \| api 30008, app 30080, files 30081 \| ok \(1 accepted risk\) \|/);
+  assert.match(markdown, /\| overlays\/current_version \| `public-credentials` \| Deployment\/clearml\/clearml-apiserver \| `\/spec\/template\/spec\/containers\/0\/env` \| the server is reachable .* \| a trial profile: /);
+  assert.match(stdout, /^overlays\/current_version \[public-credentials\] accepted: Deployment\/clearml\/clearml-apiserver \/spec\/template\/spec\/containers\/0\/env: the server is reachable from outside the cluster/m);
   assert.match(markdown, /\| fixtures\/broken\/pod-security \| `pod-security` \| Deployment\/clearml\/clearml-webserver \| `\/spec\/template\/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation` \|/);
 });
 
@@ -391,7 +396,11 @@ function scratchSiteRepo(t: { after(fn: () => void): void }): string {
 
 const EXAMPLE_SITES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 
-test('the example sites compose and verify clean with the oldest and newest engines', { skip: matrixSkip }, async (t) => {
+// The oldest and newest kubectl builds found anywhere (kubectl.1.27 beside kubectl, kubectl.1.35 from the engine cache).
+const foundEngines = await discoverVersionedEngines();
+const oldestAndNewest = foundEngines.length >= 2 ? [foundEngines[0]!.engine.argv.join(' '), foundEngines.at(-1)!.engine.argv.join(' ')] : [];
+
+test('the example sites compose and verify with zero findings with the oldest and newest engines', { skip: skip || (oldestAndNewest.length < 2 && 'fewer than two versioned kubectl builds found') }, async (t) => {
   const repo = scratchSiteRepo(t);
   for (const name of EXAMPLE_SITES) {
     mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
@@ -406,9 +415,13 @@ test('the example sites compose and verify clean with the oldest and newest engi
     }
   }
   assert.equal((await run(['compose', '--check', '--root', repo])).code, 0);
-  const verify = await run(['verify', '--json', '--root', repo, ...oldestNewest.flatMap((b) => ['--engine', `${b} kustomize`])]);
+  const verify = await run(['verify', '--json', '--strict', '--root', repo, ...oldestAndNewest.flatMap((e) => ['--engine', e])]);
   assert.equal(verify.code, 0, verify.stdout);
   const report = JSON.parse(verify.stdout);
+  assert.deepEqual(report.engines, oldestAndNewest);
+  // Zero findings everywhere; only the three trial overlays' accepted public-credentials warning.
+  assert.deepEqual(report.overlays.flatMap((o: any) => o.findings), []);
+  assert.deepEqual(report.overlays.filter((o: any) => o.accepted.length).map((o: any) => [o.dir, o.accepted.map((f: any) => f.check)]), ['current_version', 'latest', 'non-root'].map((n) => [`overlays/${n}`, ['public-credentials']]));
   assert.deepEqual(report.overlays.map((o: any) => o.dir), ['overlays/current_version', 'overlays/latest', 'overlays/enterprise', 'overlays/non-root', ...EXAMPLE_SITES.map((n) => `overlays/sites/${n}`)]);
   const byDir = Object.fromEntries(report.overlays.map((o: any) => [o.dir, o]));
   assert.deepEqual(byDir['overlays/sites/on-prem'].nodePorts, { api: 30008, app: 30180, files: 30081 });

@@ -47,6 +47,7 @@ export function composeTree(catalog: ReleaseCatalog, model: StackModel = STACK_M
       parentObjects: parent.objects,
       desiredObjects: profile.apply(parent.objects, context),
       source: profile.source,
+      acceptedRisks: profile.acceptedRisks,
     });
     rendered.set(profile.name, { dir, objects: composed.intended });
     overlays.push({ ...composed, profile });

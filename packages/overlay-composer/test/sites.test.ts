@@ -69,7 +69,7 @@ test('what each example promises is in its intended objects', () => {
 test('a site with credentials.secret turns fixed users on from it; a fixedUsersSecret supplies the users instead (issue 13 item 9)', () => {
   const apiEnv = (name: string) => (compose(name).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env as any[];
   const get = (env: any[], name: string) => env.find((e) => e.name === name);
-  for (const name of ['agents', 'air-gapped', 'non-root']) {
+  for (const name of ['agents', 'air-gapped', 'non-root', 'on-prem']) {
     const env = apiEnv(name);
     assert.equal(get(env, FIXED_USERS_ENABLED_ENV)?.value, 'true', name);
     assert.deepEqual(get(env, FIXED_USERS_ENV)?.valueFrom, { secretKeyRef: { name: 'clearml-internal-credentials', key: 'fixed_users' } }, name);
@@ -79,8 +79,10 @@ test('a site with credentials.secret turns fixed users on from it; a fixedUsersS
   const cloud = apiEnv('cloud');
   assert.equal(get(cloud, FIXED_USERS_ENABLED_ENV)?.value, 'true');
   assert.equal(get(cloud, FIXED_USERS_ENV), undefined);
-  // on-prem names no Secret: the image's defaults (verify warns: public-credentials).
-  assert.equal(get(apiEnv('on-prem'), FIXED_USERS_ENABLED_ENV), undefined);
+  // A site that names no Secret keeps the image's defaults (verify warns: public-credentials).
+  const open = (composeSiteFromText('open', 'profile: current_version\n', 'overlays/sites/open/site.yaml', tree).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env;
+  assert.equal(get(open, FIXED_USERS_ENABLED_ENV), undefined);
+  assert.equal(get(apiEnv('on-prem'), FIXED_USERS_ENABLED_ENV)?.value, 'true');
   // An enterprise site with its own fixed-users Secret drops the profile's users too.
   const text = 'profile: enterprise\ningress:\n  domain: ml.acme.io\ncredentials:\n  fixedUsersSecret: clearml-fixed-users\n';
   const env = (composeSiteFromText('x', text, 'overlays/sites/x/site.yaml', tree).intended as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name === STACK.apiserver.name).spec.template.spec.containers[0].env;

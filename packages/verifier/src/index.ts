@@ -1,6 +1,7 @@
 export * from './check-manifests.ts';
 export * from './check-table.ts';
 export * from './checks/index.ts';
+export * from './checks/accepted-risks.ts';
 export * from './checks/build.ts';
 export * from './checks/build-stderr.ts';
 export * from './checks/deprecated-field.ts';

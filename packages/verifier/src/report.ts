@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { Finding, FindingSource } from './finding.ts';
-import type { OverlayReport } from './verify-overlay.ts';
+import type { AcceptedFinding, OverlayReport } from './verify-overlay.ts';
 import type { VerifyResult } from './verify-overlays.ts';
 
 /** `overlays/x/kustomization.yaml:12 patches[3] op 2`: where a field was set. */
@@ -20,10 +20,20 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `ok`, `ok (2 warnings)` or `FAIL (n)` (n counts every finding). */
+/** Warnings the overlay accepts (older cached reports have none). */
+function acceptedOf(o: OverlayReport): AcceptedFinding[] {
+  return o.accepted ?? [];
+}
+
+/** `ok`, `ok (2 warnings)`, `ok (1 accepted risk)` or `FAIL (n)` (n counts every finding, accepted ones apart). */
 function resultOf(o: OverlayReport): string {
-  const warnings = warningsOf(o);
-  return o.ok ? (warnings ? `ok (${plural(warnings, 'warning')})` : 'ok') : `FAIL (${o.findings.length})`;
+  const notes = [warningsOf(o) ? plural(warningsOf(o), 'warning') : '', acceptedOf(o).length ? plural(acceptedOf(o).length, 'accepted risk') : ''].filter(Boolean);
+  return o.ok ? (notes.length ? `ok (${notes.join(', ')})` : 'ok') : `FAIL (${o.findings.length}${acceptedOf(o).length ? `; ${plural(acceptedOf(o).length, 'accepted risk')}` : ''})`;
+}
+
+/** An accepted warning as text lines: `overlay [check] accepted: resource path: message`, then the reason. */
+export function formatAccepted(f: AcceptedFinding): string {
+  return [`${f.overlay} [${f.check}] accepted: ${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`, `    accepted because: ${f.reason}`].join('\n');
 }
 
 function exposureOf(o: OverlayReport): string {
@@ -46,12 +56,15 @@ export function formatReport(result: VerifyResult): string {
   for (const o of result.overlays) table.push([o.dir, String(o.resources), exposureOf(o), resultOf(o), o.cached ? 'cached' : `${o.durationMs} ms`]);
   const lines = [table.toString()];
   for (const o of result.overlays) for (const f of o.findings) lines.push(formatFinding(f));
+  for (const o of result.overlays) for (const f of acceptedOf(o)) lines.push(formatAccepted(f));
   const warnings = result.overlays.reduce((n, o) => n + warningsOf(o), 0);
-  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${warnings ? ` with ${plural(warnings, 'warning')}` : ''}${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
+  const accepted = result.overlays.reduce((n, o) => n + acceptedOf(o).length, 0);
+  const notes = [warnings ? plural(warnings, 'warning') : '', accepted ? plural(accepted, 'accepted risk') : ''].filter(Boolean).join(' and ');
+  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${notes ? ` with ${notes}` : ''}${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], durationMs}]}`. */
+/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], accepted: [{…, reason}], durationMs}], cached, builds}`. */
 export function formatJson(result: VerifyResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
@@ -78,6 +91,11 @@ export function formatMarkdown(result: VerifyResult): string {
       lines.push(`| ${cell(f.overlay)} | \`${f.check}\`${f.severity === 'warning' ? ' (warning)' : ''} | ${cell(f.resource)} | \`${cell(f.path || '/')}\` | ${cell(f.message)} | ${cell(f.hint)} | ${f.source ? cell(formatSource(f.source)) : ''} |`);
     }
     if (findings.length > 200) lines.push('', `… and ${findings.length - 200} more findings (see the job log).`);
+  }
+  const accepted = result.overlays.flatMap(acceptedOf);
+  if (accepted.length) {
+    lines.push('', '| overlay | accepted | resource | path | finding | accepted because |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of accepted.slice(0, 200)) lines.push(`| ${cell(f.overlay)} | \`${f.check}\` | ${cell(f.resource)} | \`${cell(f.path || '/')}\` | ${cell(f.message)} | ${cell(f.reason)} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -19,7 +19,7 @@ import { localDirectories, readKustomization } from './kustomization-files.ts';
 import type { OverlayReport } from './verify-overlay.ts';
 
 /** Bumped when the cached report's shape changes. */
-const FORMAT = 2; // 2: findings carry their severity
+const FORMAT = 3; // 2: findings carry their severity; 3: reports carry accepted warnings
 const PACKAGES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Every file under `dir`, dot-files included (a kustomization may name `.env` files), but not `node_modules` or `.git`. */

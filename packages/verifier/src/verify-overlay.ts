@@ -9,12 +9,13 @@ import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests
 import { parseBuildOutput } from '@clearml-k8s/base-manifests/yaml';
 import type { Exposure } from '@clearml-k8s/overlay-composer';
 import { CHECK_REGISTRY, type CheckContext, type CheckDefinition } from './checks/index.ts';
+import { acceptancesOf, acceptanceIsValid } from './checks/accepted-risks.ts';
 import type { ImageOverride } from './checks/images.ts';
 import type { OverlayExpectation } from './expectation.ts';
 import { observedHosts } from './checks/ingress-hosts.ts';
 import { observedNodePorts } from './checks/node-ports.ts';
 import { engineLabel, type Engine } from './engine.ts';
-import type { Finding } from './finding.ts';
+import type { CheckFinding, Finding } from './finding.ts';
 import { localDirectories, localResourceFiles, ownKustomizations, patchEntries } from './kustomization-files.ts';
 import { analysePatches, sourceOf, type PatchAnalysis } from './patch-analysis.ts';
 import { renderOverlay, type RenderResult } from './render-overlay.ts';
@@ -37,10 +38,20 @@ export interface OverlayReport {
   /** Ingress hosts in the build. */
   hosts: string[];
   findings: Finding[];
+  /**
+   * Warnings the overlay's own kustomization accepts (`accepted-risks`), each with the reason; they
+   * do not count for `ok`, not even with `strict`.
+   */
+  accepted: AcceptedFinding[];
   /** Wall time of the builds and checks, in milliseconds (of the run that produced the report). */
   durationMs: number;
   /** Set when the report was reused from the verify cache. */
   cached?: boolean;
+}
+
+/** A warning the overlay accepts, with the reason its kustomization gives. */
+export interface AcceptedFinding extends Finding {
+  reason: string;
 }
 
 /** Shared state of one verify run. */
@@ -136,17 +147,33 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
   };
   const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));
   const writes = patches?.writes ?? [];
-  const findings: Finding[] = [];
-  for (const check of ctx.checks ?? CHECK_REGISTRY) {
-    if (check.needs === 'build' && !built) continue;
-    for (const f of check.run(context)) {
+  const checks = ctx.checks ?? CHECK_REGISTRY;
+  const raised: Array<{ finding: CheckFinding; check: CheckDefinition }> = [];
+  const collect = (check: CheckDefinition, found: readonly CheckFinding[]) => {
+    for (const f of found) {
       if (f.check !== check.id) throw new Error(`check ${check.id} returned a finding of ${JSON.stringify(f.check)}`);
-      // Tie the finding to the kustomization entry that set the field, with its line.
-      const found = f.source ?? sourceOf(writes, f.resource, f.path);
-      const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
-      const source = found && line ? { ...found, line } : found;
-      findings.push({ overlay: displayDir, check: f.check, severity: f.severity ?? check.severity, resource: f.resource, path: f.path, message: f.message, hint: f.hint, ...(source ? { source } : {}) });
+      raised.push({ finding: { ...f, severity: f.severity ?? check.severity }, check });
     }
+  };
+  for (const check of checks) {
+    if (check.needs === 'build' && !built) continue;
+    collect(check, check.run(context));
+  }
+  const earlier = raised.map((r) => r.finding);
+  for (const check of checks) if (check.after && !(check.needs === 'build' && !built)) collect(check, check.after(context, earlier, checks));
+  // Warnings the overlay's own kustomization accepts (with a reason) are reported apart.
+  const accepting = new Map(acceptancesOf(context).filter((a) => acceptanceIsValid(a, checks)).map((a) => [a.check, a.reason]));
+  const findings: Finding[] = [];
+  const accepted: AcceptedFinding[] = [];
+  for (const { finding: f } of [...raised].sort((a, b) => checks.indexOf(a.check) - checks.indexOf(b.check))) {
+    // Tie the finding to the kustomization entry that set the field, with its line.
+    const found = f.source ?? sourceOf(writes, f.resource, f.path);
+    const line = found ? lineIn.get(found.file)?.lineOf(`/${found.field}/${found.index}`) : null;
+    const source = found && line ? { ...found, line } : found;
+    const full: Finding = { overlay: displayDir, check: f.check, severity: f.severity!, resource: f.resource, path: f.path, message: f.message, hint: f.hint, ...(source ? { source } : {}) };
+    const reason = full.severity === 'warning' ? accepting.get(f.check) : undefined;
+    if (reason !== undefined) accepted.push({ ...full, reason });
+    else findings.push(full);
   }
   return {
     dir: displayDir,
@@ -155,6 +182,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     nodePorts: observedNodePorts(objects),
     hosts: observedHosts(objects),
     findings,
+    accepted,
     durationMs: Math.round(performance.now() - started),
   };
 }

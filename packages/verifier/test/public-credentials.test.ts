@@ -36,10 +36,12 @@ test('public-credentials: the NodePort overlays keep every public default; enter
   }
   assert.deepEqual(checkPublicCredentials(intended('enterprise')), []);
   // Sites: credentials.secret closes all three, on NodePorts (non-root, agents) and on Ingress (cloud, with a
-  // fixed-users Secret); external-db is on enterprise; on-prem names no Secret and keeps NodePorts.
-  for (const name of ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root']) assert.deepEqual(checkPublicCredentials(site(name)), [], name);
-  assert.deepEqual(kept(site('on-prem')), ['token', 'system keys', 'sign-in']);
-  assert.match(checkPublicCredentials(site('on-prem'))[0]!.message, /NodePort 30180/);
+  // fixed-users Secret); external-db is on enterprise; on-prem names its Secret too.
+  for (const name of ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']) assert.deepEqual(checkPublicCredentials(site(name)), [], name);
+  // A NodePort site that names no Secret keeps all three (and its own NodePorts).
+  const open = structuredClone(composeSiteFromText('open', 'profile: current_version\nnodePorts:\n  app: 30180\n', 'overlays/sites/open/site.yaml', TREE).intended) as any[];
+  assert.deepEqual(kept(open), ['token', 'system keys', 'sign-in']);
+  assert.match(checkPublicCredentials(open)[0]!.message, /NodePort 30180/);
 });
 
 test('public-credentials: fixed users turned off on enterprise is open sign-in, and only that', () => {

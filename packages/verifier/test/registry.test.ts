@@ -37,7 +37,7 @@ test('the registry: unique kebab-case ids, a severity, a one-line title and a de
   assert.deepEqual(Object.keys(CHECKS), CHECK_IDS);
   assert.equal(CHECKS.rbac, CHECK_REGISTRY.find((c) => c.id === 'rbac')!.title);
   // Only what reads raw engine results and kustomization files runs on a failed build.
-  assert.deepEqual(CHECK_REGISTRY.filter((c) => c.needs === 'render').map((c) => c.id), ['build', 'build-stderr', 'engine-mismatch', 'deprecated-field']);
+  assert.deepEqual(CHECK_REGISTRY.filter((c) => c.needs === 'render').map((c) => c.id), ['build', 'build-stderr', 'engine-mismatch', 'deprecated-field', 'accepted-risks']);
 });
 
 test('the registry as a terminal table, as JSON and as the README table', () => {
@@ -94,15 +94,15 @@ test('a warning finding is reported but passes; with strict it fails', { skip: e
   assert.match(formatReport(strict), /0\/1 overlays passed with 1 warning/);
 });
 
-test('an error finding fails; enterprise passes with strict, the NodePort overlays fail it on public-credentials only', { skip: engineSkip }, async () => {
+test('an error finding fails; every stock overlay passes with strict, the NodePort ones only through their accepted warning', { skip: engineSkip }, async () => {
   const errorCheck = defineCheck({ ...warningCheck, id: 'test-error', severity: 'error', run: (context) => warningCheck.run(context).map((f) => ({ ...f, check: 'test-error' as const })) });
   const failing = await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/current_version'], checks: [errorCheck] });
   assert.equal(failing.ok, false);
   assert.deepEqual(failing.overlays[0]!.findings.map((f) => f.severity), ['error']);
   assert.equal((await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/enterprise'], cache: false, strict: true })).ok, true);
   const strict = await verifyOverlays(engine!, { ...REPOSITORY, dirs: ['overlays/current_version', 'overlays/latest', 'overlays/non-root'], cache: false, strict: true });
-  assert.equal(strict.ok, false);
-  assert.deepEqual(strict.overlays.map((o) => [o.dir, o.ok, o.findings.map((f) => [f.check, f.severity])]), ['current_version', 'latest', 'non-root'].map((n) => [`overlays/${n}`, false, [['public-credentials', 'warning']]]));
+  assert.equal(strict.ok, true);
+  assert.deepEqual(strict.overlays.map((o) => [o.dir, o.ok, o.findings, o.accepted.map((f) => [f.check, f.severity])]), ['current_version', 'latest', 'non-root'].map((n) => [`overlays/${n}`, true, [], [['public-credentials', 'warning']]]));
 });
 
 test('a check that returns another check\'s finding is a bug, not a finding', { skip: engineSkip }, async () => {

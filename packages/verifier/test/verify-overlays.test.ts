@@ -20,14 +20,15 @@ const matrix: Engine[] = versioned.length >= 2 ? [versioned[0]!.engine, versione
 /** The one warning of the NodePort overlays: their server runs on ClearML's public defaults (a site with credentials closes it). */
 const PUBLIC_DEFAULTS: [string, string, string, string] = ['public-credentials', 'warning', 'Deployment/clearml/clearml-apiserver', '/spec/template/spec/containers/0/env'];
 
-test('the four stock overlays pass every check; the NodePort ones with the public-credentials warning only', { skip }, async () => {
+test('the four stock overlays have zero findings; the NodePort trial ones accept the public-credentials warning, with its reason', { skip }, async () => {
   const result = await verifyOverlays(engine!, { ...REPOSITORY, cache: false });
-  assert.deepEqual(result.overlays.map((o) => [o.dir, o.findings.map((f) => [f.check, f.severity, f.resource, f.path])]), [
-    ['overlays/current_version', [PUBLIC_DEFAULTS]],
-    ['overlays/latest', [PUBLIC_DEFAULTS]],
-    ['overlays/enterprise', []],
-    ['overlays/non-root', [PUBLIC_DEFAULTS]],
+  assert.deepEqual(result.overlays.map((o) => [o.dir, o.findings, o.accepted.map((f) => [f.check, f.severity, f.resource, f.path])]), [
+    ['overlays/current_version', [], [PUBLIC_DEFAULTS]],
+    ['overlays/latest', [], [PUBLIC_DEFAULTS]],
+    ['overlays/enterprise', [], []],
+    ['overlays/non-root', [], [PUBLIC_DEFAULTS]],
   ]);
+  for (const o of result.overlays) for (const f of o.accepted) assert.match(f.reason, /^a trial profile: .*deploy overlays\/enterprise or a site with credentials\.secret/);
   assert.equal(result.ok, true);
   assert.ok(result.overlays.every((o) => o.ok), 'a warning does not fail an overlay');
   const byDir = Object.fromEntries(result.overlays.map((o) => [o.dir, o]));
@@ -39,7 +40,8 @@ test('the four stock overlays pass every check; the NodePort ones with the publi
 test('the four stock overlays pass with the oldest and newest engines, with identical output', { skip: skip || (matrix.length < 2 && 'fewer than two versioned kubectl builds (kubectl.1.27 …) found') }, async () => {
   const result = await verifyOverlays(matrix, { ...REPOSITORY, cache: false });
   assert.equal(result.engines.length, 2);
-  assert.deepEqual(result.overlays.flatMap((o) => o.findings.map((f) => [f.check, f.severity])), [0, 1, 2].map(() => ['public-credentials', 'warning']));
+  assert.deepEqual(result.overlays.flatMap((o) => o.findings), []);
+  assert.deepEqual(result.overlays.flatMap((o) => o.accepted.map((f) => [f.check, f.severity])), [0, 1, 2].map(() => ['public-credentials', 'warning']));
 });
 
 /**

@@ -10,6 +10,7 @@ import {
   kustomization as makeKustomization,
   objectId,
   sortObjects,
+  type AcceptedRisk,
   type GeneratedFile,
   type Kustomization,
   type KustomizePatch,
@@ -65,6 +66,8 @@ export function composeOverlay(input: {
   allowRemoval?: boolean;
   /** Moves every object into this namespace with the kustomization's `namespace:` (applied last). */
   namespace?: string;
+  /** Warnings the overlay accepts, written as annotations of the Kustomization (`ACCEPT_ANNOTATION_PREFIX`). */
+  acceptedRisks?: readonly AcceptedRisk[];
 }): ComposedOverlay {
   const desiredById = new Map(input.desiredObjects.map((o) => [objectId(o), o]));
   const parentIds = new Set(input.parentObjects.map(objectId));
@@ -110,6 +113,7 @@ export function composeOverlay(input: {
 
   const kustomization = makeKustomization({
     ...(input.namespace ? { namespace: input.namespace } : {}),
+    ...(input.acceptedRisks ? { acceptedRisks: input.acceptedRisks } : {}),
     resources: [path.posix.relative(input.dir, input.parentDir), ...resourceFiles.map((f) => f.file)],
     images,
     patches: [...deletions, ...patches],

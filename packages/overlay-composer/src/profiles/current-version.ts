@@ -3,7 +3,7 @@
  * `imagePullPolicy: IfNotPresent` on every container, so a restart never changes what runs.
  * @see ../../../../../shared/seeds/001_d702390ea1fdbd84.txt (`kubectl apply -k overlays/current_version`)
  */
-import { mapDeploymentContainers, type Profile } from './profile.ts';
+import { mapDeploymentContainers, TRIAL_CREDENTIALS_RISK, type Profile } from './profile.ts';
 
 export const currentVersionProfile: Profile = {
   name: 'current_version',
@@ -14,6 +14,7 @@ export const currentVersionProfile: Profile = {
   podSecurity: 'privileged',
   imagePolicy: 'pinned',
   prerequisites: [],
+  acceptedRisks: [TRIAL_CREDENTIALS_RISK],
   apply: (parent) =>
     mapDeploymentContainers(parent, (c) => {
       c.imagePullPolicy = 'IfNotPresent';

@@ -165,6 +165,7 @@ export const enterpriseProfile: Profile = {
     { kind: 'Secret', name: ENTERPRISE_CREDENTIALS_SECRET, documentedIn: 'README.md#enterprise-credentials' },
     { kind: 'Secret', name: ENTERPRISE_TLS_SECRET, documentedIn: 'README.md#enterprise-tls' },
   ],
+  acceptedRisks: [],
   apply: (parent) => {
     const filesUrl = `https://files.${ENTERPRISE_BASE_DOMAIN}`;
     let objects = [...parent];

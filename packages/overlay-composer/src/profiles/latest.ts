@@ -4,7 +4,7 @@
  * Database images keep their catalog tags (no safe `latest` exists for them).
  */
 import { parseImageReference } from '../kustomize/images.ts';
-import { mapDeploymentContainers, type Profile } from './profile.ts';
+import { mapDeploymentContainers, TRIAL_CREDENTIALS_RISK, type Profile } from './profile.ts';
 
 export const latestProfile: Profile = {
   name: 'latest',
@@ -15,6 +15,7 @@ export const latestProfile: Profile = {
   podSecurity: 'privileged',
   imagePolicy: 'latest',
   prerequisites: [],
+  acceptedRisks: [TRIAL_CREDENTIALS_RISK],
   apply: (parent, { catalog }) =>
     mapDeploymentContainers(parent, (c) => {
       const { name } = parseImageReference(c.image);

@@ -14,7 +14,7 @@
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { mountCovers, NAMESPACE, ownedStorage, PART_OF, STACK_MODEL, toManifestObject, writableDirectories, writableVolumeName, type ComponentSpec, type ManifestObject, type NodeStorageDirectory, type StackModel } from '@clearml-k8s/base-manifests';
 import { prePopulateWhereArtifactsReachFileserver } from '../pre-populate.ts';
-import { mapObjects, podContainers, type Profile } from './profile.ts';
+import { mapObjects, podContainers, TRIAL_CREDENTIALS_RISK, type Profile } from './profile.ts';
 
 /** uid (and gid, fsGroup) each component runs as, by Deployment name: the model's `nonRoot`. */
 export function nonRootUids(model: StackModel = STACK_MODEL): Record<string, number> {
@@ -131,6 +131,7 @@ export const nonRootProfile: Profile = {
   podSecurity: 'restricted',
   imagePolicy: 'pinned',
   prerequisites: [],
+  acceptedRisks: [TRIAL_CREDENTIALS_RISK],
   apply: (parent, { model }) => {
     let objects = mapObjects(parent, { kind: 'Namespace', name: NAMESPACE }, (ns) => {
       ns.metadata.labels = {

@@ -2,7 +2,7 @@
  * A profile: a pure function from the objects of its parent (the base or another overlay) to the
  * objects the overlay should render, plus what the verifier should expect of the result.
  */
-import type { ManifestObject, ReleaseCatalog, StackModel } from '@clearml-k8s/base-manifests';
+import type { AcceptedRisk, ManifestObject, ReleaseCatalog, StackModel } from '@clearml-k8s/base-manifests';
 
 /** The stock overlays under `overlays/`. */
 export type ProfileName = 'current_version' | 'latest' | 'enterprise' | 'non-root';
@@ -35,6 +35,18 @@ export function describePrerequisite(p: Prerequisite, namespace: string): string
   return `${p.kind} ${p.clusterScoped ? '' : `${namespace}/`}${p.name}${p.group ? ` (${p.group})` : ''}`;
 }
 
+/**
+ * What the NodePort trial profiles (current_version, latest, non-root) accept: `public-credentials`.
+ * Like ClearML's own docker-compose (clearml/clearml-server@v2.3.0:docker/docker-compose.yml sets no
+ * keys), they run on the image's public default keys with open sign-in, so that `kubectl apply -k`
+ * works from a clone with nothing to create first; `verify` prints the warning as accepted, with this
+ * reason, on these three overlays only.
+ */
+export const TRIAL_CREDENTIALS_RISK: AcceptedRisk = {
+  check: 'public-credentials',
+  reason: "a trial profile: like ClearML's docker-compose it runs on the image's public default keys with open sign-in; for a server others can reach, deploy overlays/enterprise or a site with credentials.secret (README \"Site credentials\")",
+};
+
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -54,6 +66,11 @@ export interface Profile {
   imagePolicy: 'pinned' | 'latest';
   /** Objects the operator creates first (checked by the verifier's `object-reference`). */
   prerequisites: readonly Prerequisite[];
+  /**
+   * Warnings of `verify` this profile accepts by design, each with the reason printed beside it;
+   * written into the overlay's kustomization (`ACCEPT_ANNOTATION_PREFIX`), not inherited by sites.
+   */
+  acceptedRisks: readonly AcceptedRisk[];
   /**
    * Pure: parent objects in, desired objects out. Must not mutate its input.
    * Objects it adds are written as resource files of the overlay (grouped by kind).

@@ -75,6 +75,12 @@ export interface CheckDefinition<Id extends string = string> {
   readonly needs: 'render' | 'build';
   /** The findings over one overlay, in report order; never throws for bad input (that is a finding). */
   run(context: CheckContext): CheckFinding<Id>[];
+  /**
+   * For a check about the other checks' findings (`accepted-risks`): called once every check's
+   * `run` has returned, with their findings (severity set) and the checks of the run; its findings
+   * follow `run`'s.
+   */
+  after?(context: CheckContext, earlier: readonly CheckFinding[], checks: readonly CheckDefinition[]): CheckFinding<Id>[];
 }
 
 /** Declares a check (keeps its id a literal type). */

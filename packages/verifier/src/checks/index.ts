@@ -4,6 +4,7 @@
  * To add a check: write `./<id>.ts` exporting `defineCheck({...})`, add it here, and add one broken
  * overlay `fixtures/broken/<id>/` that it, and no other check, catches.
  */
+import { acceptedRisksCheck } from './accepted-risks.ts';
 import { buildStderrCheck } from './build-stderr.ts';
 import { buildCheck } from './build.ts';
 import type { CheckDefinition } from './definition.ts';
@@ -93,6 +94,7 @@ export const CHECK_REGISTRY = [
   keyReferencesCheck,
   databaseExposureCheck,
   envSemanticsCheck,
+  acceptedRisksCheck,
   profileCheck,
   publicCredentialsCheck,
   intendedObjectsCheck,
