@@ -69,8 +69,10 @@ test('batched builds equal separate builds on every fixture, with every engine f
     const member = (d: string): BatchMember => ({ dir: d, predicted: separate.get(d)!.objects });
     assert.ok(sites.every(clean), `${label}: every example site builds cleanly`);
     // The sites together; every other fixture (namespace clearml, so none can share a batch with
-    // another) with one site of its own namespace, the sites taken in turn.
-    const batches = [...planBatches(sites.map(member)).filter((b) => b.length > 1), ...others.filter(clean).map((d, i) => [member(d), member(sites[i % sites.length]!)])];
+    // another) with one site of its own namespace, the sites taken in turn, skipping a site the
+    // planner keeps apart from it (a ClusterRoleBinding naming a ServiceAccount the site has too).
+    const partner = (d: string, i: number) => sites.map((_, k) => sites[(i + k) % sites.length]!).find((p) => planBatches([member(d), member(p)]).length === 1);
+    const batches = [...planBatches(sites.map(member)).filter((b) => b.length > 1), ...others.filter(clean).flatMap((d, i) => (partner(d, i) ? [[member(d), member(partner(d, i)!)]] : []))];
     const proven = new Set<string>();
     for (const batch of batches) {
       if (planBatches(batch).length !== 1) continue; // the planner would not batch these two
