@@ -37,7 +37,7 @@ test('the registry: unique kebab-case ids, a severity, a one-line title and a de
   assert.deepEqual(Object.keys(CHECKS), CHECK_IDS);
   assert.equal(CHECKS.rbac, CHECK_REGISTRY.find((c) => c.id === 'rbac')!.title);
   // Only what reads raw engine results and kustomization files runs on a failed build.
-  assert.deepEqual(CHECK_REGISTRY.filter((c) => c.needs === 'render').map((c) => c.id), ['build', 'build-stderr', 'engine-mismatch', 'deprecated-field', 'accepted-risks']);
+  assert.deepEqual(CHECK_REGISTRY.filter((c) => c.needs === 'render').map((c) => c.id), ['build', 'build-stderr', 'engine-mismatch', 'deprecated-field']);
 });
 
 test('the registry as a terminal table, as JSON and as the README table', () => {
