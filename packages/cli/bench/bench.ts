@@ -10,8 +10,8 @@
  *   `kustomize build` over the same directories (target ≤ 0.5×; it reports how many builds were
  *   batched, `verify`'s `builds`), and again with a warm cache;
  * - peak memory of verify (target ≤ 500 MiB), from `/usr/bin/time -v` when installed;
- * - in-process checks (schema, Pod Security, Services, references, RBAC, images) in resources/s
- *   (target ≥ 10,000);
+ * - in-process checks: every check of the registry through verify's own loop (`runChecks`) over
+ *   the stock overlays' and sites' intended objects, in resources/s (target ≥ 20,000);
  * - `turbo run verify` of this repository with nothing changed (target: a cache hit in ≤ 1 s),
  *   run as `node_modules/.bin/turbo` (not through npx, whose own start-up is not turbo's).
  * Wall times use Node's `performance.now()`. Nothing is asserted: the table says which targets hold.
@@ -23,19 +23,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
-import { loadReleaseCatalog, type ManifestObject } from '@clearml-k8s/base-manifests';
-import { catalogImages, composeTree, PROFILES, siteIntentFromText } from '@clearml-k8s/overlay-composer';
-import {
-  checkEnvReferences,
-  checkImages,
-  checkObjectReferences,
-  checkPodSecurity,
-  checkRbac,
-  checkSchema,
-  checkServices,
-  loadSchemaValidator,
-  resolveEngine,
-} from '@clearml-k8s/verifier';
+import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { composeTree, PROFILES, RepositoryPromises } from '@clearml-k8s/overlay-composer';
+import { CHECK_REGISTRY, expectationFor, loadSchemaValidator, resolveEngine, runChecks, type CheckContext } from '@clearml-k8s/verifier';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/clearml-k8s.js', import.meta.url));
@@ -103,29 +93,24 @@ try {
   for (const d of dirs) spawnSync(engine.argv[0]!, [...engine.argv.slice(1), path.join(dir, d)], { maxBuffer: 1 << 26 });
   const loopMs = performance.now() - loopStarted;
 
-  // In-process checks over every intended object of the stock overlays and the sites.
+  // In-process checks: every check of the registry, through the loop verify runs (runChecks), over
+  // the intended objects of the stock overlays and the sites, each with the expectation verify gives
+  // it. The engine's output is the seam: a successful render of the intended objects.
   const catalog = loadReleaseCatalog();
   const tree = composeTree(catalog);
-  const builds: ManifestObject[][] = [...tree.overlays.map((o) => o.intended)];
-  for (const name of siteNames) {
-    const file = `overlays/sites/${name}/site.yaml`;
-    const text = readFileSync(path.join(dir, file), 'utf8');
-    builds.push(siteIntentFromText(name, text, file, tree).intended);
-  }
+  const promises = new RepositoryPromises(dir, tree);
   const schema = await loadSchemaValidator();
-  const resources = builds.reduce((n, b) => n + b.length, 0);
+  const contexts: CheckContext[] = dirs.map((d) => {
+    const expectation = expectationFor(path.join(dir, d), promises);
+    const objects = [...(expectation.intended ?? [])];
+    const render = { exitCode: 0, objects, stderr: '', parseError: null, timedOut: false, durationMs: 0 };
+    return { overlay: d, engines: [engine], renders: [render], primary: render, objects, expectation, exposure: expectation.exposure, kustomizations: [], imageOverrides: [], patches: null, schema, catalog };
+  });
+  const resources = contexts.reduce((n, c) => n + c.objects.length, 0);
   let rounds = 0;
   const checksStarted = performance.now();
   do {
-    for (const objects of builds) {
-      checkSchema(objects, schema);
-      checkPodSecurity(objects, null);
-      checkServices(objects, catalog);
-      checkEnvReferences(objects);
-      checkObjectReferences(objects, []);
-      checkRbac(objects, { clusterRoles: [], prerequisites: [] });
-      checkImages(objects, 'pinned', [], catalogImages(catalog, 'pinned'), catalog);
-    }
+    for (const context of contexts) runChecks(context, CHECK_REGISTRY, true);
     rounds++;
   } while (performance.now() - checksStarted < 1000);
   const checksPerSecond = (resources * rounds) / ((performance.now() - checksStarted) / 1000);
@@ -148,7 +133,7 @@ try {
     { metric: 'verify, builds batched', value: verifyBuilds ? `${verifyBuilds.batchedOverlays}/${dirs.length} overlays in ${verifyBuilds.batches} builds${verifyBuilds.rejected.length ? `, ${verifyBuilds.rejected.length} batches rejected` : ''}` : 'n/a', target: '-', ok: null },
     { metric: 'verify, warm cache', value: `${s(verifyWarm.wallMs)} (${(verifyWarm.wallMs / loopMs).toFixed(2)}×)`, target: '-', ok: null },
     { metric: 'verify peak memory', value: verifyCold.peakMiB === null ? 'n/a (no /usr/bin/time)' : `${verifyCold.peakMiB.toFixed(0)} MiB`, target: '≤ 500 MiB', ok: verifyCold.peakMiB === null ? null : verifyCold.peakMiB <= 500 },
-    { metric: `in-process checks, ${resources} resources × ${rounds}`, value: `${Math.round(checksPerSecond).toLocaleString('en-US')} resources/s`, target: '≥ 10,000/s', ok: checksPerSecond >= 10_000 },
+    { metric: `in-process checks (all ${CHECK_REGISTRY.length}), ${resources} resources × ${rounds}`, value: `${Math.round(checksPerSecond).toLocaleString('en-US')} resources/s`, target: '≥ 20,000/s', ok: checksPerSecond >= 20_000 },
     ...(turbo ? [{ metric: 'turbo run verify, nothing changed', value: s(turbo.wallMs), target: 'cache hit, ≤ 1 s', ok: turbo.wallMs <= 1000 }] : []),
   ];
   const failedRuns = [compose, verifyCold, verifyWarm].filter((r) => r.exitCode !== 0).length;

@@ -99,6 +99,28 @@ function relative(root: string, file: string): string {
 }
 
 /**
+ * Runs `checks` over one overlay's context, in order, then their `after` hooks: what `verifyOverlay`
+ * does between building and reporting (the benchmark times exactly this).
+ * @param built whether the checked build succeeded (checks that need a build are skipped otherwise).
+ * @returns every finding with its severity set, with the check that raised it, in registry order.
+ * @throws Error when a check returns a finding of another check's id (a bug in that check).
+ */
+export function runChecks(context: CheckContext, checks: readonly CheckDefinition[], built: boolean): Array<{ finding: CheckFinding; check: CheckDefinition }> {
+  const raised: Array<{ finding: CheckFinding; check: CheckDefinition }> = [];
+  const collect = (check: CheckDefinition, found: readonly CheckFinding[]) => {
+    for (const f of found) {
+      if (f.check !== check.id) throw new Error(`check ${check.id} returned a finding of ${JSON.stringify(f.check)}`);
+      raised.push({ finding: { ...f, severity: f.severity ?? check.severity }, check });
+    }
+  };
+  const applies = (check: CheckDefinition) => !(check.needs === 'build' && !built);
+  for (const check of checks) if (applies(check)) collect(check, check.run(context));
+  const earlier = raised.map((r) => r.finding);
+  for (const check of checks) if (check.after && applies(check)) collect(check, check.after(context, earlier, checks));
+  return raised;
+}
+
+/**
  * Builds `absoluteDir` with every engine of `ctx` and runs the checks.
  * @param displayDir how the overlay is named in the report.
  */
@@ -148,19 +170,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
   const lineIn = new Map(kustomizations.map((k) => [relative(ctx.root, k.file), k]));
   const writes = patches?.writes ?? [];
   const checks = ctx.checks ?? CHECK_REGISTRY;
-  const raised: Array<{ finding: CheckFinding; check: CheckDefinition }> = [];
-  const collect = (check: CheckDefinition, found: readonly CheckFinding[]) => {
-    for (const f of found) {
-      if (f.check !== check.id) throw new Error(`check ${check.id} returned a finding of ${JSON.stringify(f.check)}`);
-      raised.push({ finding: { ...f, severity: f.severity ?? check.severity }, check });
-    }
-  };
-  for (const check of checks) {
-    if (check.needs === 'build' && !built) continue;
-    collect(check, check.run(context));
-  }
-  const earlier = raised.map((r) => r.finding);
-  for (const check of checks) if (check.after && !(check.needs === 'build' && !built)) collect(check, check.after(context, earlier, checks));
+  const raised = runChecks(context, checks, built);
   // Warnings the overlay's own kustomization accepts (with a reason) are reported apart.
   const accepting = new Map(acceptancesOf(context).filter((a) => acceptanceIsValid(a, checks)).map((a) => [a.check, a.reason]));
   const findings: Finding[] = [];

@@ -24,6 +24,23 @@ const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Ar
  */
 export function componentOfContainer(container: any, catalog: ReleaseCatalog, model = STACK_MODEL): ComponentSpec | null {
   if (typeof container?.image !== 'string') return null;
+  // Many checks ask this of the same containers: the answer depends only on these three fields, so
+  // it is kept per catalog and model (both values that never change during a run).
+  let byModel = COMPONENT_MEMO.get(catalog);
+  if (!byModel) COMPONENT_MEMO.set(catalog, (byModel = new WeakMap()));
+  let memo = byModel.get(model);
+  if (!memo) byModel.set(model, (memo = new Map()));
+  const key = `${container.image}\0${JSON.stringify(container.command ?? null)}\0${JSON.stringify(container.args ?? null)}`;
+  if (memo.has(key)) return memo.get(key)!;
+  const found = findComponent(container, catalog, model);
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, found);
+  return found;
+}
+
+const COMPONENT_MEMO = new WeakMap<ReleaseCatalog, WeakMap<object, Map<string, ComponentSpec | null>>>();
+
+function findComponent(container: any, catalog: ReleaseCatalog, model: typeof STACK_MODEL): ComponentSpec | null {
   const name = parseImageReference(container.image).name;
   const candidates = model.components.filter((c) => repositoriesOf(c, catalog).some((repository) => sameRepository(name, repository)));
   if (candidates.length <= 1) return candidates[0] ?? null;
