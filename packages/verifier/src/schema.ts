@@ -107,6 +107,8 @@ interface AttributeType {
 /** A kubernetes-models class of a kind, e.g. `Deployment` from `kubernetes-models/apps/v1/Deployment`. */
 interface ModelClass {
   new (data: object): { validate(): void };
+  /** The prototype whose `validate` kubernetes-models sets (`setValidateFunc`); it reads only `this`. */
+  readonly prototype: { validate(): void };
   readonly apiVersion: string;
   readonly kind: string;
 }
@@ -484,7 +486,15 @@ async function createValidator(): Promise<SchemaValidator> {
   const checkModel = (model: ModelClass, object: Record<string, unknown>, out: Violations): void => {
     let errors: AjvError[];
     try {
-      new model(object).validate();
+      // The model's validate function reads only the data: run it on the object itself, skipping
+      // the model instance (whose constructor deep-copies the object to drop undefined values).
+      // Only when that fails is it run on an instance, so an undefined value (which JSON and YAML
+      // never produce, but an object built in code may hold) is never reported as a wrong type.
+      try {
+        model.prototype.validate.call(object);
+      } catch {
+        new model(object).validate();
+      }
       return;
     } catch (error) {
       const list = (error as { errors?: unknown }).errors;
@@ -506,75 +516,7 @@ async function createValidator(): Promise<SchemaValidator> {
 
   /** Unknown fields, along client-node's attribute tables. */
   const checkFields = (root: ClassInfo, object: Record<string, unknown>, kind: string, out: Violations): void => {
-    const segments: Array<string | number> = [];
-    const isField: boolean[] = [];
-
-    const report = (cls: ClassInfo, key: string): void => {
-      const pointer = segments.map((s) => `/${escapePointer(s)}`).join('') + `/${escapePointer(key)}`;
-      if (out.has(pointer)) return;
-      const { ranked, suggestion } = rankByCloseness(key, cls.fields.keys());
-      const known = ranked.slice(0, MAX_KNOWN).join(', ') + (ranked.length > MAX_KNOWN ? ', ...' : '');
-      const mean = suggestion ? `, did you mean "${suggestion}"?` : '';
-      const explain = [kind.toLowerCase(), ...segments.filter((_, i) => isField[i])].join('.');
-      out.add({
-        path: pointer,
-        message: `unknown field "${key}" in ${definitionOf(cls)}${mean} (known: ${known})`,
-        hint: suggestion
-          ? `Rename "${key}" to "${suggestion}".`
-          : `Remove "${key}" or move it to where it belongs (see \`kubectl explain ${explain}\`).`,
-      });
-    };
-
-    const walk = (cls: ClassInfo, value: Record<string, unknown>): void => {
-      const fields = cls.fields;
-      for (const key of Object.keys(value)) {
-        const child = value[key];
-        if (child === undefined) continue;
-        const node = fields.get(key);
-        if (node === undefined) {
-          report(cls, key);
-          continue;
-        }
-        if (node.t === LEAF || child === null || typeof child !== 'object') continue;
-        segments.push(key);
-        isField.push(true);
-        descend(node, child);
-        segments.pop();
-        isField.pop();
-      }
-    };
-
-    const descend = (node: TypeNode, value: unknown): void => {
-      if (value === null || typeof value !== 'object') return;
-      switch (node.t) {
-        case CLASS:
-          if (!Array.isArray(value)) walk(node.cls, value as Record<string, unknown>);
-          return;
-        case ARRAY:
-          if (!Array.isArray(value)) return;
-          for (let i = 0; i < value.length; i++) {
-            segments.push(i);
-            isField.push(false);
-            descend(node.item, value[i]);
-            segments.pop();
-            isField.pop();
-          }
-          return;
-        case MAP:
-          if (Array.isArray(value)) return;
-          for (const key of Object.keys(value)) {
-            segments.push(key);
-            isField.push(false);
-            descend(node.value, (value as Record<string, unknown>)[key]);
-            segments.pop();
-            isField.pop();
-          }
-          return;
-        default:
-      }
-    };
-
-    walk(root, object);
+    new FieldWalker(kind, out, definitionOf).walk(root, object);
   };
 
   const validate = (object: unknown): SchemaViolation[] | null => {
@@ -625,16 +567,106 @@ async function createValidator(): Promise<SchemaValidator> {
   return { validate };
 }
 
+/**
+ * The walk of `checkFields`: the object along client-node's attribute tables, reporting each field
+ * its class does not have. A class (not closures made per object) keeps the walk cheap: it runs on
+ * every object of every build.
+ */
+class FieldWalker {
+  /** The path to the current node: field names and array indexes or map keys. */
+  private readonly segments: Array<string | number> = [];
+  /** For each segment, whether it is a field name (for `kubectl explain`) rather than an index or key. */
+  private readonly isField: boolean[] = [];
+
+  constructor(
+    private readonly kind: string,
+    private readonly out: Violations,
+    private readonly definitionOf: (cls: ClassInfo) => string,
+  ) {}
+
+  private report(cls: ClassInfo, key: string): void {
+    const pointer = this.segments.map((s) => `/${escapePointer(s)}`).join('') + `/${escapePointer(key)}`;
+    if (this.out.has(pointer)) return;
+    const { ranked, suggestion } = rankByCloseness(key, cls.fields.keys());
+    const known = ranked.slice(0, MAX_KNOWN).join(', ') + (ranked.length > MAX_KNOWN ? ', ...' : '');
+    const mean = suggestion ? `, did you mean "${suggestion}"?` : '';
+    const explain = [this.kind.toLowerCase(), ...this.segments.filter((_, i) => this.isField[i])].join('.');
+    this.out.add({
+      path: pointer,
+      message: `unknown field "${key}" in ${this.definitionOf(cls)}${mean} (known: ${known})`,
+      hint: suggestion
+        ? `Rename "${key}" to "${suggestion}".`
+        : `Remove "${key}" or move it to where it belongs (see \`kubectl explain ${explain}\`).`,
+    });
+  }
+
+  walk(cls: ClassInfo, value: Record<string, unknown>): void {
+    const fields = cls.fields;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const child = value[key];
+      if (child === undefined) continue;
+      const node = fields.get(key);
+      if (node === undefined) {
+        this.report(cls, key);
+        continue;
+      }
+      if (node.t === LEAF || child === null || typeof child !== 'object') continue;
+      this.segments.push(key);
+      this.isField.push(true);
+      this.descend(node, child);
+      this.segments.pop();
+      this.isField.pop();
+    }
+  }
+
+  private descend(node: TypeNode, value: object): void {
+    switch (node.t) {
+      case CLASS:
+        if (!Array.isArray(value)) this.walk(node.cls, value as Record<string, unknown>);
+        return;
+      case ARRAY:
+        if (!Array.isArray(value)) return;
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (item === null || typeof item !== 'object') continue;
+          this.segments.push(i);
+          this.isField.push(false);
+          this.descend(node.item, item);
+          this.segments.pop();
+          this.isField.pop();
+        }
+        return;
+      case MAP:
+        if (Array.isArray(value)) return;
+        for (const key in value) {
+          if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+          const item = (value as Record<string, unknown>)[key];
+          if (item === null || typeof item !== 'object') continue;
+          this.segments.push(key);
+          this.isField.push(false);
+          this.descend(node.value, item);
+          this.segments.pop();
+          this.isField.pop();
+        }
+        return;
+      default:
+    }
+  }
+}
+
 /** Violations in order, at most one per path. */
 class Violations {
   readonly list: SchemaViolation[] = [];
-  private readonly paths = new Set<string>();
+  /** The paths reported, made on the first violation (most objects have none). */
+  private paths: Set<string> | null = null;
 
   has(pointer: string): boolean {
-    return this.paths.has(pointer);
+    return this.paths !== null && this.paths.has(pointer);
   }
 
   add(violation: SchemaViolation): void {
+    if (this.paths === null) this.paths = new Set();
     if (this.paths.has(violation.path)) return;
     this.paths.add(violation.path);
     this.list.push(violation);
