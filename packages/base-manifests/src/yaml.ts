@@ -110,16 +110,35 @@ export class YamlError extends ClearmlK8sError<YamlErrorCode> {
  */
 export function stringifyManifests(documents: readonly unknown[], header?: string): string {
   const parts = documents.map((value, index) => {
-    const doc = quotedDocument(value);
-    if (index === 0 && header) doc.commentBefore = header.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
-    return doc.toString(STRINGIFY_OPTIONS);
+    if (index === 0 && header) {
+      const doc = quotedDocument(value);
+      doc.commentBefore = header.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
+      return doc.toString(STRINGIFY_OPTIONS);
+    }
+    return stringifyValue(value);
   });
   return parts.join('---\n');
 }
 
+/**
+ * Rendered documents by their JSON text: compose renders the same patch bodies and objects for
+ * many sites (sites of one parent differ mostly in their namespace, which the kustomization sets),
+ * and the rendering is a pure function of the JSON value. Bounded: cleared past MEMO_LIMIT entries.
+ */
+const RENDERED = new Map<string, string>();
+const MEMO_LIMIT = 20_000;
+
 /** A block-literal-friendly YAML rendering of one value, used for inline patch bodies. */
 export function stringifyValue(value: unknown): string {
-  return quotedDocument(value).toString(STRINGIFY_OPTIONS);
+  // Plain JSON values only (what every caller passes): JSON.stringify is then a faithful key.
+  const key = JSON.stringify(value);
+  if (key === undefined) return quotedDocument(value).toString(STRINGIFY_OPTIONS);
+  const known = RENDERED.get(key);
+  if (known !== undefined) return known;
+  const text = quotedDocument(value).toString(STRINGIFY_OPTIONS);
+  if (RENDERED.size >= MEMO_LIMIT) RENDERED.clear();
+  RENDERED.set(key, text);
+  return text;
 }
 
 /**
