@@ -44,6 +44,25 @@ export function resourceFileName(kind: string): string {
 }
 
 /**
+ * Guarded patch texts by their input's JSON text: sites of one parent send the same parent object
+ * and operations (their namespace is set by the kustomization, not by patches), and
+ * `guardIndexPaths` then `stringifyValue` is a pure function of them. Strings, so a hit cannot be
+ * changed by its caller. Bounded: cleared past 5,000 entries.
+ */
+const GUARDED_PATCHES = new Map<string, string>();
+
+/** The YAML text of `operations` on `parent` with their index guards (`guardIndexPaths`). */
+function guardedPatchText(parent: ManifestObject, operations: readonly PatchOperation[]): string {
+  const key = JSON.stringify([parent, operations]);
+  const known = GUARDED_PATCHES.get(key);
+  if (known !== undefined) return known;
+  const text = stringifyValue(guardIndexPaths(parent, operations));
+  if (GUARDED_PATCHES.size >= 5_000) GUARDED_PATCHES.clear();
+  GUARDED_PATCHES.set(key, text);
+  return text;
+}
+
+/**
  * Composes an overlay directory from parent and desired objects.
  *
  * @param input.dir repository-relative overlay directory (`overlays/latest`).
@@ -97,7 +116,7 @@ export function composeOverlay(input: {
     if (operations.length === 0) continue;
     patches.push({
       target: { kind: parent.kind, name: parent.metadata.name },
-      patch: stringifyValue(guardIndexPaths(parent, operations)),
+      patch: guardedPatchText(parent, operations),
     });
   }
 

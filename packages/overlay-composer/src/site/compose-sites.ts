@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { fileKind, lstatInside, readUserFile, RepositoryIoError } from '@clearml-k8s/repository-io';
-import { parseManifest, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifestFast, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
 import { composeOverlay, type ComposedOverlay } from '../patches/compose-overlay.ts';
 import { applyNamespace } from '../kustomize/kustomize-model.ts';
 import type { ComposedProfile, ComposedTree } from '../compose-tree.ts';
@@ -107,10 +107,11 @@ export function siteIntentFromText(name: string, text: string, file: string, tre
   validateSiteName(name);
   const { overlays } = tree;
   const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
-  // The spec is validated against the parent it names; parse once to learn which one.
+  // The spec is validated against the parent it names; parse once to learn which one (quickly:
+  // parseSiteSpec parses it again with positions, and reports any syntax error).
   let named: unknown;
   try {
-    named = (parseManifest(text, file) as { profile?: unknown } | null)?.profile;
+    named = (parseManifestFast(text, file) as { profile?: unknown } | null)?.profile;
   } catch {
     named = undefined; // parseSiteSpec reports the syntax error with its position
   }
