@@ -110,11 +110,10 @@ export class YamlError extends ClearmlK8sError<YamlErrorCode> {
  */
 export function stringifyManifests(documents: readonly unknown[], header?: string): string {
   const parts = documents.map((value, index) => {
-    if (index === 0 && header) {
-      const doc = quotedDocument(value);
-      doc.commentBefore = header.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
-      return doc.toString(STRINGIFY_OPTIONS);
-    }
+    // The header as the yaml library writes a document's leading comment (each line after "#",
+    // an empty line empty, then one empty line before the content); the content is rendered as
+    // any document (and so shared with identical ones).
+    if (index === 0 && header) return `${header.split('\n').map((line) => (line ? `# ${line}` : '')).join('\n')}\n\n${stringifyValue(value)}`;
     return stringifyValue(value);
   });
   return parts.join('---\n');
