@@ -13,6 +13,7 @@
  */
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
+import { memoised } from './build-memo.ts';
 
 /** The ConfigMap key the ClearML k8s glue reads its task pod template from. */
 export const EMBEDDED_TEMPLATE_KEY = 'template.yaml';
@@ -77,8 +78,13 @@ const TEMPLATE_AT: Record<string, string> = {
  * ConfigMaps whose `data["template.yaml"]` is a YAML document with a `spec.containers` list
  * (`running: false`; the document may omit container name and image). A `template.yaml` that is not
  * valid YAML or holds no such document is not a pod template (no error: it may be anything else).
+ * Memoised per `objects` while `runChecks` runs (`build-memo.ts`): the result is then frozen.
  */
 export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
+  return memoised(objects, [podTemplates], () => findPodTemplates(objects));
+}
+
+function findPodTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
   const templates: PodTemplate[] = [];
   for (const owner of objects) {
     if (owner.kind === 'ConfigMap') {

@@ -3,6 +3,7 @@
  * its patches on what it builds on, then run every check that applies. Findings on fields that one
  * of the overlay's own patch operations wrote name that kustomization file, patch and operation.
  */
+import { buildMemoScope } from './build-memo.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
@@ -114,9 +115,12 @@ export function runChecks(context: CheckContext, checks: readonly CheckDefinitio
     }
   };
   const applies = (check: CheckDefinition) => !(check.needs === 'build' && !built);
-  for (const check of checks) if (applies(check)) collect(check, check.run(context));
+  // Views of the build that several checks read (pod templates, Service selections, stack
+  // containers) are computed once for all of them: one memo scope per context (build-memo.ts).
+  const inScope = buildMemoScope();
+  for (const check of checks) if (applies(check)) collect(check, inScope(() => check.run(context)));
   const earlier = raised.map((r) => r.finding);
-  for (const check of checks) if (check.after && applies(check)) collect(check, check.after(context, earlier, checks));
+  for (const check of checks) if (check.after && applies(check)) collect(check, inScope(() => check.after!(context, earlier, checks)));
   return raised;
 }
 

@@ -13,10 +13,40 @@ export type PatchOperation =
 
 /**
  * The operations that turn `from` into `to` (fast-json-patch `compare`, no `test` ops).
- * Arrays are compared index by index.
+ * Arrays are compared index by index. Equal documents (the common case: a build that renders what
+ * was intended) answer `[]` after one walk that allocates nothing; `compare` builds the JSON pointer
+ * of every nested object it visits, equal or not.
  */
 export function diffDocuments(from: unknown, to: unknown): PatchOperation[] {
+  if (sameJson(from, to)) return [];
   return jsonpatch.compare(from as object, to as object, false) as PatchOperation[];
+}
+
+/**
+ * True when `a` and `b` are the same JSON: `===` primitives, or arrays (no holes) or objects with
+ * prototype `Object.prototype` (no `toJSON`) with the same keys and equal values, all the way down.
+ * Conservative: whenever it answers true, `compare` finds no operation; anything else (NaN, Dates,
+ * class instances) answers false and goes to `compare`.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!(i in a) || !(i in b) || !sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  if (typeof x.toJSON === 'function' || typeof y.toJSON === 'function') return false;
+  let keys = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(y, key) || !sameJson(x[key], y[key])) return false;
+    keys++;
+  }
+  for (const _ in y) keys--;
+  return keys === 0;
 }
 
 /**

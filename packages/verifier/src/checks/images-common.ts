@@ -4,6 +4,7 @@
  * tags.
  */
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
+import { memoised } from '../build-memo.ts';
 import { podTemplates } from '../pod-templates.ts';
 
 /** Whether an overlay pins its images or follows `latest` (for ClearML's own images). */
@@ -27,9 +28,14 @@ export interface RenderedContainer {
 
 /**
  * Containers of every pod template. A container without an image in a ConfigMap's embedded
- * template is left out: the k8s glue fills in the task's image.
+ * template is left out: the k8s glue fills in the task's image. Memoised per `objects` while
+ * `runChecks` runs (`build-memo.ts`).
  */
 export function renderedContainers(objects: readonly ManifestObject[]): RenderedContainer[] {
+  return memoised(objects, [renderedContainers], () => containersOf(objects));
+}
+
+function containersOf(objects: readonly ManifestObject[]): RenderedContainer[] {
   return podTemplates(objects).flatMap((t) =>
     (['initContainers', 'containers', 'ephemeralContainers'] as const).flatMap((list) =>
       ((t.spec[list] ?? []) as any[]).flatMap((c, i) =>

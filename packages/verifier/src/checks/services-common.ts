@@ -6,6 +6,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { memoised } from '../build-memo.ts';
 import { namespaceResolver } from '../build-namespace.ts';
 import { podTemplates, selectorMatches, type PodTemplate } from '../pod-templates.ts';
 
@@ -47,8 +48,15 @@ export interface ServiceSelection {
   selected: PodTemplate[];
 }
 
-/** Every Service with a non-empty selector (ExternalName Services have no pods), in build order. */
+/**
+ * Every Service with a non-empty selector (ExternalName Services have no pods), in build order.
+ * Memoised per `objects` while `runChecks` runs (`build-memo.ts`).
+ */
 export function serviceSelections(objects: readonly ManifestObject[]): ServiceSelection[] {
+  return memoised(objects, [serviceSelections], () => selectionsOf(objects));
+}
+
+function selectionsOf(objects: readonly ManifestObject[]): ServiceSelection[] {
   // Only templates the build runs: a ConfigMap's embedded template is never selected by a Service.
   const templates = podTemplates(objects).filter((t) => t.running);
   const namespaceOf = namespaceResolver(objects);

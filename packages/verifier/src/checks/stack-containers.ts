@@ -5,6 +5,7 @@
  * (`stackContainers`), with their pod template and the JSON pointer of their entry.
  */
 import { STACK_MODEL, type ComponentSpec, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { memoised } from '../build-memo.ts';
 import { podTemplates, type PodTemplate } from '../pod-templates.ts';
 import { parseImageReference } from '@clearml-k8s/overlay-composer';
 
@@ -12,6 +13,32 @@ import { parseImageReference } from '@clearml-k8s/overlay-composer';
 function repositoriesOf(spec: ComponentSpec, catalog: ReleaseCatalog): string[] {
   const current = spec.image.catalogKey ? catalog.images[spec.image.catalogKey]?.repository ?? null : spec.image.repository;
   return [...(current === null ? [] : [current]), ...(spec.image.formerRepositories?.repositories ?? [])];
+}
+
+/** Image references remembered per catalog and model before the memo starts afresh (a bound on memory). */
+const MAX_REMEMBERED_IMAGES = 4096;
+
+/** Per catalog, per model: the components whose repositories an image reference names (`componentsByImage`). */
+const componentsByImage = new WeakMap<ReleaseCatalog, WeakMap<object, Map<string, readonly ComponentSpec[]>>>();
+
+/**
+ * The components of `model` an image reference names by repository (mirror prefixes and former
+ * names allowed), in model order. A pure function of the reference, the catalog and the model
+ * (neither is changed after it is loaded), remembered per reference.
+ */
+function candidatesOf(image: string, catalog: ReleaseCatalog, model: typeof STACK_MODEL): readonly ComponentSpec[] {
+  let byModel = componentsByImage.get(catalog);
+  if (!byModel) componentsByImage.set(catalog, (byModel = new WeakMap()));
+  let byImage = byModel.get(model);
+  if (!byImage) byModel.set(model, (byImage = new Map()));
+  let candidates = byImage.get(image);
+  if (!candidates) {
+    const name = parseImageReference(image).name;
+    candidates = model.components.filter((c) => repositoriesOf(c, catalog).some((repository) => sameRepository(name, repository)));
+    if (byImage.size >= MAX_REMEMBERED_IMAGES) byImage.clear();
+    byImage.set(image, candidates);
+  }
+  return candidates;
 }
 
 const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Array.isArray(a) && !!b && b.length > 0 && b.every((item, i) => a[i] === item);
@@ -24,25 +51,7 @@ const startsWith = (a: unknown, b: readonly string[] | undefined): boolean => Ar
  */
 export function componentOfContainer(container: any, catalog: ReleaseCatalog, model = STACK_MODEL): ComponentSpec | null {
   if (typeof container?.image !== 'string') return null;
-  // Many checks ask this of the same containers: the answer depends only on these three fields, so
-  // it is kept per catalog and model (both values that never change during a run).
-  let byModel = COMPONENT_MEMO.get(catalog);
-  if (!byModel) COMPONENT_MEMO.set(catalog, (byModel = new WeakMap()));
-  let memo = byModel.get(model);
-  if (!memo) byModel.set(model, (memo = new Map()));
-  const key = `${container.image}\0${JSON.stringify(container.command ?? null)}\0${JSON.stringify(container.args ?? null)}`;
-  if (memo.has(key)) return memo.get(key)!;
-  const found = findComponent(container, catalog, model);
-  if (memo.size > 10_000) memo.clear();
-  memo.set(key, found);
-  return found;
-}
-
-const COMPONENT_MEMO = new WeakMap<ReleaseCatalog, WeakMap<object, Map<string, ComponentSpec | null>>>();
-
-function findComponent(container: any, catalog: ReleaseCatalog, model: typeof STACK_MODEL): ComponentSpec | null {
-  const name = parseImageReference(container.image).name;
-  const candidates = model.components.filter((c) => repositoriesOf(c, catalog).some((repository) => sameRepository(name, repository)));
+  const candidates = candidatesOf(container.image, catalog, model);
   if (candidates.length <= 1) return candidates[0] ?? null;
   return candidates.find((c) => (c.entrypoint.args && startsWith(container.args, c.entrypoint.args)) || (c.entrypoint.command && startsWith(container.command, c.entrypoint.command))) ?? null;
 }
@@ -86,9 +95,14 @@ const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
  * Every main container (`spec.containers`) of a running pod template that is a stack-model
  * component, in object order. Pods that run to completion (Jobs, CronJobs, `restartPolicy` `Never`
  * or `OnFailure`, e.g. a Helm test hook that runs `curl` in the Elasticsearch image) are left out:
- * a component is a long-running server.
+ * a component is a long-running server. Memoised per `objects`, `catalog` and `model` while
+ * `runChecks` runs (`build-memo.ts`).
  */
 export function stackContainers(objects: readonly ManifestObject[], catalog: ReleaseCatalog, model = STACK_MODEL): StackContainer[] {
+  return memoised(objects, [stackContainers, catalog, model], () => findStackContainers(objects, catalog, model));
+}
+
+function findStackContainers(objects: readonly ManifestObject[], catalog: ReleaseCatalog, model: typeof STACK_MODEL): StackContainer[] {
   return podTemplates(objects)
     .filter((t) => t.running && !RUN_TO_COMPLETION.has(t.owner.kind) && !['Never', 'OnFailure'].includes(t.spec.restartPolicy))
     .flatMap((template) =>
