@@ -1,5 +1,6 @@
 export * from './base.ts';
 export * from './constants.ts';
+export * from './json-memo.ts';
 export * from './json-pointer.ts';
 export * from './kustomization.ts';
 export * from './labels.ts';

@@ -8,6 +8,7 @@
 import jsYaml from 'js-yaml';
 import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Scalar, type YAMLError } from 'yaml';
+import { memoByJson } from './json-memo.ts';
 import { pointerTokens } from './json-pointer.ts';
 
 /**
@@ -120,25 +121,11 @@ export function stringifyManifests(documents: readonly unknown[], header?: strin
 }
 
 /**
- * Rendered documents by their JSON text: compose renders the same patch bodies and objects for
- * many sites (sites of one parent differ mostly in their namespace, which the kustomization sets),
- * and the rendering is a pure function of the JSON value. Bounded: cleared past MEMO_LIMIT entries.
+ * A block-literal-friendly YAML rendering of one value, used for inline patch bodies. Renderings
+ * are kept by the value's JSON text (`memoByJson`): compose renders the same patch bodies and objects
+ * for many sites, and the rendering is a pure function of the (plain JSON) value.
  */
-const RENDERED = new Map<string, string>();
-const MEMO_LIMIT = 20_000;
-
-/** A block-literal-friendly YAML rendering of one value, used for inline patch bodies. */
-export function stringifyValue(value: unknown): string {
-  // Plain JSON values only (what every caller passes): JSON.stringify is then a faithful key.
-  const key = JSON.stringify(value);
-  if (key === undefined) return quotedDocument(value).toString(STRINGIFY_OPTIONS);
-  const known = RENDERED.get(key);
-  if (known !== undefined) return known;
-  const text = quotedDocument(value).toString(STRINGIFY_OPTIONS);
-  if (RENDERED.size >= MEMO_LIMIT) RENDERED.clear();
-  RENDERED.set(key, text);
-  return text;
-}
+export const stringifyValue: (value: unknown) => string = memoByJson((value) => quotedDocument(value).toString(STRINGIFY_OPTIONS), 20_000);
 
 /**
  * Parses a YAML stream into its documents, skipping empty ones (a trailing `---`).

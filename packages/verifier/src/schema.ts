@@ -612,12 +612,17 @@ class FieldWalker {
         continue;
       }
       if (node.t === LEAF || child === null || typeof child !== 'object') continue;
-      this.segments.push(key);
-      this.isField.push(true);
-      this.descend(node, child);
-      this.segments.pop();
-      this.isField.pop();
+      this.enter(key, true, node, child);
     }
+  }
+
+  /** Descends into `value` (an object or array) at `segment` of the path, then leaves it. */
+  private enter(segment: string | number, isField: boolean, node: TypeNode, value: object): void {
+    this.segments.push(segment);
+    this.isField.push(isField);
+    this.descend(node, value);
+    this.segments.pop();
+    this.isField.pop();
   }
 
   private descend(node: TypeNode, value: object): void {
@@ -629,12 +634,7 @@ class FieldWalker {
         if (!Array.isArray(value)) return;
         for (let i = 0; i < value.length; i++) {
           const item = value[i];
-          if (item === null || typeof item !== 'object') continue;
-          this.segments.push(i);
-          this.isField.push(false);
-          this.descend(node.item, item);
-          this.segments.pop();
-          this.isField.pop();
+          if (item !== null && typeof item === 'object') this.enter(i, false, node.item, item);
         }
         return;
       case MAP:
@@ -642,12 +642,7 @@ class FieldWalker {
         for (const key in value) {
           if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
           const item = (value as Record<string, unknown>)[key];
-          if (item === null || typeof item !== 'object') continue;
-          this.segments.push(key);
-          this.isField.push(false);
-          this.descend(node.value, item);
-          this.segments.pop();
-          this.isField.pop();
+          if (item !== null && typeof item === 'object') this.enter(key, false, node.value, item);
         }
         return;
       default:

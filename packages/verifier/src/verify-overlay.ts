@@ -3,7 +3,6 @@
  * its patches on what it builds on, then run every check that applies. Findings on fields that one
  * of the overlay's own patch operations wrote name that kustomization file, patch and operation.
  */
-import { buildMemoScope } from './build-memo.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
@@ -15,6 +14,7 @@ import type { ImageOverride } from './checks/images.ts';
 import type { OverlayExpectation } from './expectation.ts';
 import { observedHosts } from './checks/ingress-hosts.ts';
 import { observedNodePorts } from './checks/node-ports.ts';
+import { buildMemoScope } from './build-memo.ts';
 import { engineLabel, type Engine } from './engine.ts';
 import type { CheckFinding, Finding } from './finding.ts';
 import { localDirectories, localResourceFiles, ownKustomizations, patchEntries } from './kustomization-files.ts';

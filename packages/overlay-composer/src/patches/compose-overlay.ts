@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   generatedHeader,
   kustomization as makeKustomization,
+  memoByJson,
   objectId,
   sortObjects,
   type AcceptedRisk,
@@ -44,23 +45,11 @@ export function resourceFileName(kind: string): string {
 }
 
 /**
- * Guarded patch texts by their input's JSON text: sites of one parent send the same parent object
- * and operations (their namespace is set by the kustomization, not by patches), and
- * `guardIndexPaths` then `stringifyValue` is a pure function of them. Strings, so a hit cannot be
- * changed by its caller. Bounded: cleared past 5,000 entries.
+ * The YAML text of a patch's operations on its parent object with their index guards
+ * (`guardIndexPaths`), kept by the input's JSON text (`memoByJson`): sites of one parent send the
+ * same parent object and operations (the kustomization, not a patch, sets their namespace).
  */
-const GUARDED_PATCHES = new Map<string, string>();
-
-/** The YAML text of `operations` on `parent` with their index guards (`guardIndexPaths`). */
-function guardedPatchText(parent: ManifestObject, operations: readonly PatchOperation[]): string {
-  const key = JSON.stringify([parent, operations]);
-  const known = GUARDED_PATCHES.get(key);
-  if (known !== undefined) return known;
-  const text = stringifyValue(guardIndexPaths(parent, operations));
-  if (GUARDED_PATCHES.size >= 5_000) GUARDED_PATCHES.clear();
-  GUARDED_PATCHES.set(key, text);
-  return text;
-}
+const guardedPatchText = memoByJson(([parent, operations]: [ManifestObject, readonly PatchOperation[]]) => stringifyValue(guardIndexPaths(parent, operations)), 5_000);
 
 /**
  * Composes an overlay directory from parent and desired objects.
@@ -116,7 +105,7 @@ export function composeOverlay(input: {
     if (operations.length === 0) continue;
     patches.push({
       target: { kind: parent.kind, name: parent.metadata.name },
-      patch: guardedPatchText(parent, operations),
+      patch: guardedPatchText([parent, operations]),
     });
   }
 
