@@ -43,20 +43,23 @@ export function containerImagePaths(object: ManifestObject): string[] {
 /**
  * Applies `images:` entries to objects the way Kustomize's image transformer does for
  * containers and init containers of pod templates (name match, then new name and/or tag).
- * @returns new objects; inputs are unchanged.
+ * @returns the objects after the transformer: an object with a changed image is a new copy; every
+ *   other object is returned as it is (not copied). Inputs are unchanged.
  */
 export function applyImageOverrides(objects: readonly ManifestObject[], images: readonly KustomizeImage[]): ManifestObject[] {
+  if (images.length === 0) return [...objects];
   return objects.map((original) => {
-    const object = structuredClone(original);
-    for (const path of containerImagePaths(object)) {
-      const tokens = path.split('/').slice(1);
-      const container = tokens.slice(0, -1).reduce<any>((node, t) => node[t], object);
-      const ref = parseImageReference(container.image as string);
+    let object: ManifestObject | null = null;
+    for (const path of containerImagePaths(original)) {
+      const tokens = path.split('/').slice(1, -1);
+      const ref = parseImageReference(tokens.reduce<any>((node, t) => node[t], original).image as string);
       const entry = images.find((i) => i.name === ref.name);
       if (!entry) continue;
+      object ??= structuredClone(original);
+      const container = tokens.reduce<any>((node, t) => node[t], object);
       const tag = entry.newTag ?? ref.tag;
       container.image = `${entry.newName ?? ref.name}${tag ? `:${tag}` : ''}${ref.digest && !entry.newTag ? `@${ref.digest}` : ''}`;
     }
-    return object;
+    return object ?? original;
   });
 }

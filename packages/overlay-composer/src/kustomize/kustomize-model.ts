@@ -79,6 +79,7 @@ function anchoredPattern(pattern: string): RegExp {
  * What a kustomization renders on top of `parentObjects`, computed in process: `images:` first,
  * then each patch on the objects its target names, plus the added resource objects. Key order is
  * normalised (`apiVersion`, `kind`, `metadata` first) as kustomize prints it.
+ * @returns the rendered objects; an object no transformer changed may be the input itself (do not modify the result).
  * @throws fast-json-patch errors when a patch does not apply (a failing `test`).
  */
 export function simulateOverlay(
@@ -94,7 +95,7 @@ export function simulateOverlay(
     if (!Array.isArray(parsed) && (parsed as { $patch?: string })?.$patch === 'delete') objects = objects.filter((o) => !selected(o));
     else objects = objects.map((o) => (selected(o) ? applyOperations(o, parsed as PatchOperation[]) : o));
   }
-  const all = [...objects, ...addedObjects.map((o) => structuredClone(o))];
+  const all = [...objects, ...addedObjects];
   return kustomization.namespace ? applyNamespace(all, kustomization.namespace) : all;
 }
 

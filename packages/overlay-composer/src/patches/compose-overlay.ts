@@ -22,7 +22,7 @@ import { ComposerError } from '../composer-error.ts';
 import { guardIndexPaths } from './index-guards.ts';
 import { extractImageOverrides } from './image-overrides.ts';
 import { envRemovals } from './env-removals.ts';
-import { diffDocuments, type PatchOperation } from './json-patch.ts';
+import { diffDocuments, sameJson, type PatchOperation } from './json-patch.ts';
 import { applyNamespace, simulateOverlay } from '../kustomize/kustomize-model.ts';
 
 /** The result of composing an overlay. */
@@ -128,7 +128,7 @@ export function composeOverlay(input: {
   });
   const intended = sortObjects(input.namespace ? applyNamespace(input.desiredObjects, input.namespace) : input.desiredObjects);
   const simulated = sortObjects(simulateOverlay(input.parentObjects, kustomization, added));
-  if (!isDeepStrictEqual(simulated, intended)) {
+  if (!sameJson(simulated, intended) && !isDeepStrictEqual(simulated, intended)) {
     throw new ComposerError(
       'COMPOSE_NOT_EQUIVALENT',
       `${input.dir}: the composed kustomization does not reproduce the profile's objects; expected ${intended.length} objects as the profile returns them, received a different rendering; this is a composer bug, report it with the profile name`,

@@ -5,7 +5,7 @@
  * Only `env` lists are aligned: container lists keep their indices (image overrides are found by them).
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#environment-variables
  */
-import { pointerFromTokens, type PatchOperation } from './json-patch.ts';
+import { applyOperationsInPlace, pointerFromTokens, type PatchOperation } from './json-patch.ts';
 
 type Named = { name: string };
 const isNamedList = (value: unknown): value is Named[] =>
@@ -16,12 +16,15 @@ const isNamedList = (value: unknown): value is Named[] =>
  * them removed (what to diff against `to` for the rest).
  * @param from the parent's object (not modified).
  * @param to the desired object.
- * @returns `removals`, in the order to apply them (per list, highest index first), and `aligned`: a copy of `from` after them.
+ * @returns `removals`, in the order to apply them (per list, highest index first), and `aligned`:
+ *   a copy of `from` after them (`from` itself when there are none; do not modify it).
  */
 export function envRemovals(from: unknown, to: unknown): { aligned: unknown; removals: PatchOperation[] } {
   const removals: PatchOperation[] = [];
-  const aligned = structuredClone(from);
-  walk(aligned, to, [], removals);
+  walk(from, to, [], removals);
+  if (removals.length === 0) return { aligned: from, removals };
+  const aligned = structuredClone(from) as object;
+  applyOperationsInPlace(aligned, removals);
   return { aligned, removals };
 }
 
@@ -44,7 +47,6 @@ function walk(from: unknown, to: unknown, tokens: string[], removals: PatchOpera
       for (let i = list.length - 1; i >= 0; i--) {
         if (keep.has(list[i]!.name)) continue;
         removals.push({ op: 'remove', path: pointerFromTokens([...tokens, key, String(i)]) });
-        list.splice(i, 1);
       }
       continue;
     }

@@ -28,7 +28,7 @@ export function diffDocuments(from: unknown, to: unknown): PatchOperation[] {
  * Conservative: whenever it answers true, `compare` finds no operation; anything else (NaN, Dates,
  * class instances) answers false and goes to `compare`.
  */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
