@@ -23,7 +23,7 @@ networkPolicies:
 `;
 
 test('NodePort site with agents: default deny, the model\'s connections, NodePorts from anywhere, task pods to the server; the checks pass', () => {
-  const { intended } = site(NODE_PORT_AGENTS);
+  const intended = site(NODE_PORT_AGENTS).intended as any[];
   assert.ok(policy(intended, DEFAULT_DENY_POLICY), 'default deny');
   assert.deepEqual(policy(intended, DEFAULT_DENY_POLICY).spec, { podSelector: {}, policyTypes: ['Ingress'] });
   // The three public endpoints: a rule without from on the container port only (NodePort traffic comes from the nodes and outside).
@@ -51,7 +51,7 @@ test('NodePort site with agents: default deny, the model\'s connections, NodePor
 });
 
 test('Ingress site with an external database: the public endpoints admit only the named controller; the external one gets no policy', () => {
-  const { intended } = site(`profile: current_version
+  const intended = site(`profile: current_version
 expose: ingress
 ingress:
   domain: clearml.example.org
@@ -64,7 +64,7 @@ networkPolicies:
     namespaceSelector:
       matchLabels:
         kubernetes.io/metadata.name: ingress-nginx
-`);
+`).intended as any[];
   assert.equal(policy(intended, 'clearml-mongodb-ingress'), undefined);
   const web = policy(intended, 'clearml-webserver-ingress').spec.ingress;
   assert.deepEqual(web, [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 80 }] }]);
@@ -77,7 +77,7 @@ networkPolicies:
 });
 
 test('replicas > 1 get a PodDisruptionBudget and a spread over nodes; one replica gets neither; priority classes are declared unless built in', () => {
-  const { intended, composition } = site(`profile: current_version
+  const composed = site(`profile: current_version
 placement:
   priorityClassName: clearml-high
 components:
@@ -86,6 +86,8 @@ components:
   mongodb:
     priorityClassName: system-cluster-critical
 `);
+  const intended = composed.intended as any[];
+  const composition = composed.composition;
   const pdbs = intended.filter((o: any) => o.kind === 'PodDisruptionBudget');
   assert.deepEqual(pdbs.map((p: any) => [p.metadata.name, p.spec]), [['clearml-apiserver', { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'clearml-apiserver', 'app.kubernetes.io/part-of': 'clearml' } } }]]);
   const deployment = (name: string) => intended.find((o: any) => o.kind === 'Deployment' && o.metadata.name === name) as any;
