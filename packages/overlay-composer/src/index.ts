@@ -35,6 +35,7 @@ export * from './site/apply-site.ts';
 export * from './site/cert-manager.ts';
 export * from './site/disruption-budgets.ts';
 export * from './site/network-policies.ts';
+export * from './site/read-only-root.ts';
 export * from './site/compose-sites.ts';
 export * from './site/site-error.ts';
 export * from './site/site-schema.ts';

@@ -42,6 +42,7 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'network-policies-ingress-controller-with-node-port': ['SITE_CONFLICT', '/networkPolicies/ingressController', 5],
   'network-policies-every-namespace': ['SITE_NETWORK_POLICY', '/networkPolicies/ingressController/namespaceSelector', 9],
   'priority-class-name-invalid': ['SITE_K8S_NAME', '/placement/priorityClassName', 4],
+  'read-only-root-filesystem-on-current-version': ['SITE_CONFLICT', '/readOnlyRootFilesystem', 3],
   'host-path-root-with-pvc': ['SITE_CONFLICT', '/storage/hostPathRoot', 6],
   'image-tag-with-space': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
   'ingress-domain-and-hosts': ['SITE_CONFLICT', '/ingress/hosts', 5],
@@ -243,6 +244,7 @@ const FULL_EXTERNAL: SiteSpec = {
   expose: 'ingress',
   ingress: { hosts: { api: 'api.ml.acme.example', app: 'ml.acme.example', files: 'files.ml.acme.example' }, tlsSecret: null },
   storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' } },
+  readOnlyRootFilesystem: true,
   external: {
     mongodb: { host: 'mongo.db.acme.internal', port: 27018, credentialsSecret: { name: 'clearml-mongodb', usernameKey: 'user', passwordKey: 'pass' }, authSource: 'admin' },
     elasticsearch: { host: 'es.acme.internal', port: 9243, scheme: 'https', credentialsSecret: { name: 'clearml-elasticsearch', usernameKey: 'user', passwordKey: 'pass' } },

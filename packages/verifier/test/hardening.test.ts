@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_DENY_POLICY, siteIntentFromText, TASK_POD_NAME } from '@clearml-k8s/overlay-composer';
-import { checkClusterPrerequisites, checkNetworkReachability, checkPolicySelectors, reachable } from '../src/index.ts';
+import { checkClusterPrerequisites, checkNetworkReachability, checkPolicySelectors, checkWritablePaths, reachable } from '../src/index.ts';
 import { CATALOG, TREE } from './support.ts';
 
 const site = (text: string) => siteIntentFromText('s', text, 'overlays/sites/s/site.yaml', TREE);
@@ -100,4 +100,29 @@ components:
   assert.deepEqual(checkClusterPrerequisites(intended, composition.prerequisites), []);
   // Undeclared, the same class is the cluster-prerequisites finding on every pod that names it.
   assert.equal(checkClusterPrerequisites(intended, []).length, intended.filter((o: any) => o.kind === 'Deployment' && o.spec.template.spec.priorityClassName === 'clearml-high').length);
+});
+
+test('readOnlyRootFilesystem on non-root: the server image runs read-only with /tmp an emptyDir, the databases keep a writable root; writable-paths proves it and catches a missing /tmp', () => {
+  const intended = site(`profile: non-root
+readOnlyRootFilesystem: true
+`).intended as any[];
+  const deployment = (name: string) => intended.find((o: any) => o.kind === 'Deployment' && o.metadata.name === name) as any;
+  for (const name of ['clearml-apiserver', 'clearml-webserver', 'clearml-fileserver', 'clearml-async-delete']) {
+    const pod = deployment(name).spec.template.spec;
+    assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true, name);
+    const tmp = pod.containers[0].volumeMounts.find((m: any) => m.mountPath === '/tmp');
+    assert.ok(tmp && pod.volumes.some((v: any) => v.name === tmp.name && v.emptyDir), `${name}: /tmp is an emptyDir`);
+  }
+  assert.equal(deployment('clearml-webserver').spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem, true, 'the seed init container too');
+  for (const name of ['clearml-elastic', 'clearml-mongodb', 'clearml-redis']) assert.equal(deployment(name).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem, undefined, name);
+  assert.deepEqual(checkWritablePaths(intended, CATALOG), []);
+  // Without the /tmp mount the webserver's first write fails: reported on its mounts.
+  const broken = structuredClone(intended);
+  const web = broken.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'clearml-webserver').spec.template.spec.containers[0];
+  web.volumeMounts = web.volumeMounts.filter((m: any) => m.mountPath !== '/tmp');
+  assert.deepEqual(checkWritablePaths(broken, CATALOG).map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-webserver', '/spec/template/spec/containers/0/volumeMounts']]);
+  // Whatever the uid: Redis of current_version (its image user) run read-only is a finding, its writes not all known.
+  const root = (TREE.overlays.find((o) => o.profile.name === 'current_version')!.intended as any[]).map((o) => structuredClone(o));
+  root.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'clearml-redis').spec.template.spec.containers[0].securityContext = { readOnlyRootFilesystem: true };
+  assert.deepEqual(checkWritablePaths(root, CATALOG).map((f) => [f.resource, f.path]), [['Deployment/clearml/clearml-redis', '/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem']]);
 });

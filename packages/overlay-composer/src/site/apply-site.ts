@@ -34,6 +34,7 @@ import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-cr
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import { podDisruptionBudget, topologySpread } from './disruption-budgets.ts';
 import { siteNetworkPolicies } from './network-policies.ts';
+import { makeRootReadOnly } from './read-only-root.ts';
 import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
@@ -430,6 +431,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     d.spec.template.spec.priorityClassName = name;
     if (!BUILTIN_PRIORITY_CLASSES.includes(name)) needs({ kind: 'PriorityClass', name, group: 'scheduling.k8s.io', clusterScoped: true, documentedIn: 'README.md#hardening' });
   });
+
+  // Read-only root filesystems where the stack model knows every write (validated: profile non-root only).
+  if (spec.readOnlyRootFilesystem) {
+    for (const component of siteComponents(model)) edit((o) => isDeployment(o, component.name), (d) => makeRootReadOnly(d, component));
+  }
 
   // Availability: a PodDisruptionBudget and a spread over nodes for every component run with more than one replica.
   for (const component of siteComponents(model)) {

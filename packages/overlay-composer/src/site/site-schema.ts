@@ -429,6 +429,7 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     priorityClassName: optional(formatRef('dnsSubdomain', 'PriorityClass of every pod the site runs (server, databases, agents; components.<c>.priorityClassName overrides it). A declared prerequisite (the cluster has it) unless built in (system-cluster-critical, system-node-critical).')),
   })),
   networkPolicies: optional(NetworkPoliciesSchema),
+  readOnlyRootFilesystem: optional(Type.Boolean({ description: 'Profile non-root only: the apiserver, webserver, fileserver and async delete run with a read-only root filesystem, with an emptyDir on /tmp besides the volumes the profile mounts on every directory they write. The databases keep a writable root (the stack model does not know all their writes).' })),
   storage: optional(closed('Where data is stored.', {
     type: oneOf(['hostPath', 'pvc'], 'hostPath: directories under hostPathRoot on the labelled node; pvc: PersistentVolumeClaims.'),
     hostPathRoot: optional(formatRef('hostPath', 'Root directory on the node (absolute path); default /opt/clearml. Only with hostPath.')),

@@ -284,6 +284,10 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
 
   errors.push(...externalAccessErrors(spec, report));
 
+  if (spec.readOnlyRootFilesystem && profileByName(spec.profile).podSecurity !== 'restricted') {
+    conflict('/readOnlyRootFilesystem', 'readOnlyRootFilesystem only on profile non-root (where every directory the stack model says the images write is a volume)', `profile ${spec.profile}`, 'set profile: non-root, or drop readOnlyRootFilesystem');
+  }
+
   // NetworkPolicies: the ingress controller is the one peer of the public endpoints on an Ingress site.
   const policies = spec.networkPolicies;
   if (policies?.enabled && expose === 'ingress' && !policies.ingressController) {
