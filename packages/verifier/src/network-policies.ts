@@ -140,28 +140,6 @@ export function reachable(objects: readonly ManifestObject[], from: PodEndpoint,
 }
 
 /**
- * Whether the ingress of `pod` on `port` is open to every pod of every namespace: no policy isolates
- * it for ingress, or a rule of one that does allows any source (no `from`, a peer with
- * `namespaceSelector: {}` and no or an empty `podSelector`, or an `ipBlock` of `0.0.0.0/0` / `::/0`).
- * @returns the rule that opens it (`{policy, rule}`), `'not-isolated'`, or null when only some pods may connect.
- */
-export function openToAllNamespaces(objects: readonly ManifestObject[], pod: PodEndpoint, port: PortRef): { policy: string; rule: string } | 'not-isolated' | null {
-  const isolating = networkPolicies(objects).filter((p) => policyTypes(p).includes('Ingress') && policySelects(p, pod));
-  if (isolating.length === 0) return 'not-isolated';
-  for (const policy of isolating) {
-    const rules: any[] = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
-    const index = rules.findIndex((rule) => {
-      if (!portMatches(rule?.ports, port, pod)) return false;
-      const from = rule?.from;
-      if (!Array.isArray(from) || from.length === 0) return true;
-      return from.some((e: any) => (e?.ipBlock && ['0.0.0.0/0', '::/0'].includes(e.ipBlock.cidr) && !(e.ipBlock.except?.length > 0)) || (e?.namespaceSelector != null && selectsEverything(e.namespaceSelector) && (e.podSelector == null || selectsEverything(e.podSelector))));
-    });
-    if (index >= 0) return { policy: objectId(policy), rule: `/spec/ingress/${index}` };
-  }
-  return null;
-}
-
-/**
  * Who one peer of an ingress rule admits, as far as a build can tell:
  * - `any-source`: the rule has no `from` (every pod of every namespace, and outside the cluster);
  * - `ip-block`: an `ipBlock` (addresses, which may be any pod's or any outside host's);
