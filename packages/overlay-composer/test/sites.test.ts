@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
-import { applySite, composeSiteFromText, composeTree, cookieDomain, FIXED_USERS_ENABLED_ENV, FIXED_USERS_ENV, profileByName, SiteSpecError } from '../src/index.ts';
+import { applySite, composeSiteFromText, composeTree, cookieDomain, DEFAULT_DENY_POLICY, FIXED_USERS_ENABLED_ENV, FIXED_USERS_ENV, profileByName, resourceFileName, SiteSpecError } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SITES = 'fixtures/sites';
@@ -21,8 +21,8 @@ function compose(name: string) {
   return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
 }
 
-test('there are the five example sites of the site issue, plus agents', () => {
-  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents and hardened (issue 15)', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'hardened', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {
@@ -64,6 +64,22 @@ test('what each example promises is in its intended objects', () => {
   assert.deepEqual(cloud.composition.exposure, { kind: 'ingress', baseDomain: 'clearml.acme.io', hosts: { api: 'api.clearml.acme.io', app: 'app.clearml.acme.io', files: 'files.clearml.acme.io' } });
   // The TLS Secret comes from the site's Certificate (cert-manager writes it): cert-manager and the issuer are the prerequisites.
   assert.deepEqual(cloud.composition.prerequisites.map((p) => `${p.kind}/${p.name}`).sort(), ['ClusterIssuer/letsencrypt-prod', 'CustomResourceDefinition/certificates.cert-manager.io', 'IngressClass/nginx', 'Secret/clearml-fixed-users', 'Secret/clearml-internal-credentials', 'StorageClass/gp3']);
+});
+
+test('the hardened example (issue 15): default deny and one policy per component taking connections, a PDB for the two webservers, PriorityClasses declared, read-only server roots', () => {
+  const site = compose('hardened');
+  const objects = site.intended as any[];
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+  assert.deepEqual(policies, ['clearml-apiserver-ingress', DEFAULT_DENY_POLICY, 'clearml-elastic-ingress', 'clearml-fileserver-ingress', 'clearml-mongodb-ingress', 'clearml-redis-ingress', 'clearml-webserver-ingress']);
+  assert.ok(objects.filter((o) => o.kind === 'NetworkPolicy').every((o) => o.metadata.namespace === 'clearml-prod'));
+  assert.deepEqual(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => [o.metadata.name, o.spec.maxUnavailable]), [['clearml-webserver', 1]]);
+  assert.deepEqual(site.composition.prerequisites.filter((p) => p.kind === 'PriorityClass').map((p) => p.name).sort(), ['clearml-critical', 'clearml-high']);
+  const readOnly = objects.filter((o) => o.kind === 'Deployment' && o.spec.template.spec.containers[0].securityContext?.readOnlyRootFilesystem).map((o) => o.metadata.name);
+  assert.deepEqual(readOnly, ['clearml-apiserver', 'clearml-async-delete', 'clearml-fileserver', 'clearml-webserver']);
+  assert.equal(resourceFileName('NetworkPolicy'), 'network-policies.yaml');
+  assert.equal(resourceFileName('PodDisruptionBudget'), 'pod-disruption-budgets.yaml');
+  assert.equal(resourceFileName('Ingress'), 'ingresses.yaml');
+  assert.equal(resourceFileName('Gateway'), 'gateways.yaml');
 });
 
 test('a site with credentials.secret turns fixed users on from it; a fixedUsersSecret supplies the users instead (issue 13 item 9)', () => {

@@ -37,6 +37,12 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'external-elasticsearch-secret-key-invalid': ['SITE_K8S_NAME', '/external/elasticsearch/credentialsSecret/passwordKey', 8],
   'external-elasticsearch-same-username-and-password-key': ['SITE_CONFLICT', '/external/elasticsearch/credentialsSecret/usernameKey', 8],
   'host-path-root-relative': ['SITE_HOST_PATH', '/storage/hostPathRoot', 5],
+  // Issue 15, hardening: NetworkPolicies need the ingress controller's selectors on Ingress sites, and only there.
+  'network-policies-without-ingress-controller': ['SITE_REQUIRED', '/networkPolicies/ingressController', 6],
+  'network-policies-ingress-controller-with-node-port': ['SITE_CONFLICT', '/networkPolicies/ingressController', 5],
+  'network-policies-every-namespace': ['SITE_NETWORK_POLICY', '/networkPolicies/ingressController/namespaceSelector', 9],
+  'priority-class-name-invalid': ['SITE_K8S_NAME', '/placement/priorityClassName', 4],
+  'read-only-root-filesystem-on-current-version': ['SITE_CONFLICT', '/readOnlyRootFilesystem', 3],
   'host-path-root-with-pvc': ['SITE_CONFLICT', '/storage/hostPathRoot', 6],
   'image-tag-with-space': ['SITE_IMAGE', '/images/overrides/clearmlServer/tag', 6],
   'ingress-domain-and-hosts': ['SITE_CONFLICT', '/ingress/hosts', 5],
@@ -172,7 +178,9 @@ const FULL_NODE_PORT: SiteSpec = {
         preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/part-of', operator: 'NotIn', values: ['other'] }] }, namespaceSelector: {}, topologyKey: 'topology.kubernetes.io/zone', mismatchLabelKeys: ['tenant'] } }],
       },
     },
+    priorityClassName: 'clearml-high',
   },
+  networkPolicies: { enabled: true },
   storage: { type: 'hostPath', hostPathRoot: '/data/clearml' },
   images: {
     registry: 'registry.acme.internal:5000/mirror',
@@ -191,7 +199,7 @@ const FULL_NODE_PORT: SiteSpec = {
     fileserver: { resources: { limits: { memory: '1.5Gi' } } },
     asyncDelete: { extraEnv: { _DEBUG: 'true' } },
     elasticsearch: { resources: { requests: { cpu: '1', memory: '4Gi' } } },
-    mongodb: { resources: { limits: { cpu: '750m' } } },
+    mongodb: { resources: { limits: { cpu: '750m' } }, priorityClassName: 'system-cluster-critical' },
     redis: { resources: { requests: { memory: '256M' } } },
   },
   credentials: { secret: 'clearml-internal-credentials', fixedUsersSecret: 'clearml-fixed-users' },
@@ -227,6 +235,7 @@ const FULL_INGRESS: SiteSpec = {
   expose: 'ingress',
   ingress: { domain: 'clearml.acme.example', className: 'nginx', tlsSecret: 'clearml-acme-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
   storage: { type: 'pvc', storageClass: 'fast-ssd', sizes: { fileserver: '100Gi', elasticsearch: '50Gi', mongodb: '20Gi' }, existingClaims: { redis: 'clearml-redis-data' }, keepOnDelete: true },
+  networkPolicies: { enabled: true, ingressController: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } } },
   patches: [{ target: { kind: 'Ingress', name: 'clearml-webserver' }, operations: [{ op: 'add', path: '/metadata/labels/acme.example~1tier', value: 'frontend' }] }],
 };
 
@@ -235,6 +244,7 @@ const FULL_EXTERNAL: SiteSpec = {
   expose: 'ingress',
   ingress: { hosts: { api: 'api.ml.acme.example', app: 'ml.acme.example', files: 'files.ml.acme.example' }, tlsSecret: null },
   storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' } },
+  readOnlyRootFilesystem: true,
   external: {
     mongodb: { host: 'mongo.db.acme.internal', port: 27018, credentialsSecret: { name: 'clearml-mongodb', usernameKey: 'user', passwordKey: 'pass' }, authSource: 'admin' },
     elasticsearch: { host: 'es.acme.internal', port: 9243, scheme: 'https', credentialsSecret: { name: 'clearml-elasticsearch', usernameKey: 'user', passwordKey: 'pass' } },

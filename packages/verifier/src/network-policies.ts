@@ -140,23 +140,65 @@ export function reachable(objects: readonly ManifestObject[], from: PodEndpoint,
 }
 
 /**
- * Whether the ingress of `pod` on `port` is open to every pod of every namespace: no policy isolates
- * it for ingress, or a rule of one that does allows any source (no `from`, a peer with
- * `namespaceSelector: {}` and no or an empty `podSelector`, or an `ipBlock` of `0.0.0.0/0` / `::/0`).
- * @returns the rule that opens it (`{policy, rule}`), `'not-isolated'`, or null when only some pods may connect.
+ * Who one peer of an ingress rule admits, as far as a build can tell:
+ * - `any-source`: the rule has no `from` (every pod of every namespace, and outside the cluster);
+ * - `ip-block`: an `ipBlock` (addresses, which may be any pod's or any outside host's);
+ * - `other-namespaces`: a `namespaceSelector` that does not require the policy's own namespace by
+ *   its `kubernetes.io/metadata.name` label, so it may select namespaces the build does not show;
+ * - `whole-namespace`: every pod of the policy's own namespace (no or an empty `podSelector`),
+ *   including pods the build does not hold (task pods, debugging pods);
+ * - `pods`: the pods of the policy's own namespace its `podSelector` selects.
  */
-export function openToAllNamespaces(objects: readonly ManifestObject[], pod: PodEndpoint, port: PortRef): { policy: string; rule: string } | 'not-isolated' | null {
+export type AdmissionScope = 'any-source' | 'ip-block' | 'other-namespaces' | 'whole-namespace' | 'pods';
+
+/** One peer (or peer-less rule) of a policy that isolates a pod and admits traffic on a port. */
+export interface IngressAdmission {
+  policy: string;
+  /** JSON pointer of the peer (`/spec/ingress/0/from/1`), or of the rule when it has no `from`. */
+  path: string;
+  scope: AdmissionScope;
+  /** The peer's `podSelector`, for scope `pods`. */
+  podSelector?: unknown;
+}
+
+/** Whether a namespace selector requires exactly the namespace `name` (by `kubernetes.io/metadata.name`). */
+export function requiresNamespace(selector: any, name: string): boolean {
+  if (selector?.matchLabels?.[NAMESPACE_NAME_LABEL] === name) return true;
+  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
+  return expressions.some((e) => e?.key === NAMESPACE_NAME_LABEL && e.operator === 'In' && Array.isArray(e.values) && e.values.length > 0 && e.values.every((v: unknown) => v === name));
+}
+
+/**
+ * Every peer of every ingress rule that admits traffic to `port` of `pod`, across the policies that
+ * isolate it for ingress, classified by what it admits (`AdmissionScope`); `'not-isolated'` when no
+ * policy isolates the pod (everything reaches it). Rules whose ports do not cover `port` are left out.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
+ */
+export function ingressAdmissions(objects: readonly ManifestObject[], pod: PodEndpoint, port: PortRef): IngressAdmission[] | 'not-isolated' {
   const isolating = networkPolicies(objects).filter((p) => policyTypes(p).includes('Ingress') && policySelects(p, pod));
   if (isolating.length === 0) return 'not-isolated';
+  const admissions: IngressAdmission[] = [];
   for (const policy of isolating) {
+    const id = objectId(policy);
+    const namespace = policy.metadata?.namespace ?? '';
     const rules: any[] = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
-    const index = rules.findIndex((rule) => {
-      if (!portMatches(rule?.ports, port, pod)) return false;
+    rules.forEach((rule, i) => {
+      if (!portMatches(rule?.ports, port, pod)) return;
       const from = rule?.from;
-      if (!Array.isArray(from) || from.length === 0) return true;
-      return from.some((e: any) => (e?.ipBlock && ['0.0.0.0/0', '::/0'].includes(e.ipBlock.cidr) && !(e.ipBlock.except?.length > 0)) || (e?.namespaceSelector != null && selectsEverything(e.namespaceSelector) && (e.podSelector == null || selectsEverything(e.podSelector))));
+      if (!Array.isArray(from) || from.length === 0) {
+        admissions.push({ policy: id, path: `/spec/ingress/${i}`, scope: 'any-source' });
+        return;
+      }
+      from.forEach((entry: any, j: number) => {
+        const path = `/spec/ingress/${i}/from/${j}`;
+        if (!entry || typeof entry !== 'object') return;
+        if (entry.ipBlock) admissions.push({ policy: id, path, scope: 'ip-block' });
+        else if (entry.namespaceSelector != null && !requiresNamespace(entry.namespaceSelector, namespace)) admissions.push({ policy: id, path, scope: 'other-namespaces' });
+        else if (entry.podSelector == null && entry.namespaceSelector == null) return; // an empty peer selects nothing (peerMatches)
+        else if (entry.podSelector == null || selectsEverything(entry.podSelector)) admissions.push({ policy: id, path, scope: 'whole-namespace' });
+        else admissions.push({ policy: id, path, scope: 'pods', podSelector: entry.podSelector });
+      });
     });
-    if (index >= 0) return { policy: objectId(policy), rule: `/spec/ingress/${index}` };
   }
-  return null;
+  return admissions;
 }

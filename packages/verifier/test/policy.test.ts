@@ -58,6 +58,12 @@ const component = (values: string[]) => ({ matchExpressions: [{ key: 'app.kubern
 const denyIngress = netpol('default-deny-ingress', {}, { policyTypes: ['Ingress'] });
 const publicServers = netpol('clearml-public', component(['apiserver', 'webserver', 'fileserver']), { policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 'http' }] }] });
 const databases = (clients: string[]) => netpol('clearml-databases', component(['elasticsearch', 'mongodb', 'redis']), { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: component(clients) }], ports: [{ port: 9200 }, { port: 27017 }, { port: 6379 }] }] });
+/** One policy per database, admitting exactly its clients in the stack model. */
+const perDatabase = [
+  netpol('clearml-elastic', component(['elasticsearch']), { ingress: [{ from: [{ podSelector: component(['apiserver', 'async-delete']) }], ports: [{ port: 9200 }] }] }),
+  netpol('clearml-mongodb', component(['mongodb']), { ingress: [{ from: [{ podSelector: component(['apiserver', 'async-delete']) }], ports: [{ port: 27017 }] }] }),
+  netpol('clearml-redis', component(['redis']), { ingress: [{ from: [{ podSelector: component(['apiserver', 'async-delete', 'fileserver']) }], ports: [{ port: 6379 }] }] }),
+];
 
 test('reachable: Kubernetes NetworkPolicy semantics (isolation, peers, namespaces, ports, egress)', () => {
   const api = { namespace: 'clearml', labels: { app: 'api' } };
@@ -88,8 +94,11 @@ test('reachable: Kubernetes NetworkPolicy semantics (isolation, peers, namespace
 
 test('network-reachability: silent without policies and with policies that let the model through', () => {
   assert.deepEqual(checkNetworkReachability(intended('enterprise'), CATALOG), []);
-  const objects = [...intended('enterprise'), denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver'])];
+  const objects = [...intended('enterprise'), denyIngress, publicServers, ...perDatabase];
   assert.deepEqual(checkNetworkReachability(objects as any, CATALOG), []);
+  // A namespaceSelector that requires the database's own namespace by name is that namespace.
+  const ownByName = netpol('clearml-mongodb', component(['mongodb']), { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } }, podSelector: component(['apiserver', 'async-delete']) }], ports: [{ port: 27017 }] }] });
+  assert.deepEqual(checkNetworkReachability([...intended('enterprise'), denyIngress, publicServers, perDatabase[0], ownByName, perDatabase[2]] as any, CATALOG), []);
 });
 
 test('network-reachability: a connection of the model the policies drop is reported on the isolated end', () => {
@@ -103,12 +112,35 @@ test('network-reachability: a database open to every namespace while the namespa
   // Only the servers are isolated: the databases stay open to the whole cluster.
   const open = [...intended('enterprise'), publicServers];
   assert.deepEqual(at(checkNetworkReachability(open as any, CATALOG)), ['clearml-elastic', 'clearml-mongodb', 'clearml-redis'].map((n) => ['network-reachability', `Deployment/clearml/${n}`, '/spec/template/metadata/labels']));
-  // A rule from every namespace opens MongoDB too; every pod of its own namespace is accepted.
-  const anyNamespace = netpol('mongodb', component(['mongodb']), { ingress: [{ from: [{ namespaceSelector: {} }] }] });
-  const ownNamespace = netpol('mongodb', component(['mongodb']), { ingress: [{ from: [{ podSelector: {} }] }] });
-  const rest = [denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver'])];
-  assert.deepEqual(at(checkNetworkReachability([...intended('enterprise'), ...rest, anyNamespace] as any, CATALOG)), [['network-reachability', 'Deployment/clearml/clearml-mongodb', '/spec/template/metadata/labels']]);
-  assert.deepEqual(checkNetworkReachability([...intended('enterprise'), ...rest, ownNamespace] as any, CATALOG), []);
+  // Any peer that admits more than the model's clients opens MongoDB: reported on the policy's peer (or its rule without from).
+  const rest = [denyIngress, publicServers, ...perDatabase];
+  const extra = (name: string, rule: object) => netpol(name, component(['mongodb']), { ingress: [rule] });
+  const cases: [object, string][] = [
+    [{ from: [{ namespaceSelector: {} }] }, '/spec/ingress/0/from/0'],
+    [{ from: [{ namespaceSelector: { matchLabels: { team: 'ml' } }, podSelector: component(['apiserver']) }] }, '/spec/ingress/0/from/0'],
+    [{ from: [{ podSelector: {} }] }, '/spec/ingress/0/from/0'],
+    [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 27017 }] }, '/spec/ingress/0/from/0'],
+    [{ ports: [{ port: 'mongodb' }] }, '/spec/ingress/0'],
+  ];
+  for (const [rule, path] of cases) {
+    assert.deepEqual(at(checkNetworkReachability([...intended('enterprise'), ...rest, extra('mongodb-extra', rule)] as any, CATALOG)), [['network-reachability', 'NetworkPolicy/clearml/mongodb-extra', path]], JSON.stringify(rule));
+  }
+  // A rule on another port admits nothing to 27017.
+  assert.deepEqual(checkNetworkReachability([...intended('enterprise'), ...rest, extra('mongodb-extra', { ports: [{ port: 8080 }] })] as any, CATALOG), []);
+});
+
+test('network-reachability: a database admits only its clients in the stack model; each other pod template selected is reported', () => {
+  // One policy for the three databases from every server: the webserver reaches all three, the fileserver MongoDB and Elasticsearch.
+  const objects = [...intended('enterprise'), denyIngress, publicServers, databases(['apiserver', 'async-delete', 'fileserver', 'webserver'])];
+  const findings = checkNetworkReachability(objects as any, CATALOG);
+  assert.deepEqual(at(findings), Array(5).fill(['network-reachability', 'NetworkPolicy/clearml/clearml-databases', '/spec/ingress/0/from/0']));
+  assert.deepEqual(findings.map((f) => /admits (\S+) .* to (\S+) port/.exec(f.message)!.slice(1)), [
+    ['Deployment/clearml/clearml-fileserver', 'clearml-elastic'],
+    ['Deployment/clearml/clearml-webserver', 'clearml-elastic'],
+    ['Deployment/clearml/clearml-fileserver', 'clearml-mongodb'],
+    ['Deployment/clearml/clearml-webserver', 'clearml-mongodb'],
+    ['Deployment/clearml/clearml-webserver', 'clearml-redis'],
+  ]);
 });
 
 test('cluster-prerequisites: classes in the build, declared, built in, empty or null are not findings', () => {

@@ -89,6 +89,7 @@ export const agentK8sGlue: ComponentSpec = {
         'a glue image whose program is readable by the uid (not under a 0700 home), that runs with CLEARML_AGENT_NO_UPDATE set or a writable HOME for pip, and a task image with python3 and pip preinstalled (e.g. python:3.11-slim) so the pod script installs nothing with apt',
       source: `${GLUE}:1-23; ${GLUE_ENTRYPOINT}:15-21; ${GLUE_K8S}:83-99 (CONTAINER_BASH_SCRIPT: apt-get install -y python3-pip when no python3.x with pip is found); Ubuntu 22.04 base-files: /root drwx------`,
     },
+    readOnlyRoot: { unknown: 'its entrypoint pip-installs clearml-agent into the system Python and appends to /root/clearml.conf at every start, and it runs only as root (nonRootBlocker)', source: GLUE_ENTRYPOINT },
   },
   entrypoint: { command: ['/bin/bash', '-c', 'export PATH=$PATH:$HOME/bin; source /root/.bashrc && /root/entrypoint.sh'], source: at(AGENT_HELM_GLUE, '61-66') },
   ports: [],

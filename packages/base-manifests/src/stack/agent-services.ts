@@ -55,6 +55,7 @@ export const agentServices: ComponentSpec = {
       imageNeeds: 'none can: run service tasks through the k8s glue instead (a queue of `agents.queues`)',
       source: `${COMPOSE}:160-189 (privileged, /var/run/docker.sock)`,
     },
+    readOnlyRoot: { unknown: 'it runs privileged with the node\'s Docker socket and writes its task caches under /root/.clearml; its other writes were not checked', source: `${COMPOSE}:160-189` },
   },
   entrypoint: { source: 'clearml/clearml-agent@v2.0.7:docker/services/Dockerfile:1-25 (ENTRYPOINT /usr/agent/entrypoint.sh)' },
   ports: [],

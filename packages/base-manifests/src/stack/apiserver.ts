@@ -54,6 +54,7 @@ export const apiserver: ComponentSpec = {
       // Python's __pycache__ (skipped when not writable).
     ],
     nonRootBlocker: null,
+    readOnlyRoot: { scratch: [{ dir: '/tmp', why: 'Python tempfile (Google Cloud Storage credentials given as JSON content are written to a temporary .json file)', source: 'clearml/clearml-server@v2.3.0:apiserver/bll/storage/__init__.py:110,120,150-167 (credentials_json content to tempfile.NamedTemporaryFile); with CLEARML_USE_GUNICORN, gunicorn\'s worker heartbeat files go there too (docker/build/internal_files/entrypoint.sh:17-32)' }] },
   },
   entrypoint: { args: ['apiserver'], source: at(COMPOSE, '5-6') },
   ports: [{ name: 'http', containerPort: 8008, servicePort: 8008, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'api', nodePort: 30008 }, source: `clearml/clearml-server@v2.3.0:apiserver/config/default/apiserver.conf:16-19 (listen 0.0.0.0:8008); ${at(HELM_VALUES, '74-81')} (nodePort 30008)` }],

@@ -31,6 +31,7 @@ export const asyncDelete: ComponentSpec = {
       { path: '/var/log/clearml/apiserver.log', writableDir: '/var/log/clearml', seedFromImage: false, source: 'clearml/clearml-server@v2.3.0:apiserver/config/default/logging.conf:14-20 (RotatingFileHandler /var/log/clearml/apiserver.log; the job loads the apiserver config)' },
     ],
     nonRootBlocker: null,
+    readOnlyRoot: { scratch: [{ dir: '/tmp', why: 'Python tempfile of the apiserver packages the job loads (PYTHONPATH /opt/clearml/apiserver)', source: 'clearml/clearml-server@v2.3.0:apiserver/bll/storage/__init__.py:110,120,150-167 (credentials_json content to tempfile.NamedTemporaryFile)' }] },
   },
   entrypoint: { command: ['python3', '-m', 'jobs.async_urls_delete'], source: at(COMPOSE, '123-152') },
   ports: [],

@@ -186,7 +186,25 @@ export interface ImageSpec {
   writesAtStart: readonly StartWrite[];
   /** Set when no emptyDir makes the image work as non-root (profiles that need it refuse the component). */
   nonRootBlocker: NonRootBlocker | null;
+  /** Whether the container may run with `readOnlyRootFilesystem: true`, and the scratch directories it then needs. */
+  readOnlyRoot: ReadOnlyRoot;
 }
+
+/** A directory the process writes while it runs (beyond `writesAtStart`), which a read-only root filesystem needs as a volume. */
+export interface ScratchWrite {
+  /** The directory, absolute (e.g. `/tmp`). */
+  dir: string;
+  /** What writes there, in a few words. */
+  why: string;
+  source: Source;
+}
+
+/**
+ * Whether every path the image writes is known, so its root filesystem can be read-only with a volume
+ * on each: `writesAtStart` plus `scratch` (an `emptyDir` each); or, where the writes were not all
+ * checked at the image's sources, why not (`unknown`): such a container keeps a writable root.
+ */
+export type ReadOnlyRoot = { scratch: readonly ScratchWrite[] } | { unknown: string; source: Source };
 
 /** The Java heap of a JVM component, set by env, against its memory limit. */
 export interface HeapSpec {

@@ -63,6 +63,7 @@ export const elasticsearch: ComponentSpec = {
       { path: '/usr/share/elasticsearch/logs', writableDir: '/usr/share/elasticsearch/logs', seedFromImage: false, source: ES_DOCKERFILE },
     ],
     nonRootBlocker: null,
+    readOnlyRoot: { unknown: 'its writes outside the data and logs directories (the JVM\'s temporary directory, ES_TMPDIR, which the launcher creates under /tmp; the keystore under config/) were not all checked at the image\'s sources', source: ES_DOCKERFILE },
   },
   entrypoint: { source: `${at(COMPOSE, 63)} (the image's own entrypoint)` },
   ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${ES_DOCKERFILE}:138 (EXPOSE 9200 9300; 9200 is the REST API)` }],

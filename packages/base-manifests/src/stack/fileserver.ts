@@ -28,6 +28,7 @@ export const fileserver: ComponentSpec = {
       { path: '/mnt/fileserver', writableDir: '/mnt/fileserver', seedFromImage: false, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:24 (DEFAULT_UPLOAD_FOLDER /mnt/fileserver), :82 (uploads saved under it)' },
     ],
     nonRootBlocker: null,
+    readOnlyRoot: { scratch: [{ dir: '/tmp', why: 'uploads over 500 KiB are spooled to a temporary file before they are saved', source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:68-82 (request.files, file.save); pallets/werkzeug:src/werkzeug/formparser.py (default_stream_factory: tempfile.TemporaryFile for bodies over 500 KiB)' }] },
   },
   entrypoint: { args: ['fileserver'], source: at(COMPOSE, '73-74') },
   ports: [{ name: 'http', containerPort: 8081, servicePort: 8081, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'files', nodePort: 30081 }, source: 'clearml/clearml-server@v2.3.0:fileserver/fileserver.py:201-220; seed docs (NodePort 30081)' }],

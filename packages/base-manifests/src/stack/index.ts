@@ -128,6 +128,31 @@ export function writableDirectories(component: ComponentSpec): WritableDirectory
   return [...byDir.values()];
 }
 
+/** A directory a read-only root filesystem needs as a writable volume, and why (the model's facts). */
+export interface ReadOnlyRootDirectory {
+  dir: string;
+  /** Seeded with what the image ships there (from `writesAtStart`). */
+  seedFromImage: boolean;
+  /** Upstream sources of the writes there. */
+  sources: readonly string[];
+}
+
+/**
+ * Every directory a component writes, when its root filesystem is read-only: the directories of
+ * `writableDirectories` and the `readOnlyRoot.scratch` ones (in that order, each once). `null` when
+ * the model does not know all its writes (`readOnlyRoot.unknown`): it must keep a writable root.
+ */
+export function readOnlyRootDirectories(component: ComponentSpec): ReadOnlyRootDirectory[] | null {
+  if ('unknown' in component.image.readOnlyRoot) return null;
+  const byDir = new Map<string, ReadOnlyRootDirectory>();
+  for (const w of writableDirectories(component)) byDir.set(w.dir, { dir: w.dir, seedFromImage: w.seedFromImage, sources: w.writes.map((x) => x.source) });
+  for (const s of component.image.readOnlyRoot.scratch) {
+    const known = byDir.get(s.dir);
+    byDir.set(s.dir, { dir: s.dir, seedFromImage: known?.seedFromImage ?? false, sources: [...(known?.sources ?? []), s.source] });
+  }
+  return [...byDir.values()];
+}
+
 /** Whether a mount at `mountPath` covers `dir` (the same directory or one of its parents). */
 export function mountCovers(mountPath: string, dir: string): boolean {
   const base = mountPath.replace(/\/+$/, '');

@@ -22,6 +22,7 @@ export const redis: ComponentSpec = {
     user: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (redis 999; docker-entrypoint.sh:10-14 drops root to it)` },
     writesAtStart: [{ path: '/data', writableDir: '/data', seedFromImage: false, source: `${REDIS_DOCKERFILE}:142-144 (VOLUME /data, WORKDIR /data)` }],
     nonRootBlocker: null,
+    readOnlyRoot: { unknown: 'its writes outside /data (what docker-entrypoint.sh and redis-server write besides the dump) were not all checked at the image\'s sources', source: REDIS_DOCKERFILE },
   },
   entrypoint: { source: `${at(COMPOSE, 102)} (no command: the image's own)` },
   ports: [{ name: 'redis', containerPort: 6379, servicePort: 6379, protocol: 'TCP', scheme: 'tcp', public: null, source: `${REDIS_DOCKERFILE} (EXPOSE 6379)` }],

@@ -40,6 +40,7 @@ export const webserver: ComponentSpec = {
       { path: '/var/lib/nginx', writableDir: '/var/lib/nginx', seedFromImage: false, source: 'Debian bookworm nginx 1.22.1: compiled temp paths /var/lib/nginx/{body,proxy,fastcgi,uwsgi,scgi}, which nginx creates at start (root-owned parent)' },
     ],
     nonRootBlocker: null,
+    readOnlyRoot: { scratch: [{ dir: '/tmp', why: 'the entrypoint writes /tmp/configuration.json, which update_from_env.py reads', source: `${at(ENTRYPOINT, '50-63')}` }] },
   },
   entrypoint: { args: ['webserver'], source: `${ENTRYPOINT}:6-13 (mode from $1); ${COMPOSE} (webserver.command)` },
   ports: [{ name: 'http', containerPort: 80, servicePort: 8080, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'app', nodePort: 30080 }, source: `${at(NGINX_TEMPLATE, '2-3')} (listen 80, although ${at(DOCKERFILE, 28)} says EXPOSE 8080); compose maps 8080:80, the chart's Service 8080 → 80` }],

@@ -38,10 +38,11 @@ export interface ComposedOverlay {
   files: GeneratedFile[];
 }
 
-/** `PersistentVolumeClaim` → `persistent-volume-claims.yaml`. */
+/** `PersistentVolumeClaim` → `persistent-volume-claims.yaml`, `Ingress` → `ingresses.yaml`, `NetworkPolicy` → `network-policies.yaml`. */
 export function resourceFileName(kind: string): string {
   const kebab = kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  return `${kebab.endsWith('s') ? `${kebab}es` : `${kebab}s`}.yaml`;
+  const plural = kebab.endsWith('s') ? `${kebab}es` : /[^aeiou]y$/.test(kebab) ? `${kebab.slice(0, -1)}ies` : `${kebab}s`;
+  return `${plural}.yaml`;
 }
 
 /**

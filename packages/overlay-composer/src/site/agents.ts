@@ -85,6 +85,8 @@ export function defaultTaskImage(queue: AgentQueue, agents: AgentsSpec, context:
 }
 
 const labels = (component: string) => ({ 'app.kubernetes.io/name': `clearml-${component}`, 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': PART_OF });
+/** `app.kubernetes.io/name` of the agents' task pods (their template's labels, which the glue keeps on every task pod). */
+export const TASK_POD_NAME = labels('agent-task')['app.kubernetes.io/name'];
 
 /** In-cluster URLs of the three endpoints. */
 export function inClusterUrls(): Record<EndpointLabel, string> {

@@ -6,6 +6,7 @@
  */
 import { prePopulateWhereArtifactsReachFileserver } from '../pre-populate.ts';
 import {
+  BUILTIN_PRIORITY_CLASSES,
   imageReference,
   NAMESPACE,
   NODE_STORAGE,
@@ -31,6 +32,9 @@ import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
+import { podDisruptionBudget, topologySpread } from './disruption-budgets.ts';
+import { siteNetworkPolicies } from './network-policies.ts';
+import { makeRootReadOnly } from './read-only-root.ts';
 import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
 import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
@@ -414,6 +418,39 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
 
   // Agents: agent-services stays on the Docker Engine nodes, with its data on the node (after placement and storage).
   pinAgentServices(objects, spec.agents);
+
+  // Priority: placement.priorityClassName on every pod, components.<c>.priorityClassName on its own;
+  // a class other than the built-in two is the cluster's (a declared prerequisite, as cluster-prerequisites expects).
+  const priorityOf = (deploymentName: string) => {
+    const own = model.components.find((c) => c.name === deploymentName && c.base !== null);
+    return (own ? spec.components?.[own.key as SiteComponent]?.priorityClassName : undefined) ?? spec.placement?.priorityClassName;
+  };
+  edit((o) => isDeployment(o), (d) => {
+    const name = priorityOf(d.metadata.name);
+    if (!name) return;
+    d.spec.template.spec.priorityClassName = name;
+    if (!BUILTIN_PRIORITY_CLASSES.includes(name)) needs({ kind: 'PriorityClass', name, group: 'scheduling.k8s.io', clusterScoped: true, documentedIn: 'README.md#hardening' });
+  });
+
+  // Read-only root filesystems where the stack model knows every write (validated: profile non-root only).
+  if (spec.readOnlyRootFilesystem) {
+    for (const component of siteComponents(model)) edit((o) => isDeployment(o, component.name), (d) => makeRootReadOnly(d, component));
+  }
+
+  // Availability: a PodDisruptionBudget and a spread over nodes for every component run with more than one replica.
+  for (const component of siteComponents(model)) {
+    const replicas = objects.find((o) => isDeployment(o, component.name)) as any;
+    if (!replicas || (replicas.spec.replicas ?? 1) <= 1) continue;
+    replicas.spec.template.spec.topologySpreadConstraints = topologySpread(component);
+    objects.push(podDisruptionBudget(component));
+  }
+
+  // NetworkPolicies from the stack model (after everything that adds or removes a workload).
+  if (spec.networkPolicies?.enabled) {
+    const controller = spec.networkPolicies.ingressController;
+    if (exposure.kind === 'ingress' && !controller) throw new TypeError('applySite: the spec was not validated: networkPolicies.ingressController is required with expose: ingress');
+    objects.push(...siteNetworkPolicies(objects, model, exposure.kind === 'ingress' ? { kind: 'ingress', controller: controller! } : { kind: 'nodePort' }, spec.agents !== undefined));
+  }
 
   // Escape hatch: raw JSON 6902 operations, last (validated against the parent before we get here).
   (spec.patches ?? []).forEach((patch, i) => {

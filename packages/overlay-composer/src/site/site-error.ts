@@ -31,6 +31,7 @@ export const SITE_SPEC_ERROR_CODES = {
   SITE_PATCH_TARGET: 'A patch target (kind + name) that matches no object of the parent overlay.',
   SITE_PATCH_PATH: 'A patch op whose path (or `from`) does not resolve in the target (for `add`: whose parent does not).',
   SITE_PATCH_TEST: "A patch `test` op whose value differs from the target's.",
+  SITE_NETWORK_POLICY: 'A `networkPolicies` setting that would not isolate: an ingress controller `namespaceSelector` without any requirement (it admits every namespace).',
   SITE_CERT_MANAGER: 'A cert-manager annotation of `ingress.annotations` the site\'s one Certificate cannot carry (both issuer kinds, no issuer named, no TLS Secret, a value cert-manager rejects, an annotation not translated).',
   SITE_NAME_INVALID: 'A site name that is not a DNS-1123 label.',
   SITE_EXISTS: '`site add` of a site that already exists.',

@@ -237,6 +237,7 @@ export const ComponentSettingsSchema = closed('Settings of one component.', {
   replicas: optional(formatRef('replicas', `Replica count; only for ${SCALABLE_COMPONENTS.join(' and ')}.`)),
   resources: optional(resources('Requests and limits of the main container.')),
   extraEnv: optional(mapping('Extra environment variables of the main container (name → value), appended after the parent\'s. Quote numbers and booleans.', formatRef('envName'), Type.String())),
+  priorityClassName: optional(formatRef('dnsSubdomain', 'PriorityClass of this component\'s pods; overrides placement.priorityClassName. A declared prerequisite (the cluster has it) unless built in (system-cluster-critical, system-node-critical).')),
 });
 
 /** A toleration (core/v1 Toleration); its static type is `Toleration`. */
@@ -398,6 +399,15 @@ export const AgentsSpecSchema = closed('ClearML agents: a k8s glue Deployment pe
   })),
 });
 
+/** NetworkPolicies from the stack model; its static type is `NetworkPoliciesSpec`. */
+export const NetworkPoliciesSchema = closed('NetworkPolicies from the stack model: a default-deny ingress policy for the namespace, then per component exactly the connections the model lists (each client by its pod labels, on the container ports it uses), the public endpoints (api 8008, web 80, files 8081) from the ingress controller (expose: ingress) or from anywhere (expose: nodePort), and the agents\' task pods to the server. The databases then take connections only from their clients in the model. Egress is not restricted. Needs a network plugin that enforces NetworkPolicies.', {
+  enabled: Type.Boolean({ description: 'Render the NetworkPolicies.' }),
+  ingressController: optional(closed('The ingress controller\'s pods, which forward users to the public endpoints. Required with expose: ingress; not with nodePort.', {
+    namespaceSelector: ref('labelSelector', labelSelector, 'The controller\'s namespace(s), e.g. {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}} (every namespace carries that label). Must select something: {} would admit every namespace.'),
+    podSelector: optional(ref('labelSelector', labelSelector, 'The controller\'s pods in those namespaces, e.g. {matchLabels: {app.kubernetes.io/name: ingress-nginx}}; default every pod of them.')),
+  })),
+});
+
 /** The site spec (`site.yaml`); its static type is `SiteSpec`. Every object is closed (unknown fields are errors). */
 export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>/site.yaml), composed on top of the stock overlay it names. Every field but profile is optional.', {
   profile: oneOf(PROFILES.map((p) => p.name), 'The stock overlay the site builds on.'),
@@ -416,7 +426,10 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     nodeSelector: optional(mapping('Node labels pods require (replaces the default app: clearml).', formatRef('labelKey'), formatRef('labelValue'))),
     tolerations: optional(Type.Array(ref('toleration', TolerationSchema), { description: 'Tolerations of every pod.' })),
     affinity: optional(ref('affinity', affinity, 'A Kubernetes core/v1 Affinity (node affinity, pod affinity and anti-affinity), used as given.')),
+    priorityClassName: optional(formatRef('dnsSubdomain', 'PriorityClass of every pod the site runs (server, databases, agents; components.<c>.priorityClassName overrides it). A declared prerequisite (the cluster has it) unless built in (system-cluster-critical, system-node-critical).')),
   })),
+  networkPolicies: optional(NetworkPoliciesSchema),
+  readOnlyRootFilesystem: optional(Type.Boolean({ description: 'Profile non-root only: the apiserver, webserver, fileserver and async delete run with a read-only root filesystem, with an emptyDir on /tmp besides the volumes the profile mounts on every directory they write. The databases keep a writable root (the stack model does not know all their writes).' })),
   storage: optional(closed('Where data is stored.', {
     type: oneOf(['hostPath', 'pvc'], 'hostPath: directories under hostPathRoot on the labelled node; pvc: PersistentVolumeClaims.'),
     hostPathRoot: optional(formatRef('hostPath', 'Root directory on the node (absolute path); default /opt/clearml. Only with hostPath.')),

@@ -15,6 +15,7 @@ import type {
   AgentsSpecSchema,
   ComponentSettingsSchema,
   EndpointLabelSchema,
+  NetworkPoliciesSchema,
   ResourceListSchema,
   SiteComponentSchema,
   SiteSpecSchema,
@@ -48,3 +49,6 @@ export type AgentQueue = Static<typeof AgentQueueSchema>;
 
 /** ClearML agents: the k8s glue (one Deployment per queue) and, optionally, agent-services (`agents`). */
 export type AgentsSpec = Static<typeof AgentsSpecSchema>;
+
+/** NetworkPolicies from the stack model (`networkPolicies`). */
+export type NetworkPoliciesSpec = Static<typeof NetworkPoliciesSchema>;

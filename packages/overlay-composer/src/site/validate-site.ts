@@ -284,6 +284,28 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
 
   errors.push(...externalAccessErrors(spec, report));
 
+  if (spec.readOnlyRootFilesystem && profileByName(spec.profile).podSecurity !== 'restricted') {
+    conflict('/readOnlyRootFilesystem', 'readOnlyRootFilesystem only on profile non-root (where every directory the stack model says the images write is a volume)', `profile ${spec.profile}`, 'set profile: non-root, or drop readOnlyRootFilesystem');
+  }
+
+  // NetworkPolicies: the ingress controller is the one peer of the public endpoints on an Ingress site.
+  const policies = spec.networkPolicies;
+  if (policies?.enabled && expose === 'ingress' && !policies.ingressController) {
+    errors.push(report('SITE_REQUIRED', '/networkPolicies/ingressController', 'key', {
+      expected: 'networkPolicies.ingressController (the namespace and pods of the ingress controller that forwards users to the public endpoints) with expose: ingress',
+      received: 'nothing',
+      hint: 'add "ingressController: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}, podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}}" with your controller\'s namespace and pod labels',
+    }));
+  }
+  if (policies?.ingressController && expose === 'nodePort') conflict('/networkPolicies/ingressController', 'ingressController only with expose: ingress (NodePort traffic comes from the nodes, not from a controller)', `expose: nodePort${implied}`, 'drop ingressController, or set expose: ingress');
+  if (policies?.ingressController && selectsEveryNamespace(policies.ingressController.namespaceSelector)) {
+    errors.push(report('SITE_NETWORK_POLICY', '/networkPolicies/ingressController/namespaceSelector', 'value', {
+      expected: 'a namespaceSelector that names the controller\'s namespace (at least one label requirement)',
+      received: JSON.stringify(policies.ingressController.namespaceSelector),
+      hint: 'select the controller\'s namespace by name, e.g. {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}: an empty selector admits every pod of every namespace to the servers',
+    }));
+  }
+
   // Tolerations (core/v1 validation rules).
   (spec.placement?.tolerations ?? []).forEach((t, i) => {
     const at = `/placement/tolerations/${i}`;
@@ -439,6 +461,11 @@ function pathHint(document: unknown, pointer: string): string {
 function usesNodeStorage(o: ManifestObject): boolean {
   const volumes = (o as { kind: string; spec?: { template?: { spec?: { volumes?: { hostPath?: { path?: string } }[] } } } }).spec?.template?.spec?.volumes ?? [];
   return o.kind === 'Deployment' && volumes.some((v) => v.hostPath?.path?.startsWith(`${NODE_STORAGE_ROOT}/`));
+}
+
+/** Whether a label selector has no requirement at all (`{}`, or empty lists): it selects every namespace. */
+function selectsEveryNamespace(selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
 /** Whether an affinity requires particular nodes (a required node selector term with a requirement). */

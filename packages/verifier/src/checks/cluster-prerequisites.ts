@@ -15,14 +15,14 @@
  * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
  * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
  */
-import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { BUILTIN_PRIORITY_CLASSES, objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import type { Prerequisite } from './references.ts';
 import { defineCheck } from './definition.ts';
 
-/** The PriorityClasses every cluster has (kube-apiserver creates them). */
-export const BUILTIN_PRIORITY_CLASSES: readonly string[] = ['system-cluster-critical', 'system-node-critical'];
+/** The PriorityClasses every cluster has (kube-apiserver creates them); defined once, in base-manifests, for the composer too. */
+export { BUILTIN_PRIORITY_CLASSES };
 
 /** The deprecated annotation that named an Ingress's class before `spec.ingressClassName`. */
 export const LEGACY_INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';

@@ -19,9 +19,14 @@
  *   (not `readOnly`; not a configMap, secret, downwardAPI or projected volume);
  * - where the image ships files there (`seedFromImage`: the web app in `/usr/share/nginx/html`), an
  *   `emptyDir` over it must be filled by an init container of the same image that mounts it.
+ * With `securityContext.readOnlyRootFilesystem: true` (whatever the uid: a read-only root stops root
+ * too), the container must have a writable volume on each directory of `readOnlyRootDirectories`
+ * (the start writes above plus the model's `readOnlyRoot.scratch`, e.g. `/tmp`); a component whose
+ * writes the model does not all know (`readOnlyRoot.unknown`: the databases, the agents) running
+ * read-only is a finding, since its first unlisted write would stop it.
  * Containers of other images are not checked (their writes are not the model's facts).
  */
-import { objectId, STACK_MODEL, writableDirectories, mountCovers, type ComponentSpec, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { objectId, readOnlyRootDirectories, STACK_MODEL, writableDirectories, mountCovers, type ComponentSpec, type ManifestObject, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
@@ -55,21 +60,38 @@ export function checkWritablePaths(objects: readonly ManifestObject[], catalog: 
       const spec = componentOfContainer(container, catalog, model);
       if (!spec) return;
       const uid = effectiveUid(container, t.spec, spec);
+      const path = `${t.path}/spec/containers/${index}`;
+      const finding = (at: string, message: string, hint: string) => findings.push({ check: 'writable-paths', resource: objectId(t.owner), path: at, message, hint });
+      const mounts: any[] = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
+      const coveredWritable = (dir: string) => mounts.find((m) => typeof m?.mountPath === 'string' && mountCovers(m.mountPath, dir) && m.readOnly !== true && volumeIsWritable(volumes, m.name));
+      // A read-only root filesystem stops every uid, root included: each directory the model says the image writes needs a volume.
+      const reported = new Set<string>();
+      if (container?.securityContext?.readOnlyRootFilesystem === true) {
+        const dirs = readOnlyRootDirectories(spec);
+        if (dirs === null) {
+          const unknown = spec.image.readOnlyRoot as { unknown: string; source: string };
+          finding(`${path}/securityContext/readOnlyRootFilesystem`, `${spec.name} runs with a read-only root filesystem, but ${unknown.unknown} (${unknown.source}); the first write outside its volumes stops the container`, `drop readOnlyRootFilesystem for ${spec.name} (a site's readOnlyRootFilesystem leaves it writable), or record every directory its image writes in the stack model`);
+        } else {
+          for (const dir of dirs) {
+            if (coveredWritable(dir.dir)) continue;
+            reported.add(dir.dir);
+            finding(`${path}/volumeMounts`, `${spec.name} runs with a read-only root filesystem, but its image writes ${dir.dir} (${dir.sources.join('; ')}) and no writable volume is mounted there, so the write fails`, `mount an emptyDir at ${dir.dir} (a site's readOnlyRootFilesystem does)`);
+          }
+        }
+      }
       // Root writes anywhere; the image's own user owns what the image prepared for it (the databases' data dirs).
       if (uid === 0 || uid === spec.image.user.uid) return;
       const as = uid === null ? 'as a non-root uid' : `as uid ${uid}`;
-      const path = `${t.path}/spec/containers/${index}`;
-      const finding = (at: string, message: string, hint: string) => findings.push({ check: 'writable-paths', resource: objectId(t.owner), path: at, message, hint });
       if (spec.image.nonRootBlocker) {
         const b = spec.image.nonRootBlocker;
         finding(`${path}/securityContext`, `${spec.name} (${container.image}) runs ${as}, but ${b.reason} (${b.source})`, `run it as its image's user (uid ${spec.image.user.uid}) on a profile that allows it, or use an image made for it: ${b.imageNeeds}`);
         return;
       }
-      const mounts: any[] = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
       for (const writable of writableDirectories(spec)) {
         const what = writable.writes.map((w) => w.path).join(', ');
-        const mount = mounts.find((m) => typeof m?.mountPath === 'string' && mountCovers(m.mountPath, writable.dir) && m.readOnly !== true && volumeIsWritable(volumes, m.name));
+        const mount = coveredWritable(writable.dir);
         if (!mount) {
+          if (reported.has(writable.dir)) continue; // the read-only root finding above names it
           finding(
             `${path}/volumeMounts`,
             `${spec.name} runs ${as}, but its image writes ${what} at start (${writable.writes.map((w) => w.source).join('; ')}); ${writable.dir} is not writable for that uid in the image (root-owned) and no writable volume is mounted there, so the write fails and the container exits`,
@@ -100,9 +122,9 @@ function volumeIsWritable(volumes: readonly any[], name: unknown): boolean {
 export const writablePathsCheck = defineCheck({
   id: 'writable-paths',
   severity: 'error',
-  title: 'ClearML containers running as non-root can write every directory their image writes at start',
+  title: 'ClearML containers running as non-root or with a read-only root filesystem can write every directory their image writes',
   description:
-    'for each container running a stack-model image as a uid other than 0, every directory the stack model says the image writes at start (`writesAtStart`) has a writable volume mounted, seeded by an init container of the same image where the image ships files there; images that cannot run as non-root at all (the k8s glue, agent-services: `nonRootBlocker`) are findings',
+    'for each container running a stack-model image as a uid other than 0, every directory the stack model says the image writes at start (`writesAtStart`) has a writable volume mounted, seeded by an init container of the same image where the image ships files there; images that cannot run as non-root at all (the k8s glue, agent-services: `nonRootBlocker`) are findings; with `readOnlyRootFilesystem: true` (any uid), those directories and the scratch ones the model lists (`readOnlyRoot.scratch`, e.g. `/tmp`) have writable volumes, and a component whose writes the model does not all know (`readOnlyRoot.unknown`: the databases, the agents) is a finding',
   needs: 'build',
   run: ({ objects, catalog }) => checkWritablePaths(objects, catalog),
 });
