@@ -110,7 +110,7 @@ test('the e2e job applies every stock overlay, with its storage and access, and 
   assert.equal(PUBLIC_ENDPOINTS.length, 3);
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const component = STACK_MODEL.get(endpoint.component);
-    const target = component.probes.readiness?.target;
+    const target = component.probes?.readiness?.target;
     const healthPath = target?.kind === 'httpGet' ? target.path : '/';
     const port = component.ports[0]!;
     assert.ok(nodePorts.includes(`"http://$node_ip:${endpoint.nodePort}${healthPath}"`), `${endpoint.component}: curl NodePort ${endpoint.nodePort}${healthPath}`);
