@@ -5,7 +5,6 @@
  * is read-only (`version`, `get`); Secrets are looked up by name with `-o name`, so no Secret value
  * ever reaches this process.
  */
-import type { PreflightNeeds } from './preflight.ts';
 import { VerifierError } from './verifier-error.ts';
 
 /** Runs `kubectl` with `args` (no shell) and returns how it ended. */
@@ -32,6 +31,15 @@ export interface ObjectRef {
   group?: string;
   /** Unset for cluster-scoped objects. */
   namespace?: string;
+}
+
+/** What to read: the overlay's namespace, the objects to look up by name, and which lists (`PreflightNeeds` extends it). */
+export interface ClusterReads {
+  namespace: string;
+  objects: readonly ObjectRef[];
+  nodes: boolean;
+  storageClasses: boolean;
+  ingressClasses: boolean;
 }
 
 /** What preflight knows of the cluster; a list is `null` when preflight did not need to read it. */
@@ -116,7 +124,7 @@ const noSuchKind = (stderr: string) => /doesn't have a resource type|no matches 
  * @throws VerifierError `KUBECTL_FAILED` when kubectl cannot be run or exits non-zero (no cluster,
  *   forbidden, …), `KUBECTL_OUTPUT_INVALID` when its output is not the JSON it should be.
  */
-export async function readClusterState(kubectl: KubectlRunner, needs: PreflightNeeds): Promise<ClusterState> {
+export async function readClusterState(kubectl: KubectlRunner, needs: ClusterReads): Promise<ClusterState> {
   const list = async (args: readonly string[]) => json<{ items: ClusterObject[] }>((await run(kubectl, args))!, args, isList, 'a JSON List of objects with metadata.name').items;
   const versionArgs = KUBECTL_READS.version;
   const version = json<VersionInfo>((await run(kubectl, versionArgs))!, versionArgs, (v) => v && typeof v === 'object' && typeof v.clientVersion === 'object', 'JSON with clientVersion and serverVersion');

@@ -5,7 +5,7 @@
  */
 import type { ManifestObject } from '@clearml-k8s/base-manifests';
 import type { PodSecurityLevel, Prerequisite } from '@clearml-k8s/overlay-composer';
-import type { ClusterObject, ClusterState, ObjectRef } from './cluster-state.ts';
+import type { ClusterObject, ClusterReads, ClusterState, ObjectRef } from './cluster-state.ts';
 import { objectKey } from './cluster-state.ts';
 import { podTemplates } from './pod-templates.ts';
 import { POD_SECURITY_LEVELS } from './pod-security.ts';
@@ -24,7 +24,7 @@ export const DEFAULT_STORAGE_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /** What an overlay's build needs of the cluster. */
-export interface PreflightNeeds {
+export interface PreflightNeeds extends ClusterReads {
   /** The namespace the overlay deploys to. */
   namespace: string;
   /** Whether the build holds that Namespace object (then `kubectl apply -k` creates or relabels it). */
