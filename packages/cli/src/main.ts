@@ -179,6 +179,18 @@ ${ENGINE_NOTE}\n${WRITER_NOTE}\nExit codes: 0 bumped or already there, 2 refused
     run: async ({ args, options, io }) => (await import('./commands/check.ts')).checkCommand(args, { level: options.level, policyVersion: options.policyVersion, json: options.json ?? false }, io),
   },
   {
+    name: 'preflight',
+    summary: "read-only: does kubectl's current cluster have what an overlay needs (node label, StorageClass, IngressClass, Secrets, Pod Security, versions)?",
+    usage: '[--overlay DIR | --site NAME] [--json] [options]',
+    options: [
+      value('--overlay <DIR>', 'the overlay directory (default overlays/current_version)'),
+      value('--site <NAME>', 'the site overlays/sites/NAME'),
+      flag('--json', 'the items as JSON'),
+    ],
+    notes: `Reads with kubectl version and kubectl get (current context); Secrets by name only, never their values.\n${ENGINE_NOTE}\nExit codes: 0 every item passed, 1 an item failed (each says how to fix it), 2 usage, environment or kubectl failing.`,
+    run: async ({ options, io, root }) => (await import('./commands/preflight.ts')).preflightCommand(root(), { overlay: options.overlay, site: options.site, json: options.json ?? false }, io),
+  },
+  {
     name: 'credentials',
     summary: 'print a Namespace and the enterprise credentials Secret (internal keys, fixed user admin) with random values',
     notes: `For: clearml-k8s credentials | kubectl create -f -   (nothing is written to disk)\n${EXIT_NOTE}`,

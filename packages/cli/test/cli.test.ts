@@ -186,13 +186,13 @@ test('every command has its own help (--help, -h, help CMD) with its options and
 test('did you mean: an unknown command or flag is a usage error with commander\'s suggestion', async () => {
   const command = await run(['composee']);
   assert.equal(command.code, 2);
-  assert.match(command.stderr, /^clearml-k8s: USAGE: command "composee": expected one of compose, verify, checks, site, diff, bump, check, credentials, received "composee"; did you mean compose\? /);
+  assert.match(command.stderr, /^clearml-k8s: USAGE: command "composee": expected one of compose, verify, checks, site, diff, bump, check, preflight, credentials, received "composee"; did you mean compose\? /);
   assert.match((await run(['help', 'verfy'])).stderr, /^clearml-k8s: USAGE: command "verfy": .*did you mean verify\? /);
   const option = await run(['check', '--levle', 'restricted', 'base']);
   assert.equal(option.code, 2);
   assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --policy-version, --json\), received --levle; did you mean --level\? /);
   const elsewhere = await run(['compose', '--json']);
-  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`; /);
+  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`, `preflight`; /);
   const sub = await run(['site', 'ad', 'acme']);
   assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME`, received "ad"; did you mean add\? /);
 });

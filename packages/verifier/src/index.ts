@@ -67,3 +67,6 @@ export * from './verify-overlay.ts';
 export * from './verify-overlays.ts';
 export { VerifyCache } from './verify-cache.ts';
 export * from './diff/index.ts';
+export * from './cluster-state.ts';
+export * from './preflight.ts';
+export * from './preflight-report.ts';

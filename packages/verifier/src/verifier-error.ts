@@ -13,6 +13,8 @@ export const VERIFIER_ERROR_CODES = {
   BUILD_FAILED: 'An overlay that `diff` or `bump` must render does not build.',
   BUILD_TIMEOUT: 'A `kustomize build` ran longer than `--timeout` (it was killed with every process it started).',
   TIMEOUT_INVALID: '`--timeout` or `$CLEARML_K8S_BUILD_TIMEOUT` is not a number of seconds from 1 to 86400.',
+  KUBECTL_FAILED: '`preflight` could not run a `kubectl` read, or kubectl exited non-zero (no cluster in the current context, forbidden, not installed).',
+  KUBECTL_OUTPUT_INVALID: '`preflight` got output from `kubectl` that is not the JSON it asked for.',
 } as const;
 
 /** A stable error code (key of `VERIFIER_ERROR_CODES`). */
