@@ -32,7 +32,10 @@ import { certificatePrerequisites, planCertificate, siteCertificate } from './ce
 import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
-import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
+import type { ComponentSettings, EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
+
+/** The volume of a component's `extraConfig` files. */
+export const EXTRA_CONFIG_VOLUME = 'extra-config';
 
 /** What a site renders and what the verifier must expect of it. */
 export interface SiteComposition {
@@ -237,7 +240,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     const certManager = planCertificate(spec.ingress?.annotations, tlsSecret !== null);
     if (certManager.problems[0]) throw new TypeError(`applySite: the spec was not validated: ingress.annotations.${certManager.problems[0].annotation}: expected ${certManager.problems[0].expected}`);
     const annotations = Object.keys(certManager.ingressAnnotations).length ? certManager.ingressAnnotations : undefined;
-    objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations })));
+    objects.push(...PUBLIC_ENDPOINTS.map((e) => {
+      const own = spec.ingress?.endpoints?.[e.hostLabel];
+      const merged = own?.annotations ? { ...(annotations ?? {}), ...own.annotations } : annotations;
+      return ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations: merged, path: own?.path });
+    }));
     // The IngressClass is the cluster's (its controller installs it): the operator provides it.
     if (spec.ingress?.className) needs({ kind: 'IngressClass', name: spec.ingress.className, group: 'networking.k8s.io', clusterScoped: true, documentedIn: 'README.md#add-a-site' });
     if (tlsSecret && certManager.plan) {
@@ -310,6 +317,9 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
             delete v.emptyDir;
             v.persistentVolumeClaim = { claimName: claim };
           }
+          // The data below the claim's root (e.g. a Bitnami MongoDB claim's data/db): every mount of the volume reads it there.
+          const subPath = claim !== claimName(dir) ? storage.existingClaimSubPaths?.[component] : undefined;
+          if (subPath) for (const c of podContainers(d)) for (const m of c.volumeMounts ?? []) if (m.name === dir.volume) m.subPath = subPath;
         });
         if (claim !== claimName(dir)) {
           needs({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
@@ -396,7 +406,53 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     needs({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
   }
 
-  // Components: replicas, resources, extra env.
+  // Components: metadata, placement, pull policy, ServiceAccount, Service and extra config files (after placement and storage, which they refine).
+  const applyComponentSettings = (component: SiteComponent, settings: ComponentSettings) => {
+    const name = model.get(component).name;
+    edit((o) => isDeployment(o, name), (d) => {
+      if (settings.annotations) d.metadata.annotations = { ...(d.metadata.annotations ?? {}), ...settings.annotations };
+      if (settings.labels) d.metadata.labels = { ...(d.metadata.labels ?? {}), ...settings.labels };
+      const template = d.spec.template;
+      if (settings.podAnnotations) template.metadata.annotations = { ...(template.metadata.annotations ?? {}), ...settings.podAnnotations };
+      if (settings.podLabels) template.metadata.labels = { ...(template.metadata.labels ?? {}), ...settings.podLabels };
+      const pod = template.spec;
+      if (settings.nodeSelector) pod.nodeSelector = { ...settings.nodeSelector };
+      if (settings.tolerations) pod.tolerations = structuredClone(settings.tolerations);
+      if (settings.affinity) pod.affinity = structuredClone(settings.affinity);
+      if (settings.imagePullPolicy) for (const c of podContainers(d)) c.imagePullPolicy = settings.imagePullPolicy;
+      if (settings.serviceAccount) pod.serviceAccountName = name;
+      const config = settings.extraConfig;
+      if (config) {
+        // One file per key, by subPath into the config directory the servers read (apiserver:
+        // clearml/clearml-server@v2.3.0:apiserver/config/basic.py:22 EXTRA_CONFIG_PATHS, 111-126; fileserver:
+        // fileserver/config/basic.py:17 DEFAULT_EXTRA_CONFIG_PATH). A directory mount would shadow the
+        // directory's other files and bring the volume's ..data entries, which rglob("*.conf") reads too.
+        const source = config.configMap ? { configMap: { name: config.configMap, items: config.files.map((f) => ({ key: f, path: f })) } } : { secret: { secretName: config.secret!, items: config.files.map((f) => ({ key: f, path: f })) } };
+        pod.volumes = [...(pod.volumes ?? []), { name: EXTRA_CONFIG_VOLUME, ...source }];
+        const main = pod.containers[0];
+        main.volumeMounts = [...(main.volumeMounts ?? []), ...config.files.map((f) => ({ name: EXTRA_CONFIG_VOLUME, mountPath: `${NODE_STORAGE.config.mountPath}/${f}`, subPath: f, readOnly: true }))];
+      }
+    });
+    if (settings.extraConfig) needs({ kind: settings.extraConfig.configMap ? 'ConfigMap' : 'Secret', name: (settings.extraConfig.configMap ?? settings.extraConfig.secret)!, documentedIn: 'README.md#coming-from-helm' });
+    if (settings.serviceAccount) {
+      const labels = (objects.find((o) => isDeployment(o, name))?.metadata.labels ?? {}) as Record<string, string>;
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name, namespace: NAMESPACE, labels: { ...labels }, ...(settings.serviceAccount.annotations ? { annotations: { ...settings.serviceAccount.annotations } } : {}) },
+      } as ManifestObject);
+    }
+    const service = settings.service;
+    if (service) {
+      edit((o) => o.kind === 'Service' && o.metadata.name === name, (svc) => {
+        if (service.annotations) svc.metadata.annotations = { ...(svc.metadata.annotations ?? {}), ...service.annotations };
+        if (service.type) svc.spec.type = service.type;
+        if (service.loadBalancerSourceRanges) svc.spec.loadBalancerSourceRanges = [...service.loadBalancerSourceRanges];
+      });
+    }
+  };
+
+  // Components: replicas, resources, extra env, then the settings above.
   for (const [component, settings] of Object.entries(spec.components ?? {}) as [SiteComponent, NonNullable<SiteSpec['components']>[SiteComponent]][]) {
     if (!settings) continue;
     edit((o) => isDeployment(o, model.get(component).name), (d) => {
@@ -410,6 +466,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       }
       if (settings.extraEnv) addEnv(d, Object.entries(settings.extraEnv).map(([name, value]) => ({ name, value })));
     });
+    applyComponentSettings(component, settings);
   }
 
   // Agents: agent-services stays on the Docker Engine nodes, with its data on the node (after placement and storage).
