@@ -21,8 +21,8 @@ function compose(name: string) {
   return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
 }
 
-test('there are the five example sites of the site issue, plus agents', () => {
-  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents, plus cloud-lb and from-helm (issue 15)', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'cloud-lb', 'external-db', 'from-helm', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {

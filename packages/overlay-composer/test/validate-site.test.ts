@@ -116,6 +116,8 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'ingress-endpoint-path-relative': ['SITE_INGRESS_PATH', '/ingress/endpoints/files/path', 8],
   'ingress-endpoint-cert-manager-annotation': ['SITE_CERT_MANAGER', '/ingress/endpoints/api/annotations/cert-manager.io~1cluster-issuer', 9],
   'existing-claim-sub-path-without-claim': ['SITE_CONFLICT', '/storage/existingClaimSubPaths/mongodb', 6],
+  'load-balancer-behind-ingress': ['SITE_CONFLICT', '/components/webserver/service/type', 6],
+  'image-pull-policy-always-pinned': ['SITE_CONFLICT', '/components/apiserver/imagePullPolicy', 5],
 };
 
 const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
@@ -268,17 +270,6 @@ const PVC_CLAIMS: SiteSpec = {
 /** Issue 15: the fields Helm users configure (chart clearml 7.14.4 values), each once. */
 const HELM_FIELDS: SiteSpec = {
   profile: 'current_version',
-  expose: 'ingress',
-  ingress: {
-    domain: 'clearml.acme.example',
-    tlsSecret: null,
-    endpoints: {
-      api: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '600' } },
-      app: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/enable-cors': 'true' } },
-      files: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
-    },
-  },
-  storage: { type: 'pvc', existingClaims: { mongodb: 'clearml-mongodb' }, existingClaimSubPaths: { mongodb: 'data/db' } },
   credentials: { secret: 'clearml-internal-credentials' },
   components: {
     apiserver: {
@@ -296,13 +287,29 @@ const HELM_FIELDS: SiteSpec = {
     },
     fileserver: { extraConfig: { secret: 'clearml-fileserver-extra', files: ['fileserver.conf'] } },
   },
+  storage: { type: 'pvc', existingClaims: { mongodb: 'clearml-mongodb' }, existingClaimSubPaths: { mongodb: 'data/db' } },
+};
+
+/** Issue 15: per-endpoint Ingress settings. */
+const HELM_INGRESS: SiteSpec = {
+  profile: 'current_version',
+  expose: 'ingress',
+  ingress: {
+    domain: 'clearml.acme.example',
+    tlsSecret: null,
+    endpoints: {
+      api: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '600' } },
+      app: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/enable-cors': 'true' } },
+      files: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
+    },
+  },
 };
 
 test('a minimal spec parses to itself', () => {
   assert.deepEqual(parseSiteSpec(MINIMAL, 'site.yaml', parentOf('current_version')), { profile: 'current_version' });
 });
 
-for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS })) {
+for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS })) {
   test(`full-featured spec ${name} parses to itself`, () => {
     const context = parentOf(spec.profile);
     const before = JSON.stringify(context.parentObjects);
@@ -330,7 +337,7 @@ function fieldLocations(schema: Schema, at: string, out: Set<string>, value?: un
 test('the valid specs together use every field of the schema', () => {
   const all = fieldLocations(SITE_SCHEMA as Schema, '#', new Set());
   const used = new Set<string>();
-  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
+  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
   assert.ok(all.size > 60, `${all.size} fields`);
   assert.deepEqual([...all].filter((f) => !used.has(f)), []);
 });

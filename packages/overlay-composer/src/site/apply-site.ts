@@ -309,7 +309,9 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       if (spec.external?.[component as DatabaseKey]) continue;
       const existing = storage.existingClaims?.[component];
       for (const dir of dirs) {
-        const claim = existing && dir === dirs[0] ? existing : claimName(dir);
+        // An existing claim is the operator's even when it has the name the site would give it (a Helm release's clearml-fileserver-data).
+        const reused = existing !== undefined && dir === dirs[0];
+        const claim = reused ? existing : claimName(dir);
         edit((o) => isDeployment(o, owner), (d) => {
           for (const v of d.spec.template.spec.volumes ?? []) {
             if (v.name !== dir.volume) continue;
@@ -318,10 +320,10 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
             v.persistentVolumeClaim = { claimName: claim };
           }
           // The data below the claim's root (e.g. a Bitnami MongoDB claim's data/db): every mount of the volume reads it there.
-          const subPath = claim !== claimName(dir) ? storage.existingClaimSubPaths?.[component] : undefined;
+          const subPath = reused ? storage.existingClaimSubPaths?.[component] : undefined;
           if (subPath) for (const c of podContainers(d)) for (const m of c.volumeMounts ?? []) if (m.name === dir.volume) m.subPath = subPath;
         });
-        if (claim !== claimName(dir)) {
+        if (reused) {
           needs({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
           objects = objects.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName(dir)));
           continue;

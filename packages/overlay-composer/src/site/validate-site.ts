@@ -373,6 +373,10 @@ function componentSettingsErrors(name: SiteComponent, settings: ComponentSetting
   only('extraConfig', CONFIG_READING_COMPONENTS, `${name} reads no ClearML config directory`);
   const service = settings.service;
   if (service?.loadBalancerSourceRanges !== undefined && service.type !== 'LoadBalancer') conflict(at('service', 'loadBalancerSourceRanges'), 'loadBalancerSourceRanges only with type: LoadBalancer', `type: ${service.type ?? 'none (the exposure\'s)'}`, 'add "type: LoadBalancer", or drop loadBalancerSourceRanges');
+  const expose = spec.expose ?? profileByName(spec.profile).exposure.kind;
+  if (service?.type === 'LoadBalancer' && expose === 'ingress') conflict(at('service', 'type'), 'type: LoadBalancer only with expose: nodePort (behind an Ingress the Services are ClusterIP; the Ingress controller has the load balancer)', 'expose: ingress', 'drop type (annotate the Ingress controller\'s Service instead), or set expose: nodePort');
+  // Pinned tags never change: Always only makes every start depend on the registry (verify's image-tag warns the same).
+  if (settings.imagePullPolicy === 'Always' && profileByName(spec.profile).imagePolicy === 'pinned') conflict(at('imagePullPolicy'), `IfNotPresent or Never on profile ${spec.profile} (it pins every image tag)`, 'imagePullPolicy: Always', 'drop imagePullPolicy (a pinned tag is pulled once), or build on profile latest');
   const config = settings.extraConfig;
   if (config) {
     if (config.configMap === undefined && config.secret === undefined) errors.push(report('SITE_REQUIRED', at('extraConfig', 'configMap'), 'key', { expected: 'extraConfig.configMap or extraConfig.secret', received: 'neither', hint: 'name the ConfigMap (or, for files with credentials, the Secret) that holds the files' }));
