@@ -177,10 +177,16 @@ test('values map to their site-spec fields; what cannot be mapped is listed by v
       ingress: { enabled: true, ingressClassName: 'nginx', hostName: 'api.ml.acme.io', tlsSecretName: 'ml-tls', annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '600' } },
       extraEnvs: [{ name: 'CLEARML__logging__level', value: 'INFO' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'x', key: 'y' } } }],
       nodeSelector: { pool: 'cpu' },
-      additionalVolumes: [{ name: 'x', emptyDir: {} }],
+      additionalVolumes: [{ name: 'x', hostPath: { path: '/data' } }],
       existingAdditionalConfigsConfigMap: 'clearml-extra',
     },
-    webserver: { ingress: { enabled: true, ingressClassName: 'nginx', hostName: 'app.ml.acme.io', tlsSecretName: 'ml-tls', path: '/' }, replicaCount: 2 },
+    webserver: {
+      ingress: { enabled: true, ingressClassName: 'nginx', hostName: 'app.ml.acme.io', tlsSecretName: 'ml-tls', path: '/' },
+      replicaCount: 2,
+      // The chart's own example (values.yaml, apiserver.additionalVolumes): a RAM disk at /dev/shm.
+      additionalVolumes: [{ name: 'ramdisk', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }],
+      additionalVolumeMounts: [{ mountPath: '/dev/shm', name: 'ramdisk' }],
+    },
     fileserver: { ingress: { enabled: true, ingressClassName: 'nginx', hostName: 'files.ml.acme.io', tlsSecretName: 'ml-tls' } },
     redis: { enabled: false },
     externalServices: { redisHost: 'redis.db.acme.io', redisPort: 6380 },
@@ -199,7 +205,7 @@ test('values map to their site-spec fields; what cannot be mapped is listed by v
     extraEnv: { CLEARML__logging__level: 'INFO' },
     nodeSelector: { pool: 'cpu' },
   });
-  assert.deepEqual(spec.components.webserver, { replicas: 2 });
+  assert.deepEqual(spec.components.webserver, { replicas: 2, extraVolumes: [{ name: 'ramdisk', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }], extraVolumeMounts: [{ mountPath: '/dev/shm', name: 'ramdisk' }] });
   // Always on a pinned profile, and a LoadBalancer behind an Ingress, are refused by the spec: listed instead.
   assert.deepEqual(unmapped.map((u) => u.path), ['apiserver.image.pullPolicy', 'apiserver.service.type', 'apiserver.extraEnvs[1]', 'apiserver.additionalVolumes', 'apiserver.existingAdditionalConfigsConfigMap', 'somethingElse.x']);
   // And the spec composes.

@@ -118,6 +118,10 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'existing-claim-sub-path-without-claim': ['SITE_CONFLICT', '/storage/existingClaimSubPaths/mongodb', 6],
   'load-balancer-behind-ingress': ['SITE_CONFLICT', '/components/webserver/service/type', 6],
   'image-pull-policy-always-pinned': ['SITE_CONFLICT', '/components/apiserver/imagePullPolicy', 5],
+  'extra-volume-mount-unknown-volume': ['SITE_REQUIRED', '/components/webserver/extraVolumeMounts/0/name', 9],
+  'extra-volume-two-sources': ['SITE_CONFLICT', '/components/apiserver/extraVolumes/0/emptyDir', 7],
+  'extra-volume-mount-path-taken': ['SITE_CONFLICT', '/components/apiserver/extraVolumeMounts/0/mountPath', 10],
+  'liveness-before-readiness': ['SITE_CONFLICT', '/components/apiserver/livenessProbe', 5],
 };
 
 const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
@@ -285,7 +289,21 @@ const HELM_FIELDS: SiteSpec = {
       service: { type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' }, loadBalancerSourceRanges: ['10.0.0.0/8', '2001:db8::/32'] },
       extraConfig: { configMap: 'clearml-apiserver-extra', files: ['services.conf'] },
     },
-    fileserver: { extraConfig: { secret: 'clearml-fileserver-extra', files: ['fileserver.conf'] } },
+    fileserver: { extraConfig: { secret: 'clearml-fileserver-extra', files: ['fileserver.conf'] }, readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 6 }, livenessProbe: { initialDelaySeconds: 120, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 } },
+    webserver: {
+      extraVolumes: [
+        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
+        { name: 'branding', configMap: { name: 'clearml-branding' } },
+        { name: 'tls-ca', secret: { secretName: 'corp-ca' } },
+        { name: 'datasets', persistentVolumeClaim: { claimName: 'datasets', readOnly: true } },
+      ],
+      extraVolumeMounts: [
+        { name: 'shm', mountPath: '/dev/shm' },
+        { name: 'branding', mountPath: '/mnt/branding', readOnly: true },
+        { name: 'tls-ca', mountPath: '/etc/ssl/corp', readOnly: true },
+        { name: 'datasets', mountPath: '/mnt/datasets', subPath: 'public', readOnly: true },
+      ],
+    },
   },
   storage: { type: 'pvc', existingClaims: { mongodb: 'clearml-mongodb' }, existingClaimSubPaths: { mongodb: 'data/db' } },
 };

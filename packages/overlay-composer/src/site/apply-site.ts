@@ -31,11 +31,8 @@ import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
 import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
-import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
+import { EXTERNAL_SECRET_KEYS, EXTRA_CONFIG_VOLUME } from './site-schema.ts';
 import type { ComponentSettings, EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
-
-/** The volume of a component's `extraConfig` files. */
-export const EXTRA_CONFIG_VOLUME = 'extra-config';
 
 /** What a site renders and what the verifier must expect of it. */
 export interface SiteComposition {
@@ -423,18 +420,28 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       if (settings.affinity) pod.affinity = structuredClone(settings.affinity);
       if (settings.imagePullPolicy) for (const c of podContainers(d)) c.imagePullPolicy = settings.imagePullPolicy;
       if (settings.serviceAccount) pod.serviceAccountName = name;
+      const main = pod.containers[0];
+      if (settings.extraVolumes) pod.volumes = [...(pod.volumes ?? []), ...structuredClone(settings.extraVolumes)];
+      if (settings.extraVolumeMounts) main.volumeMounts = [...(main.volumeMounts ?? []), ...structuredClone(settings.extraVolumeMounts)];
+      for (const probe of ['readinessProbe', 'livenessProbe'] as const) if (settings[probe] && main[probe]) main[probe] = { ...main[probe], ...settings[probe] };
       const config = settings.extraConfig;
       if (config) {
         // One file per key, by subPath into the config directory the servers read (apiserver:
-        // clearml/clearml-server@v2.3.0:apiserver/config/basic.py:22 EXTRA_CONFIG_PATHS, 111-126; fileserver:
-        // fileserver/config/basic.py:17 DEFAULT_EXTRA_CONFIG_PATH). A directory mount would shadow the
-        // directory's other files and bring the volume's ..data entries, which rglob("*.conf") reads too.
+        // clearml/clearml-server@v2.3.0:apiserver/config/basic.py:22 EXTRA_CONFIG_PATHS, 111-126, 201 rglob("*.conf"); fileserver:
+        // fileserver/config/basic.py:17 DEFAULT_EXTRA_CONFIG_PATH). A directory mount would hide the directory's
+        // other files (node storage's config), and put the volume's own entries (..data, ..<timestamp>/) where
+        // rglob walks. A subPath mount is not updated when the ConfigMap or Secret changes: the next pod start
+        // reads it (https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically).
         const source = config.configMap ? { configMap: { name: config.configMap, items: config.files.map((f) => ({ key: f, path: f })) } } : { secret: { secretName: config.secret!, items: config.files.map((f) => ({ key: f, path: f })) } };
         pod.volumes = [...(pod.volumes ?? []), { name: EXTRA_CONFIG_VOLUME, ...source }];
-        const main = pod.containers[0];
         main.volumeMounts = [...(main.volumeMounts ?? []), ...config.files.map((f) => ({ name: EXTRA_CONFIG_VOLUME, mountPath: `${NODE_STORAGE.config.mountPath}/${f}`, subPath: f, readOnly: true }))];
       }
     });
+    for (const v of settings.extraVolumes ?? []) {
+      if (v.configMap) needs({ kind: 'ConfigMap', name: v.configMap.name, documentedIn: 'README.md#add-a-site' });
+      if (v.secret) needs({ kind: 'Secret', name: v.secret.secretName, documentedIn: 'README.md#add-a-site' });
+      if (v.persistentVolumeClaim) needs({ kind: 'PersistentVolumeClaim', name: v.persistentVolumeClaim.claimName, documentedIn: 'README.md#add-a-site' });
+    }
     if (settings.extraConfig) needs({ kind: settings.extraConfig.configMap ? 'ConfigMap' : 'Secret', name: (settings.extraConfig.configMap ?? settings.extraConfig.secret)!, documentedIn: 'README.md#coming-from-helm' });
     if (settings.serviceAccount) {
       const labels = (objects.find((o) => isDeployment(o, name))?.metadata.labels ?? {}) as Record<string, string>;

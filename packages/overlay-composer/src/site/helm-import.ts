@@ -8,6 +8,7 @@
  * equal the stack's: ports, `pullPolicy: IfNotPresent`, one replica, single-node databases), or
  * listed as not mapped. Credentials are never copied: the site reads them from the Secret
  * `credentials.secret`, created with new keys.
+ * Chart paths below are of clearml/clearml-helm-charts@clearml-7.14.4:charts/clearml/.
  * @see https://github.com/clearml/clearml-helm-charts/blob/clearml-7.14.4/charts/clearml/values.yaml
  */
 import { PUBLIC_ENDPOINTS, STACK_MODEL, type EndpointLabel } from '@clearml-k8s/base-manifests';
@@ -53,13 +54,13 @@ const SERVER_VALUES = [
  * a value equal to one of these is the chart's pin, not a choice of the user.
  */
 const CHART = {
-  /** `<component>.image.repository` / `.tag`: values.yaml:70-74, 184-188, 283-287. */
+  /** `<component>.image.repository` / `.tag`: values.yaml:70-72, 200-202, 298-300. */
   serverImage: { repository: 'allegroai/clearml', tag: '2.0.0-613' },
-  /** `<component>.serviceAccountName`: values.yaml:64, 178, 277; the templates name it `<name>-<component>` (templates/apiserver-deployment.yaml:26). */
+  /** `<component>.serviceAccountName`: values.yaml:64, 194, 292; the templates name it `<name>-<component>` (templates/apiserver-deployment.yaml:26). */
   serviceAccountName: 'clearml',
-  /** `elasticsearch.clusterName`: values.yaml (elasticsearch section); the StatefulSet is `<clusterName>-master` (rendered.yaml). */
+  /** `elasticsearch.clusterName`: values.yaml:439; the StatefulSet is `<clusterName>-master` (rendered.yaml). */
   elasticsearchClusterName: 'clearml-elastic',
-  /** ClearML's default company id: clearml/clearml-server@v2.3.0:apiserver/config/default/apiserver.conf:111, also the chart's `clearml.defaultCompany`. */
+  /** ClearML's default company id: clearml/clearml-server@v2.3.0:apiserver/config/default/apiserver.conf:111, also the chart's `clearml.defaultCompany` (values.yaml:28). */
   defaultCompany: 'd1bd92a3b039400cbafc60a7a5b1e52b',
   /** `clearml.cookieName`: values.yaml:24. */
   cookieName: 'clearml-token-k8s',
@@ -244,7 +245,20 @@ export function siteSpecFromHelmValues(values: unknown, options: HelmImportOptio
       if (name && s.key !== 'webserver') unmapped.push({ path: at(k), reason: `list the .conf files of ${name}: components.${s.component}.extraConfig: {${kind}: ${name}, files: [services.conf, ...]}` });
     }
     notMapped(at('additionalConfigs'), s.key === 'webserver' ? 'the webserver reads no ClearML config files' : `inline config files: put them in a ConfigMap (a Secret if they hold credentials, e.g. fixed users) and name it in components.${s.component}.extraConfig`);
-    for (const k of ['additionalVolumes', 'additionalVolumeMounts']) notMapped(at(k), 'no site-spec field for extra volumes yet: add them with patches (the spec\'s patches)');
+    // Extra volumes and mounts: those the spec's closed subset of core/v1 Volume and VolumeMount can say.
+    const volumes = take(at('additionalVolumes'));
+    const mounts = take(at('additionalVolumeMounts'));
+    const fits = (v: unknown, allowed: Record<string, readonly string[]>) => isObject(v) && Object.entries(v).every(([k, x]) => k === 'name' || (k in allowed && isObject(x) && Object.keys(x).every((f) => allowed[k]!.includes(f))));
+    const VOLUME_FIELDS = { configMap: ['name'], secret: ['secretName'], emptyDir: ['medium', 'sizeLimit'], persistentVolumeClaim: ['claimName', 'readOnly'] } as const;
+    if (Array.isArray(volumes) && volumes.length) {
+      if (volumes.every((v) => fits(v, VOLUME_FIELDS) && Object.keys(v as object).length === 2)) own.extraVolumes = volumes;
+      else unmapped.push({ path: at('additionalVolumes'), reason: 'a volume other than one configMap (name), secret (secretName), emptyDir or persistentVolumeClaim: add it with patches (the spec\'s patches)' });
+    }
+    if (Array.isArray(mounts) && mounts.length) {
+      const fitsMount = (m: unknown) => isObject(m) && typeof m.name === 'string' && typeof m.mountPath === 'string' && Object.keys(m).every((k) => ['name', 'mountPath', 'subPath', 'readOnly'].includes(k));
+      if (mounts.every(fitsMount) && own.extraVolumes) own.extraVolumeMounts = mounts;
+      else unmapped.push({ path: at('additionalVolumeMounts'), reason: 'mounts of volumes the spec carries, with name, mountPath, subPath and readOnly only: add the others with patches' });
+    }
     // Ingress.
     if (expose === 'ingress') {
       const host = str(take(at('ingress.hostName')));

@@ -193,9 +193,15 @@ export const SITE_FORMATS = {
   ),
   configFile: format(
     'SITE_CONFIG_FILE',
-    // The servers read only *.conf files of their config directory (clearml/clearml-server@v2.3.0:apiserver/config/basic.py:196, fileserver/config/basic.py:123: rglob("*.conf")).
+    // The servers read only *.conf files of their config directory (clearml/clearml-server@v2.3.0:apiserver/config/basic.py:201, fileserver/config/basic.py:123: rglob("*.conf")).
     matching('a config file name ending in .conf (letters, digits, "_", "-" and "."; no "/"), e.g. services.conf', '[A-Za-z0-9_][A-Za-z0-9_.-]{0,247}\\.conf'),
     () => 'name a key of the ConfigMap or Secret that is a HOCON file, e.g. services.conf (the servers read only *.conf files)',
+  ),
+  probeCount: format('SITE_RANGE', range('a count from 1 to 2147483647', 1, 2147483647), () => 'use 1 or more'),
+  mountPath: format(
+    'SITE_HOST_PATH',
+    matching('an absolute path in the container without "." or ".." segments (e.g. /dev/shm)', '(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+/?'),
+    () => 'write an absolute path in the container, e.g. /dev/shm or /mnt/datasets',
   ),
   claimSubPath: format(
     'SITE_HOST_PATH',
@@ -320,8 +326,38 @@ const affinity = closed('Scheduling constraints (core/v1 Affinity).', {
 export const SERVER_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = BASE_COMPONENT_KEYS.filter((k) => STACK_MODEL.get(k).role === 'server');
 /** Components serving a public endpoint (`PUBLIC_ENDPOINTS`): the ones whose Service a site may tune (`components.<name>.service`). */
 export const ENDPOINT_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = PUBLIC_ENDPOINTS.map((e) => e.component);
+/** The volume of a component's `extraConfig` files. */
+export const EXTRA_CONFIG_VOLUME = 'extra-config';
 /** Components that read extra config files (`components.<name>.extraConfig`): the apiserver and the fileserver. */
 export const CONFIG_READING_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = ['apiserver', 'fileserver'];
+
+/**
+ * An extra volume of a component's pods: a name and one source (core/v1 Volume, the sources a site may
+ * name: ConfigMap, Secret, emptyDir, PersistentVolumeClaim; no hostPath, which Pod Security baseline
+ * forbids outside node storage). The ConfigMap, Secret or claim is a declared prerequisite.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/volume/
+ */
+const extraVolume = closed('An extra volume (core/v1 Volume): a name and exactly one source.', {
+  name: formatRef('dnsLabel', 'Volume name (a DNS-1123 label), unique in the pod; the mounts name it.'),
+  configMap: optional(closed('A ConfigMap (a declared prerequisite), its keys as files.', { name: formatRef('dnsSubdomain', 'ConfigMap name.') })),
+  secret: optional(closed('A Secret (a declared prerequisite), its keys as files.', { secretName: formatRef('dnsSubdomain', 'Secret name.') })),
+  emptyDir: optional(closed('A scratch directory that lives as long as the pod.', {
+    medium: optional(oneOf(['', 'Memory'], 'Memory: a tmpfs (e.g. /dev/shm for PyTorch data loaders); default the node\'s disk.')),
+    sizeLimit: optional(formatRef('quantity', 'Largest size, e.g. 8Gi.')),
+  })),
+  persistentVolumeClaim: optional(closed('An existing claim (a declared prerequisite).', {
+    claimName: formatRef('dnsSubdomain', 'Claim name.'),
+    readOnly: optional(Type.Boolean({ description: 'Mount the claim read-only.' })),
+  })),
+});
+
+/** Timings of a probe a site may override (core/v1 Probe); the handler (path, port) stays the stack's. */
+const probeTimings = (which: string) => closed(`Timings of the main container's ${which} (core/v1 Probe); its handler (path, port) stays the stack's.`, {
+  initialDelaySeconds: optional(formatRef('seconds', 'Seconds after start before the first probe.')),
+  periodSeconds: optional(formatRef('probeCount', 'Seconds between probes.')),
+  timeoutSeconds: optional(formatRef('probeCount', 'Seconds a probe may take.')),
+  failureThreshold: optional(formatRef('probeCount', 'Failures in a row that count.')),
+});
 
 /** Settings of one component; its static type is `ComponentSettings`. */
 export const ComponentSettingsSchema = closed('Settings of one component.', {
@@ -349,6 +385,15 @@ export const ComponentSettingsSchema = closed('Settings of one component.', {
     secret: optional(formatRef('dnsSubdomain', 'Name of the Secret (for files with credentials). Either configMap or secret.')),
     files: Type.Array(formatRef('configFile'), { minItems: 1, description: 'Keys of the ConfigMap or Secret to mount, each as the file of that name.' }),
   })),
+  extraVolumes: optional(Type.Array(ref('extraVolume', extraVolume), { description: 'Extra volumes of the pods (the chart\'s additionalVolumes); mount them with extraVolumeMounts.' })),
+  extraVolumeMounts: optional(Type.Array(closed('A mount into the main container (core/v1 VolumeMount).', {
+    name: formatRef('dnsLabel', 'The volume: one of extraVolumes (or of the pod\'s own).'),
+    mountPath: formatRef('mountPath', 'Where in the container, e.g. /dev/shm; not a path the stack mounts already.'),
+    subPath: optional(formatRef('claimSubPath', 'A directory of the volume to mount instead of its root.')),
+    readOnly: optional(Type.Boolean({ description: 'Mount read-only.' })),
+  }), { description: 'Mounts of volumes into the main container (the chart\'s additionalVolumeMounts).' })),
+  readinessProbe: optional(probeTimings('readinessProbe')),
+  livenessProbe: optional(probeTimings('livenessProbe')),
 });
 
 /**
@@ -374,6 +419,7 @@ const operation = Type.Unsafe<PatchOperation>(closed('One JSON 6902 (RFC 6902) o
 const DEFINITIONS: Record<string, TSchema> = {
   ...Object.fromEntries(Object.entries(SITE_FORMATS).map(([name, f]) => [name, f.schema])),
   componentSettings: ComponentSettingsSchema,
+  extraVolume,
   toleration: TolerationSchema,
   nodeSelectorRequirement,
   nodeSelectorTerm,

@@ -14,7 +14,7 @@ import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchO
 import { profileByName } from '../profiles/index.ts';
 import { planCertificate } from './cert-manager.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
-import { CONFIG_READING_COMPONENTS, DEFAULT_NODE_PORTS, ENDPOINT_COMPONENTS, ENDPOINT_LABELS, EXTERNAL_SECRET_KEYS, SCALABLE_COMPONENTS, SERVER_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
+import { CONFIG_READING_COMPONENTS, DEFAULT_NODE_PORTS, EXTRA_CONFIG_VOLUME, ENDPOINT_COMPONENTS, ENDPOINT_LABELS, EXTERNAL_SECRET_KEYS, SCALABLE_COMPONENTS, SERVER_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
 import type { ComponentSettings, EndpointLabel, SiteComponent, SiteSpec, Toleration } from './site-spec.ts';
 import { closestMatch } from '@clearml-k8s/base-manifests';
 
@@ -396,6 +396,40 @@ function componentSettingsErrors(name: SiteComponent, settings: ComponentSetting
   };
   guarded('labels', deployment?.metadata.labels ?? {}, 'Deployment');
   guarded('podLabels', { ...(deployment?.spec?.template?.metadata?.labels ?? {}), ...(deployment?.spec?.selector?.matchLabels ?? {}) }, 'pods');
+  // Extra volumes: one source each, names new in the pod; mounts of known volumes at paths not taken.
+  const pod = (deployment as any)?.spec?.template?.spec ?? {};
+  const podVolumes = new Set<string>([...(pod.volumes ?? []).map((v: { name: string }) => v.name), ...(config ? [EXTRA_CONFIG_VOLUME] : [])]);
+  const sources = ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim'] as const;
+  const own = new Set<string>();
+  (settings.extraVolumes ?? []).forEach((v, i) => {
+    const given = sources.filter((k) => v[k] !== undefined);
+    if (given.length === 0) errors.push(report('SITE_REQUIRED', at('extraVolumes', String(i), 'name'), 'key', { expected: `one source: ${sources.join(', ')}`, received: 'none', hint: 'add e.g. "emptyDir: {medium: Memory}" or "configMap: {name: <configmap>}"' }));
+    if (given.length > 1) conflict(at('extraVolumes', String(i), given[1]!), 'exactly one source per volume', given.join(' and '), 'keep one source; make another volume for the other');
+    if (podVolumes.has(v.name) || own.has(v.name)) conflict(at('extraVolumes', String(i), 'name'), 'a volume name the pod does not have', `"${v.name}" (${own.has(v.name) ? 'twice' : 'a volume of the stack'})`, 'pick another name');
+    own.add(v.name);
+  });
+  const mainMounts: { name: string; mountPath: string }[] = pod.containers?.[0]?.volumeMounts ?? [];
+  const taken = new Map<string, string>([...mainMounts.map((m) => [m.mountPath.replace(/\/+$/, ''), `mounted by the stack (${m.name})`] as [string, string]), ...(config?.files ?? []).map((f) => [`/opt/clearml/config/${f}`, 'an extraConfig file'] as [string, string])]);
+  (settings.extraVolumeMounts ?? []).forEach((m, i) => {
+    if (!own.has(m.name) && !podVolumes.has(m.name)) {
+      const near = closest(m.name, [...own, ...podVolumes]);
+      errors.push(report('SITE_REQUIRED', at('extraVolumeMounts', String(i), 'name'), 'value', { expected: `a volume of extraVolumes or of the pod (${[...own, ...podVolumes].join(', ') || 'none'})`, received: JSON.stringify(m.name), hint: near ? `did you mean "${near}"?` : `add the volume to components.${name}.extraVolumes` }));
+    }
+    const path = m.mountPath.replace(/\/+$/, '');
+    const other = taken.get(path);
+    if (other) conflict(at('extraVolumeMounts', String(i), 'mountPath'), 'a mount path the container does not use yet', `${path} (${other})`, 'mount it elsewhere, or tune the stack\'s volume with patches');
+    taken.set(path, 'another extraVolumeMounts entry');
+  });
+  // Probe timings: the liveness probe must not restart a container before its readiness probe can first succeed (verify's probes warns the same).
+  const main = pod.containers?.[0] ?? {};
+  if ((settings.readinessProbe || settings.livenessProbe) && main.readinessProbe && main.livenessProbe && !main.startupProbe) {
+    const readiness = { ...main.readinessProbe, ...settings.readinessProbe };
+    const liveness = { ...main.livenessProbe, ...settings.livenessProbe };
+    // Kubernetes defaults: initialDelaySeconds 0, periodSeconds 10, failureThreshold 3, successThreshold 1 (core/v1 Probe).
+    const restart = (liveness.initialDelaySeconds ?? 0) + (liveness.periodSeconds ?? 10) * (liveness.failureThreshold ?? 3);
+    const ready = (readiness.initialDelaySeconds ?? 0) + (readiness.periodSeconds ?? 10) * ((readiness.successThreshold ?? 1) - 1);
+    if (restart < ready) conflict(at(settings.livenessProbe ? 'livenessProbe' : 'readinessProbe'), `a liveness probe that restarts no earlier than the readiness probe can first succeed (${ready}s)`, `a restart at ${restart}s (initialDelaySeconds + periodSeconds × failureThreshold)`, 'raise the liveness initialDelaySeconds or failureThreshold');
+  }
   if (nodeStorage) {
     for (const field of ['nodeSelector', 'affinity'] as const) {
       if (settings[field] !== undefined) conflict(at(field), `no per-component ${field} with node storage (every pod runs on the one node holding the data)`, `${field} on ${name} with hostPath storage`, `use placement.${field} for every pod, or set storage.type: pvc`);
