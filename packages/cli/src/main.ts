@@ -70,7 +70,7 @@ export interface CommandSpec {
 
 const ENGINE_NOTE = `Engine: $KUSTOMIZE if set (a kustomize binary, or a command such as "kubectl.1.27 kustomize"),
 else kustomize on PATH, else kubectl kustomize.`;
-const WRITER_NOTE = `Writers (compose, site add, bump) take the lock .clearml-k8s.lock in the root and wait up to
+const WRITER_NOTE = `Writers (compose, site add, site import, bump) take the lock .clearml-k8s.lock in the root and wait up to
 $CLEARML_K8S_LOCK_WAIT seconds (default 10) for another run to finish.`;
 const EXIT_NOTE = 'Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.';
 
@@ -138,6 +138,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         registry: options.registry,
         generateCredentials: options.generateCredentials ?? false,
       }, io),
+  },
+  {
+    name: 'site import',
+    summary: 'write overlays/sites/NAME/site.yaml from a Helm release\'s values (chart clearml 7.x) and compose it; lists the values not mapped',
+    usage: 'NAME --from-helm <FILE> [--keep-data] [options]',
+    arguments: [['[NAME]', 'the site name, a DNS-1123 label (e.g. acme-prod)']],
+    options: [
+      value('--from-helm <FILE>', 'the release\'s values (helm get values RELEASE -o yaml), or a values file'),
+      flag('--keep-data', 'reuse the release\'s PersistentVolumeClaims (storage.existingClaims), so its data stays'),
+      value('--release <NAME>', 'the Helm release name, which names its claims (default clearml)'),
+      value('--namespace <N>', 'the release\'s namespace: the site deploys there, beside its claims (default clearml)'),
+    ],
+    notes: `Credentials are never copied: the site reads new keys from the Secret clearml-internal-credentials.\n${WRITER_NOTE}\n${EXIT_NOTE}`,
+    run: async ({ args, options, io, root }) =>
+      (await import('./commands/site.ts')).siteImportCommand(root(), args[0], { fromHelm: options.fromHelm, keepData: options.keepData ?? false, release: options.release, namespace: options.namespace }, io),
   },
   {
     name: 'diff',

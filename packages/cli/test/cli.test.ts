@@ -151,7 +151,8 @@ test('usage errors exit 2; no arguments and --help print the global help on stdo
   assert.deepEqual(await run(['help']), help);
   // The global page lists every command with its summary, the global options and the settings.
   for (const spec of COMMANDS) {
-    assert.match(help.stdout, new RegExp(`^  ${spec.name} `, 'm'), spec.name);
+    // A group's commands share its line (`site add NAME | site import NAME ...`).
+    assert.match(help.stdout, new RegExp(`^  (\\S.* \\| )?${spec.name} `, 'm'), spec.name);
     assert.ok(flat(help.stdout).includes(spec.summary), `${spec.name}: ${spec.summary}`);
   }
   for (const text of ['--root <DIR>', '-V, --version', '-h, --help', '$KUSTOMIZE', '$CLEARML_K8S_LOCK_WAIT', 'Exit codes: 0 ok, 1 findings or drift, 2 usage or environment.']) assert.ok(help.stdout.includes(text), text);
@@ -194,7 +195,7 @@ test('did you mean: an unknown command or flag is a usage error with commander\'
   const elsewhere = await run(['compose', '--json']);
   assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`, `preflight`; /);
   const sub = await run(['site', 'ad', 'acme']);
-  assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME`, received "ad"; did you mean add\? /);
+  assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME` or `site import NAME --from-helm <FILE>`, received "ad"; did you mean add\? /);
 });
 
 test('a usage error prints the error line and that command\'s usage only, on stderr, exit 2', async () => {
@@ -203,7 +204,7 @@ test('a usage error prints the error line and that command\'s usage only, on std
     [['verify', '--no-cache', '--timeout'], 'Usage: clearml-k8s verify [DIR...] [options]', /^clearml-k8s verify: USAGE: --timeout: expected a value after --timeout <SECONDS>, received none; /],
     [['compose', 'extra'], 'Usage: clearml-k8s compose [--check] [options]', /^clearml-k8s compose: USAGE: compose extra: expected no arguments to `compose`, received the extra argument "extra"; /],
     [['site', 'add', 'acme', 'prod'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site add: USAGE: site add acme prod: expected `site add NAME`, received the extra argument "prod"; /],
-    [['site'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site: USAGE: site: expected `site add NAME`, received none; /],
+    [['site'], 'Usage: clearml-k8s site add NAME [options]\nUsage: clearml-k8s site import NAME --from-helm <FILE> [--keep-data] [options]', /^clearml-k8s site: USAGE: site: expected `site add NAME` or `site import NAME --from-helm <FILE>`, received none; /],
     [['check', '--level', 'strict', 'base'], 'Usage: clearml-k8s check FILE|DIR|-... [--level L] [--policy-version V] [--json] [options]', /^clearml-k8s check: USAGE: --level: expected one of /],
     [['bump'], 'Usage: clearml-k8s bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force] [options]', /^clearml-k8s bump: USAGE: bump: expected at least one of /],
     [['credentials', 'x'], 'Usage: clearml-k8s credentials [options]', /^clearml-k8s credentials: USAGE: credentials x: /],
@@ -216,7 +217,7 @@ test('a usage error prints the error line and that command\'s usage only, on std
     const lines = result.stderr.split('\n');
     assert.match(lines[0]!, line, args.join(' '));
     assert.match(lines[0]!, /^clearml-k8s(?: [a-z ]+)?: USAGE: .+: expected .+, received .+; .+$/);
-    assert.deepEqual(lines.slice(1), [usage, ''], args.join(' '));
+    assert.equal(lines.slice(1).join('\n'), `${usage}\n`, args.join(' '));
   }
   // Not a usage error: no usage.
   const root = await run(['compose', '--root', '/nonexistent']);
@@ -490,6 +491,39 @@ test('site add with a bad name or bad flags exits 2 and writes nothing', { skip 
     assert.match(result.stderr, pattern, args.join(' '));
   }
   assert.deepEqual(snapshot(repo), before);
+});
+
+test('site import --from-helm --keep-data writes the example site from-helm, lists what it could not map, and refuses bad input writing nothing (issue 15)', { skip }, async (t) => {
+  const repo = scratchSiteRepo(t);
+  const values = path.join(ROOT, 'fixtures/sites/from-helm/values.yaml');
+  const before = snapshot(repo);
+  const cases: [string[], RegExp][] = [
+    [['site', 'import', 'from-helm'], /USAGE: --from-helm: expected the Helm values file/],
+    [['site', 'import', 'from-helm', '--from-helm', 'missing.yaml'], /READ_FAILED: missing\.yaml/],
+    [['site', 'import', 'From_Helm', '--from-helm', values], /SITE_NAME_INVALID/],
+    [['site', 'import', 'from-helm', '--from-helm', values, '--release', 'Bad_Release'], /USAGE: --release: expected a Helm release name/],
+    [['site', 'import', 'from-helm', '--from-helm', values, '--namespace', 'ML'], /SITE_K8S_NAME: overlays\/sites\/from-helm\/site\.yaml:\d+:\d+: \/namespace/],
+  ];
+  const badYaml = path.join(repo, 'bad-values.yaml');
+  writeFileSync(badYaml, 'apiserver:\n  replicaCount: 1\n   podAnnotations: {}\n');
+  cases.push([['site', 'import', 'from-helm', '--from-helm', badYaml], /YAML_INVALID: .*bad-values\.yaml:\d+:\d+: invalid YAML/]);
+  const after = snapshot(repo);
+  for (const [args, pattern] of cases) {
+    const result = await run([...args, '--root', repo], { cwd: repo });
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, pattern, args.join(' '));
+  }
+  assert.deepEqual(snapshot(repo), after, 'nothing written');
+  assert.notDeepEqual(before, after);
+  const imported = await run(['site', 'import', 'from-helm', '--from-helm', values, '--keep-data', '--root', repo]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.equal(readFileSync(path.join(repo, 'overlays/sites/from-helm/site.yaml'), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites/from-helm/site.yaml'), 'utf8'));
+  assert.match(imported.stdout, /^not mapped \(1 value\):\n {2}clearml\.existingSecret: /m);
+  assert.match(imported.stdout, /create PersistentVolumeClaim clearml\/clearml-mongodb/);
+  for (const file of readdirSync(path.join(ROOT, 'fixtures/sites/from-helm/expected'))) {
+    assert.equal(readFileSync(path.join(repo, 'overlays/sites/from-helm', file), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites/from-helm/expected', file), 'utf8'), file);
+  }
+  assert.equal((await run(['compose', '--check', '--root', repo])).code, 0);
 });
 
 test('every invalid spec under fixtures/sites-invalid makes compose exit 2 with its error, and the tree stays byte-identical', { skip }, async (t) => {

@@ -21,8 +21,8 @@ function compose(name: string) {
   return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
 }
 
-test('there are the five example sites of the site issue, plus agents and hardened (issue 15)', () => {
-  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'hardened', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents, plus hardened, cloud-lb and from-helm (issue 15)', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'cloud-lb', 'external-db', 'from-helm', 'hardened', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {

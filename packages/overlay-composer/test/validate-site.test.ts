@@ -109,6 +109,25 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'yaml-alias-bomb': ['SITE_YAML_INVALID', '', 4],
   'node-port-infinity': ['SITE_TYPE', '/nodePorts/app', 4],
   'yaml-duplicate-key': ['SITE_YAML_INVALID', '', 4],
+  // Issue 15: the fields Helm users configure.
+  'service-on-mongodb': ['SITE_CONFLICT', '/components/mongodb/service', 5],
+  'service-account-on-redis': ['SITE_CONFLICT', '/components/redis/serviceAccount', 5],
+  'load-balancer-source-range-invalid': ['SITE_CIDR', '/components/webserver/service/loadBalancerSourceRanges/0', 8],
+  'load-balancer-source-ranges-without-type': ['SITE_CONFLICT', '/components/apiserver/service/loadBalancerSourceRanges', 6],
+  'extra-config-file-not-conf': ['SITE_CONFIG_FILE', '/components/apiserver/extraConfig/files/0', 8],
+  'extra-config-without-source': ['SITE_REQUIRED', '/components/fileserver/extraConfig/configMap', 5],
+  'extra-config-on-webserver': ['SITE_CONFLICT', '/components/webserver/extraConfig', 5],
+  'pod-label-of-selector': ['SITE_CONFLICT', '/components/webserver/podLabels/app.kubernetes.io~1name', 6],
+  'component-node-selector-with-node-storage': ['SITE_CONFLICT', '/components/mongodb/nodeSelector', 5],
+  'ingress-endpoint-path-relative': ['SITE_INGRESS_PATH', '/ingress/endpoints/files/path', 8],
+  'ingress-endpoint-cert-manager-annotation': ['SITE_CERT_MANAGER', '/ingress/endpoints/api/annotations/cert-manager.io~1cluster-issuer', 9],
+  'existing-claim-sub-path-without-claim': ['SITE_CONFLICT', '/storage/existingClaimSubPaths/mongodb', 6],
+  'load-balancer-behind-ingress': ['SITE_CONFLICT', '/components/webserver/service/type', 6],
+  'image-pull-policy-always-pinned': ['SITE_CONFLICT', '/components/apiserver/imagePullPolicy', 5],
+  'extra-volume-mount-unknown-volume': ['SITE_REQUIRED', '/components/webserver/extraVolumeMounts/0/name', 9],
+  'extra-volume-two-sources': ['SITE_CONFLICT', '/components/apiserver/extraVolumes/0/emptyDir', 7],
+  'extra-volume-mount-path-taken': ['SITE_CONFLICT', '/components/apiserver/extraVolumeMounts/0/mountPath', 10],
+  'liveness-before-readiness': ['SITE_CONFLICT', '/components/apiserver/livenessProbe', 5],
 };
 
 const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
@@ -234,7 +253,7 @@ const FULL_INGRESS: SiteSpec = {
   namespace: 'clearml-lab',
   expose: 'ingress',
   ingress: { domain: 'clearml.acme.example', className: 'nginx', tlsSecret: 'clearml-acme-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
-  storage: { type: 'pvc', storageClass: 'fast-ssd', sizes: { fileserver: '100Gi', elasticsearch: '50Gi', mongodb: '20Gi' }, existingClaims: { redis: 'clearml-redis-data' }, keepOnDelete: true },
+  storage: { type: 'pvc', storageClass: 'fast-ssd', sizes: { fileserver: '100Gi', elasticsearch: '50Gi', mongodb: '20Gi' }, existingClaims: { redis: 'clearml-redis-data' }, existingClaimSubPaths: { redis: 'redis' }, keepOnDelete: true },
   networkPolicies: { enabled: true, ingressController: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } } },
   patches: [{ target: { kind: 'Ingress', name: 'clearml-webserver' }, operations: [{ op: 'add', path: '/metadata/labels/acme.example~1tier', value: 'frontend' }] }],
 };
@@ -243,7 +262,7 @@ const FULL_EXTERNAL: SiteSpec = {
   profile: 'non-root',
   expose: 'ingress',
   ingress: { hosts: { api: 'api.ml.acme.example', app: 'ml.acme.example', files: 'files.ml.acme.example' }, tlsSecret: null },
-  storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' } },
+  storage: { type: 'pvc', existingClaims: { fileserver: 'clearml-files' }, existingClaimSubPaths: { fileserver: 'clearml/files' } },
   readOnlyRootFilesystem: true,
   external: {
     mongodb: { host: 'mongo.db.acme.internal', port: 27018, credentialsSecret: { name: 'clearml-mongodb', usernameKey: 'user', passwordKey: 'pass' }, authSource: 'admin' },
@@ -259,14 +278,66 @@ const EXTERNAL_MONGODB_URI: SiteSpec = {
 
 const PVC_CLAIMS: SiteSpec = {
   profile: 'latest',
-  storage: { type: 'pvc', sizes: { redis: '2Gi' }, existingClaims: { elasticsearch: 'clearml-es-data', mongodb: 'clearml-mongo-data' } },
+  storage: { type: 'pvc', sizes: { redis: '2Gi' }, existingClaims: { elasticsearch: 'clearml-es-data', mongodb: 'clearml-mongo-data' }, existingClaimSubPaths: { elasticsearch: 'data' } },
+};
+
+/** Issue 15: the fields Helm users configure (chart clearml 7.14.4 values), each once. */
+const HELM_FIELDS: SiteSpec = {
+  profile: 'current_version',
+  credentials: { secret: 'clearml-internal-credentials' },
+  components: {
+    apiserver: {
+      annotations: { 'acme.example/owner': 'ml-platform' },
+      labels: { 'acme.example/team': 'ml' },
+      podAnnotations: { 'prometheus.io/scrape': 'false' },
+      podLabels: { 'acme.example/tier': 'api' },
+      nodeSelector: { 'cloud.example.com/pool': 'clearml' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'clearml', effect: 'NoSchedule' }],
+      affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'clearml-apiserver' } }, topologyKey: 'kubernetes.io/hostname' } }] } },
+      imagePullPolicy: 'IfNotPresent',
+      serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/clearml' } },
+      service: { type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' }, loadBalancerSourceRanges: ['10.0.0.0/8', '2001:db8::/32'] },
+      extraConfig: { configMap: 'clearml-apiserver-extra', files: ['services.conf'] },
+    },
+    fileserver: { extraConfig: { secret: 'clearml-fileserver-extra', files: ['fileserver.conf'] }, readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 6 }, livenessProbe: { initialDelaySeconds: 120, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 } },
+    webserver: {
+      extraVolumes: [
+        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
+        { name: 'branding', configMap: { name: 'clearml-branding' } },
+        { name: 'tls-ca', secret: { secretName: 'corp-ca' } },
+        { name: 'datasets', persistentVolumeClaim: { claimName: 'datasets', readOnly: true } },
+      ],
+      extraVolumeMounts: [
+        { name: 'shm', mountPath: '/dev/shm' },
+        { name: 'branding', mountPath: '/mnt/branding', readOnly: true },
+        { name: 'tls-ca', mountPath: '/etc/ssl/corp', readOnly: true },
+        { name: 'datasets', mountPath: '/mnt/datasets', subPath: 'public', readOnly: true },
+      ],
+    },
+  },
+  storage: { type: 'pvc', existingClaims: { mongodb: 'clearml-mongodb' }, existingClaimSubPaths: { mongodb: 'data/db' } },
+};
+
+/** Issue 15: per-endpoint Ingress settings. */
+const HELM_INGRESS: SiteSpec = {
+  profile: 'current_version',
+  expose: 'ingress',
+  ingress: {
+    domain: 'clearml.acme.example',
+    tlsSecret: null,
+    endpoints: {
+      api: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '600' } },
+      app: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/enable-cors': 'true' } },
+      files: { path: '/', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } },
+    },
+  },
 };
 
 test('a minimal spec parses to itself', () => {
   assert.deepEqual(parseSiteSpec(MINIMAL, 'site.yaml', parentOf('current_version')), { profile: 'current_version' });
 });
 
-for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS })) {
+for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS })) {
   test(`full-featured spec ${name} parses to itself`, () => {
     const context = parentOf(spec.profile);
     const before = JSON.stringify(context.parentObjects);
@@ -294,7 +365,7 @@ function fieldLocations(schema: Schema, at: string, out: Set<string>, value?: un
 test('the valid specs together use every field of the schema', () => {
   const all = fieldLocations(SITE_SCHEMA as Schema, '#', new Set());
   const used = new Set<string>();
-  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
+  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
   assert.ok(all.size > 60, `${all.size} fields`);
   assert.deepEqual([...all].filter((f) => !used.has(f)), []);
 });

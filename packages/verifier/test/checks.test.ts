@@ -51,6 +51,18 @@ test('node-ports: a wrong nodePort names Service and path', () => {
   assert.deepEqual(findings.map((f) => [f.check, f.resource, f.path]), [['node-ports', 'Service/clearml/clearml-fileserver', '/spec/ports/0/nodePort']]);
 });
 
+test('node-ports: a LoadBalancer Service opens the endpoint\'s NodePort too, unless it allocates none (issue 15)', () => {
+  const objects = intended('current_version');
+  const api = find(objects, 'Service', 'clearml-apiserver');
+  api.spec.type = 'LoadBalancer';
+  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG), []);
+  api.spec.allocateLoadBalancerNodePorts = false;
+  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG).map((f) => [f.check, f.resource, f.path]), [['node-ports', 'Service/clearml/clearml-apiserver', '/spec/allocateLoadBalancerNodePorts']]);
+  api.spec.type = 'ClusterIP';
+  delete api.spec.allocateLoadBalancerNodePorts;
+  assert.deepEqual(checkNodePorts(objects, { kind: 'nodePort', nodePorts: defaultNodePorts() }, CATALOG).map((f) => f.path), ['/spec/type']);
+});
+
 test('services: every stock overlay passes the five Service checks', () => {
   for (const o of tree.overlays) assert.deepEqual(checkServices(o.intended, CATALOG), [], o.profile.name);
 });

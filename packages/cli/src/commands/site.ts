@@ -2,8 +2,9 @@
  * `clearml-k8s site add NAME [...]`: writes `overlays/sites/NAME/site.yaml` from flags and composes
  * the site, or writes nothing at all when anything is invalid.
  */
+import path from 'node:path';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { stringifyValue } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifest, stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import {
   composeSiteFromText,
   composeTree,
@@ -16,11 +17,12 @@ import {
   SITES_DIR,
   SiteSpecError,
   siteSchemaFile,
+  siteSpecFromHelmValues,
   validateSiteName,
   writeTree,
 } from '@clearml-k8s/overlay-composer';
-import { lstatInside, RepositoryIoError, withRepositorySession } from '@clearml-k8s/repository-io';
-import { usageError } from '../cli-error.ts';
+import { lstatInside, readUserFile, RepositoryIoError, withRepositorySession } from '@clearml-k8s/repository-io';
+import { CliError, usageError } from '../cli-error.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 import { recoveryNote, unknownNote } from './compose.ts';
 
@@ -83,11 +85,57 @@ export async function siteAddCommand(root: string, name: string | undefined, opt
   if (!name) throw usageError('site add NAME', 'a site NAME (a DNS-1123 label, e.g. acme-prod)', 'none', 'name the site: clearml-k8s site add acme-prod');
   validateSiteName(name);
   const spec = specFromFlags(options);
+  return writeNewSite(root, name, siteSpecText(name, spec), { command: 'site add', generateCredentials: options.generateCredentials }, io);
+}
+
+/** The flags of `site import`. */
+export interface SiteImportOptions {
+  /** Path of the Helm values file (relative to the working directory). */
+  fromHelm?: string;
+  keepData: boolean;
+  /** The Helm release name; default clearml. */
+  release?: string;
+  /** The release's namespace (its claims are there); default clearml. */
+  namespace?: string;
+}
+
+/** Largest values file read, in bytes (the chart's own is about 20 KiB). */
+export const HELM_VALUES_MAX_BYTES = 1 << 20;
+
+/**
+ * `site import NAME --from-helm values.yaml [--keep-data] [--release R]`: maps the values of a
+ * ClearML chart release (chart 7.x) to `overlays/sites/NAME/site.yaml`, composes it as `site add`
+ * does (nothing written on any error), and prints the values it could not map, by values path.
+ * @returns 0 when written.
+ * @throws CliError `USAGE` (no NAME, no --from-helm, a bad --release); RepositoryIoError from reading the
+ *   values file (`READ_FAILED`, `FILE_TOO_LARGE`, `FILE_NOT_TEXT` ...); YamlError `YAML_INVALID` (with line and column);
+ *   SiteSpecError as `site add` (a mapped value the spec refuses is reported at the spec's field).
+ */
+export async function siteImportCommand(root: string, name: string | undefined, options: SiteImportOptions, io: CommandIo): Promise<number> {
+  if (!name) throw usageError('site import NAME', 'a site NAME (a DNS-1123 label, e.g. acme-prod)', 'none', 'name the site: clearml-k8s site import acme-prod --from-helm values.yaml');
+  if (!options.fromHelm) throw usageError('--from-helm', 'the Helm values file of the release (helm get values RELEASE -o yaml > values.yaml)', 'none', `add --from-helm values.yaml: clearml-k8s site import ${name} --from-helm values.yaml`);
+  const release = options.release ?? 'clearml';
+  if (!/^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release)) throw usageError('--release', 'a Helm release name (a DNS-1123 label of at most 53 characters)', JSON.stringify(release), 'give the release name of `helm list`, e.g. --release clearml');
+  validateSiteName(name);
+  const valuesPath = path.resolve(io.cwd, options.fromHelm);
+  const valuesText = readUserFile(valuesPath, { maxBytes: HELM_VALUES_MAX_BYTES, what: 'the Helm values file', display: options.fromHelm, noFollow: false });
+  const values = parseManifest(valuesText, options.fromHelm) ?? {};
+  if (typeof values !== 'object' || Array.isArray(values)) throw new CliError({ code: 'USAGE', where: options.fromHelm, expected: 'a mapping of chart values (a values.yaml)', received: Array.isArray(values) ? 'a list' : JSON.stringify(values), hint: 'pass the output of helm get values RELEASE -o yaml' });
+  const imported = siteSpecFromHelmValues(values, { keepData: options.keepData, release, namespace: options.namespace });
+  const note = `# Imported from the Helm values ${path.basename(options.fromHelm)} (chart clearml 7.x, release ${release})${options.keepData ? ', reusing the release\'s claims' : ''}: see README, "Coming from Helm".\n`;
+  // The modeline stays the first line (the YAML language server reads it there).
+  const text = siteSpecText(name, imported.spec).replace(/\n/, `\n${note}`);
+  const status = await writeNewSite(root, name, text, { command: 'site import', generateCredentials: false }, io);
+  io.stdout.write(imported.unmapped.length ? `not mapped (${imported.unmapped.length} value${imported.unmapped.length === 1 ? '' : 's'}):\n${imported.unmapped.map((u) => `  ${u.path}: ${u.reason}\n`).join('')}` : 'every value mapped\n');
+  return status;
+}
+
+/** Writes a new site's spec `text` and its composed files, as `site add` and `site import` do. */
+async function writeNewSite(root: string, name: string, text: string, options: { command: 'site add' | 'site import'; generateCredentials: boolean }, io: CommandIo): Promise<number> {
   const dir = `${SITES_DIR}/${name}`;
   const file = `${dir}/${SITE_SPEC_FILE}`;
-  const text = siteSpecText(name, spec);
-  return withRepositorySession(root, `clearml-k8s site add ${name}`, async ({ lock, recovered }) => {
-    for (const r of recovered) io.stderr.write(recoveryNote('site add', r));
+  return withRepositorySession(root, `clearml-k8s ${options.command} ${name}`, async ({ lock, recovered }) => {
+    for (const r of recovered) io.stderr.write(recoveryNote(options.command, r));
     const existing = siteDirectories(root).find((s) => s.name === name);
     if (existing?.hasSpec) {
       throw new SiteSpecError({ code: 'SITE_EXISTS', file: dir, expected: 'a new site name', received: `an existing site ${file}`, hint: `edit ${file} and run \`clearml-k8s compose\`, or pick another name` });
@@ -111,9 +159,9 @@ export async function siteAddCommand(root: string, name: string | undefined, opt
     // A directory left without site.yaml may hold an earlier site's generated files (replaced or removed
     // now) and the user's own files (left alone; one at a path the site writes stops the command).
     const { changes, unknown } = await planTree(root, files, { ownedDirs: existing ? [dir] : [], preserve: (f) => f === credentialsFile && !credentials, keepForeignFilesIn: dir });
-    await writeTree(root, files, changes, { command: `clearml-k8s site add ${name}`, lock, env: io.env });
+    await writeTree(root, files, changes, { command: `clearml-k8s ${options.command} ${name}`, lock, env: io.env });
     for (const change of changes) io.stdout.write(`${change.change.padEnd(6)} ${change.path}\n`);
-    io.stderr.write(unknownNote('site add', unknown));
+    io.stderr.write(unknownNote(options.command, unknown));
     const namespace = site.composition.namespace ?? 'clearml';
     const steps = [`review ${file} (every field is optional but profile; your editor completes them from schemas/site.schema.json)`];
     if (credentials) steps.push(`kubectl create namespace ${namespace} && kubectl -n ${namespace} create secret generic ${ENTERPRISE_CREDENTIALS_SECRET} --from-env-file=${credentialsFile}   (the file is git-ignored and readable only by you: keep it in your secret store, then delete it; sign in to the web app as admin, with the password of its fixed_users line)`);

@@ -119,6 +119,8 @@ export interface IngressSettings {
   tlsSecret: string | null;
   className?: string;
   annotations?: Record<string, string>;
+  /** Path of the rule (pathType Prefix); default `/`. */
+  path?: string;
 }
 
 /**
@@ -145,7 +147,7 @@ export function ingressFor(endpoint: (typeof PUBLIC_ENDPOINTS)[number], settings
         rules: [
           {
             host,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: component.name, port: { number: component.servicePort! } } } }] },
+            http: { paths: [{ path: settings.path ?? '/', pathType: 'Prefix', backend: { service: { name: component.name, port: { number: component.servicePort! } } } }] },
           },
         ],
       },

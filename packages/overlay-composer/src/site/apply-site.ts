@@ -35,8 +35,8 @@ import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import { podDisruptionBudget, topologySpread } from './disruption-budgets.ts';
 import { siteNetworkPolicies } from './network-policies.ts';
 import { makeRootReadOnly } from './read-only-root.ts';
-import { EXTERNAL_SECRET_KEYS } from './site-schema.ts';
-import type { EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
+import { EXTERNAL_SECRET_KEYS, EXTRA_CONFIG_VOLUME } from './site-schema.ts';
+import type { ComponentSettings, EndpointLabel, SiteComponent, SiteSpec, StoredComponent } from './site-spec.ts';
 
 /** What a site renders and what the verifier must expect of it. */
 export interface SiteComposition {
@@ -241,7 +241,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     const certManager = planCertificate(spec.ingress?.annotations, tlsSecret !== null);
     if (certManager.problems[0]) throw new TypeError(`applySite: the spec was not validated: ingress.annotations.${certManager.problems[0].annotation}: expected ${certManager.problems[0].expected}`);
     const annotations = Object.keys(certManager.ingressAnnotations).length ? certManager.ingressAnnotations : undefined;
-    objects.push(...PUBLIC_ENDPOINTS.map((e) => ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations })));
+    objects.push(...PUBLIC_ENDPOINTS.map((e) => {
+      const own = spec.ingress?.endpoints?.[e.hostLabel];
+      const merged = own?.annotations ? { ...(annotations ?? {}), ...own.annotations } : annotations;
+      return ingressFor(e, { host: hosts[e.hostLabel], tlsSecret, className: spec.ingress?.className, annotations: merged, path: own?.path });
+    }));
     // The IngressClass is the cluster's (its controller installs it): the operator provides it.
     if (spec.ingress?.className) needs({ kind: 'IngressClass', name: spec.ingress.className, group: 'networking.k8s.io', clusterScoped: true, documentedIn: 'README.md#add-a-site' });
     if (tlsSecret && certManager.plan) {
@@ -306,7 +310,9 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       if (spec.external?.[component as DatabaseKey]) continue;
       const existing = storage.existingClaims?.[component];
       for (const dir of dirs) {
-        const claim = existing && dir === dirs[0] ? existing : claimName(dir);
+        // An existing claim is the operator's even when it has the name the site would give it (a Helm release's clearml-fileserver-data).
+        const reused = existing !== undefined && dir === dirs[0];
+        const claim = reused ? existing : claimName(dir);
         edit((o) => isDeployment(o, owner), (d) => {
           for (const v of d.spec.template.spec.volumes ?? []) {
             if (v.name !== dir.volume) continue;
@@ -314,8 +320,11 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
             delete v.emptyDir;
             v.persistentVolumeClaim = { claimName: claim };
           }
+          // The data below the claim's root (e.g. a Bitnami MongoDB claim's data/db): every mount of the volume reads it there.
+          const subPath = reused ? storage.existingClaimSubPaths?.[component] : undefined;
+          if (subPath) for (const c of podContainers(d)) for (const m of c.volumeMounts ?? []) if (m.name === dir.volume) m.subPath = subPath;
         });
-        if (claim !== claimName(dir)) {
+        if (reused) {
           needs({ kind: 'PersistentVolumeClaim', name: claim, documentedIn: 'README.md#add-a-site' });
           objects = objects.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName(dir)));
           continue;
@@ -400,7 +409,63 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     needs({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
   }
 
-  // Components: replicas, resources, extra env.
+  // Components: metadata, placement, pull policy, ServiceAccount, Service and extra config files (after placement and storage, which they refine).
+  const applyComponentSettings = (component: SiteComponent, settings: ComponentSettings) => {
+    const name = model.get(component).name;
+    edit((o) => isDeployment(o, name), (d) => {
+      if (settings.annotations) d.metadata.annotations = { ...(d.metadata.annotations ?? {}), ...settings.annotations };
+      if (settings.labels) d.metadata.labels = { ...(d.metadata.labels ?? {}), ...settings.labels };
+      const template = d.spec.template;
+      if (settings.podAnnotations) template.metadata.annotations = { ...(template.metadata.annotations ?? {}), ...settings.podAnnotations };
+      if (settings.podLabels) template.metadata.labels = { ...(template.metadata.labels ?? {}), ...settings.podLabels };
+      const pod = template.spec;
+      if (settings.nodeSelector) pod.nodeSelector = { ...settings.nodeSelector };
+      if (settings.tolerations) pod.tolerations = structuredClone(settings.tolerations);
+      if (settings.affinity) pod.affinity = structuredClone(settings.affinity);
+      if (settings.imagePullPolicy) for (const c of podContainers(d)) c.imagePullPolicy = settings.imagePullPolicy;
+      if (settings.serviceAccount) pod.serviceAccountName = name;
+      const main = pod.containers[0];
+      if (settings.extraVolumes) pod.volumes = [...(pod.volumes ?? []), ...structuredClone(settings.extraVolumes)];
+      if (settings.extraVolumeMounts) main.volumeMounts = [...(main.volumeMounts ?? []), ...structuredClone(settings.extraVolumeMounts)];
+      for (const probe of ['readinessProbe', 'livenessProbe'] as const) if (settings[probe] && main[probe]) main[probe] = { ...main[probe], ...settings[probe] };
+      const config = settings.extraConfig;
+      if (config) {
+        // One file per key, by subPath into the config directory the servers read (apiserver:
+        // clearml/clearml-server@v2.3.0:apiserver/config/basic.py:22 EXTRA_CONFIG_PATHS, 111-126, 201 rglob("*.conf"); fileserver:
+        // fileserver/config/basic.py:17 DEFAULT_EXTRA_CONFIG_PATH). A directory mount would hide the directory's
+        // other files (node storage's config), and put the volume's own entries (..data, ..<timestamp>/) where
+        // rglob walks. A subPath mount is not updated when the ConfigMap or Secret changes: the next pod start
+        // reads it (https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically).
+        const source = config.configMap ? { configMap: { name: config.configMap, items: config.files.map((f) => ({ key: f, path: f })) } } : { secret: { secretName: config.secret!, items: config.files.map((f) => ({ key: f, path: f })) } };
+        pod.volumes = [...(pod.volumes ?? []), { name: EXTRA_CONFIG_VOLUME, ...source }];
+        main.volumeMounts = [...(main.volumeMounts ?? []), ...config.files.map((f) => ({ name: EXTRA_CONFIG_VOLUME, mountPath: `${NODE_STORAGE.config.mountPath}/${f}`, subPath: f, readOnly: true }))];
+      }
+    });
+    for (const v of settings.extraVolumes ?? []) {
+      if (v.configMap) needs({ kind: 'ConfigMap', name: v.configMap.name, documentedIn: 'README.md#add-a-site' });
+      if (v.secret) needs({ kind: 'Secret', name: v.secret.secretName, documentedIn: 'README.md#add-a-site' });
+      if (v.persistentVolumeClaim) needs({ kind: 'PersistentVolumeClaim', name: v.persistentVolumeClaim.claimName, documentedIn: 'README.md#add-a-site' });
+    }
+    if (settings.extraConfig) needs({ kind: settings.extraConfig.configMap ? 'ConfigMap' : 'Secret', name: (settings.extraConfig.configMap ?? settings.extraConfig.secret)!, documentedIn: 'README.md#coming-from-helm' });
+    if (settings.serviceAccount) {
+      const labels = (objects.find((o) => isDeployment(o, name))?.metadata.labels ?? {}) as Record<string, string>;
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name, namespace: NAMESPACE, labels: { ...labels }, ...(settings.serviceAccount.annotations ? { annotations: { ...settings.serviceAccount.annotations } } : {}) },
+      } as ManifestObject);
+    }
+    const service = settings.service;
+    if (service) {
+      edit((o) => o.kind === 'Service' && o.metadata.name === name, (svc) => {
+        if (service.annotations) svc.metadata.annotations = { ...(svc.metadata.annotations ?? {}), ...service.annotations };
+        if (service.type) svc.spec.type = service.type;
+        if (service.loadBalancerSourceRanges) svc.spec.loadBalancerSourceRanges = [...service.loadBalancerSourceRanges];
+      });
+    }
+  };
+
+  // Components: replicas, resources, extra env, then the settings above.
   for (const [component, settings] of Object.entries(spec.components ?? {}) as [SiteComponent, NonNullable<SiteSpec['components']>[SiteComponent]][]) {
     if (!settings) continue;
     edit((o) => isDeployment(o, model.get(component).name), (d) => {
@@ -414,6 +479,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       }
       if (settings.extraEnv) addEnv(d, Object.entries(settings.extraEnv).map(([name, value]) => ({ name, value })));
     });
+    applyComponentSettings(component, settings);
   }
 
   // Agents: agent-services stays on the Docker Engine nodes, with its data on the node (after placement and storage).

@@ -12,7 +12,7 @@
  * type), built by the helpers below.
  * @see https://github.com/sinclairzx81/typebox (0.34: Type, Static, Unsafe)
  */
-import { BASE_COMPONENT_KEYS, CATALOG_IMAGE_KEYS, PUBLIC_ENDPOINTS, SCALABLE_COMPONENT_KEYS, STORED_COMPONENT_KEYS, type EndpointLabel, type GeneratedFile } from '@clearml-k8s/base-manifests';
+import { BASE_COMPONENT_KEYS, CATALOG_IMAGE_KEYS, PUBLIC_ENDPOINTS, SCALABLE_COMPONENT_KEYS, STACK_MODEL, STORED_COMPONENT_KEYS, type EndpointLabel, type GeneratedFile } from '@clearml-k8s/base-manifests';
 import { Kind, Type, type Static, type TInteger, type TLiteral, type TObject, type TProperties, type TSchema, type TString, type TUnion, type TUnsafe } from '@sinclair/typebox';
 import type { PatchOperation } from '../patches/json-patch.ts';
 import { PROFILES } from '../profiles/index.ts';
@@ -186,6 +186,33 @@ export const SITE_FORMATS = {
     () => 'use at most 49 lowercase letters, digits and "-", e.g. gpu-a100',
   ),
   affinityWeight: format('SITE_RANGE', range('a scheduling weight from 1 to 100', 1, 100), () => 'use a weight from 1 to 100'),
+  cidr: format(
+    'SITE_CIDR',
+    matching('an IPv4 or IPv6 CIDR block (address/prefix, e.g. 203.0.113.0/24)', '(([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))'),
+    () => 'write address/prefix, e.g. 203.0.113.0/24 or 2001:db8::/32',
+  ),
+  configFile: format(
+    'SITE_CONFIG_FILE',
+    // The servers read only *.conf files of their config directory (clearml/clearml-server@v2.3.0:apiserver/config/basic.py:201, fileserver/config/basic.py:123: rglob("*.conf")).
+    matching('a config file name ending in .conf (letters, digits, "_", "-" and "."; no "/"), e.g. services.conf', '[A-Za-z0-9_][A-Za-z0-9_.-]{0,247}\\.conf'),
+    () => 'name a key of the ConfigMap or Secret that is a HOCON file, e.g. services.conf (the servers read only *.conf files)',
+  ),
+  probeCount: format('SITE_RANGE', range('a count from 1 to 2147483647', 1, 2147483647), () => 'use 1 or more'),
+  mountPath: format(
+    'SITE_HOST_PATH',
+    matching('an absolute path in the container without "." or ".." segments (e.g. /dev/shm)', '(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+/?'),
+    () => 'write an absolute path in the container, e.g. /dev/shm or /mnt/datasets',
+  ),
+  claimSubPath: format(
+    'SITE_HOST_PATH',
+    matching('a relative directory path without "." or ".." segments (e.g. data/db)', '(?!\\.\\.?(/|$))[A-Za-z0-9._-]+(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)*'),
+    () => 'write a relative path such as data/db (no leading "/", no ".." segments)',
+  ),
+  ingressPath: format(
+    'SITE_INGRESS_PATH',
+    matching('an absolute URL path (starts with "/", no spaces, "?" or "#"), e.g. /', '/[^\\s?#]*'),
+    () => 'write an absolute path such as / or /clearml',
+  ),
 };
 
 /** Name of a value format. */
@@ -231,14 +258,6 @@ export const ResourceListSchema = closed('CPU and memory, as Kubernetes quantiti
   memory: optional(formatRef('quantity', 'Memory, e.g. 512Mi or 4Gi.')),
 });
 const resources = (description: string) => closed(description, { requests: optional(ResourceListSchema), limits: optional(ResourceListSchema) });
-
-/** Settings of one component; its static type is `ComponentSettings`. */
-export const ComponentSettingsSchema = closed('Settings of one component.', {
-  replicas: optional(formatRef('replicas', `Replica count; only for ${SCALABLE_COMPONENTS.join(' and ')}.`)),
-  resources: optional(resources('Requests and limits of the main container.')),
-  extraEnv: optional(mapping('Extra environment variables of the main container (name → value), appended after the parent\'s. Quote numbers and booleans.', formatRef('envName'), Type.String())),
-  priorityClassName: optional(formatRef('dnsSubdomain', 'PriorityClass of this component\'s pods; overrides placement.priorityClassName. A declared prerequisite (the cluster has it) unless built in (system-cluster-critical, system-node-critical).')),
-});
 
 /** A toleration (core/v1 Toleration); its static type is `Toleration`. */
 export const TolerationSchema = closed('A toleration (core/v1 Toleration).', {
@@ -303,6 +322,81 @@ const affinity = closed('Scheduling constraints (core/v1 Affinity).', {
   podAntiAffinity: optional(ref('podAffinity', podAffinity, 'Schedule away from these pods.')),
 });
 
+/** Server components (stack-model role `server`): the ones that may get their own ServiceAccount (`components.<name>.serviceAccount`). */
+export const SERVER_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = BASE_COMPONENT_KEYS.filter((k) => STACK_MODEL.get(k).role === 'server');
+/** Components serving a public endpoint (`PUBLIC_ENDPOINTS`): the ones whose Service a site may tune (`components.<name>.service`). */
+export const ENDPOINT_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = PUBLIC_ENDPOINTS.map((e) => e.component);
+/** The volume of a component's `extraConfig` files. */
+export const EXTRA_CONFIG_VOLUME = 'extra-config';
+/** Components that read extra config files (`components.<name>.extraConfig`): the apiserver and the fileserver. */
+export const CONFIG_READING_COMPONENTS: readonly Static<typeof SiteComponentSchema>[] = ['apiserver', 'fileserver'];
+
+/**
+ * An extra volume of a component's pods: a name and one source (core/v1 Volume, the sources a site may
+ * name: ConfigMap, Secret, emptyDir, PersistentVolumeClaim; no hostPath, which Pod Security baseline
+ * forbids outside node storage). The ConfigMap, Secret or claim is a declared prerequisite.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/volume/
+ */
+const extraVolume = closed('An extra volume (core/v1 Volume): a name and exactly one source.', {
+  name: formatRef('dnsLabel', 'Volume name (a DNS-1123 label), unique in the pod; the mounts name it.'),
+  configMap: optional(closed('A ConfigMap (a declared prerequisite), its keys as files.', { name: formatRef('dnsSubdomain', 'ConfigMap name.') })),
+  secret: optional(closed('A Secret (a declared prerequisite), its keys as files.', { secretName: formatRef('dnsSubdomain', 'Secret name.') })),
+  emptyDir: optional(closed('A scratch directory that lives as long as the pod.', {
+    medium: optional(oneOf(['', 'Memory'], 'Memory: a tmpfs (e.g. /dev/shm for PyTorch data loaders); default the node\'s disk.')),
+    sizeLimit: optional(formatRef('quantity', 'Largest size, e.g. 8Gi.')),
+  })),
+  persistentVolumeClaim: optional(closed('An existing claim (a declared prerequisite).', {
+    claimName: formatRef('dnsSubdomain', 'Claim name.'),
+    readOnly: optional(Type.Boolean({ description: 'Mount the claim read-only.' })),
+  })),
+});
+
+/** Timings of a probe a site may override (core/v1 Probe); the handler (path, port) stays the stack's. */
+const probeTimings = (which: string) => closed(`Timings of the main container's ${which} (core/v1 Probe); its handler (path, port) stays the stack's.`, {
+  initialDelaySeconds: optional(formatRef('seconds', 'Seconds after start before the first probe.')),
+  periodSeconds: optional(formatRef('probeCount', 'Seconds between probes.')),
+  timeoutSeconds: optional(formatRef('probeCount', 'Seconds a probe may take.')),
+  failureThreshold: optional(formatRef('probeCount', 'Failures in a row that count.')),
+});
+
+/** Settings of one component; its static type is `ComponentSettings`. */
+export const ComponentSettingsSchema = closed('Settings of one component.', {
+  replicas: optional(formatRef('replicas', `Replica count; only for ${SCALABLE_COMPONENTS.join(' and ')}.`)),
+  resources: optional(resources('Requests and limits of the main container.')),
+  extraEnv: optional(mapping('Extra environment variables of the main container (name → value), appended after the parent\'s. Quote numbers and booleans.', formatRef('envName'), Type.String())),
+  priorityClassName: optional(formatRef('dnsSubdomain', 'PriorityClass of this component\'s pods; overrides placement.priorityClassName. A declared prerequisite (the cluster has it) unless built in (system-cluster-critical, system-node-critical).')),
+  annotations: optional(mapping('Extra annotations of the Deployment (metadata.annotations).', formatRef('labelKey'), Type.String())),
+  labels: optional(mapping('Extra labels of the Deployment (metadata.labels); the labels the stack sets stay.', formatRef('labelKey'), formatRef('labelValue'))),
+  podAnnotations: optional(mapping('Extra annotations of the pods (spec.template.metadata.annotations).', formatRef('labelKey'), Type.String())),
+  podLabels: optional(mapping('Extra labels of the pods (spec.template.metadata.labels); not the selector\'s labels, which stay.', formatRef('labelKey'), formatRef('labelValue'))),
+  nodeSelector: optional(mapping('Node labels this component\'s pods require; replaces placement.nodeSelector (and the default app: clearml) for it.', formatRef('labelKey'), formatRef('labelValue'))),
+  tolerations: optional(Type.Array(ref('toleration', TolerationSchema), { description: 'Tolerations of this component\'s pods; replaces placement.tolerations for it.' })),
+  affinity: optional(ref('affinity', affinity, 'A Kubernetes core/v1 Affinity for this component\'s pods, used as given; replaces placement.affinity for it.')),
+  imagePullPolicy: optional(oneOf(['Always', 'IfNotPresent', 'Never'], 'imagePullPolicy of every container of the pods (core/v1 Container); default: Kubernetes\' (IfNotPresent for a tagged image).')),
+  serviceAccount: optional(closed(`A ServiceAccount of its own, named as the Deployment (e.g. clearml-apiserver), which the pods run as; for cloud workload identity (EKS IRSA, GKE Workload Identity, Azure Workload Identity) through its annotations. Only on ${SERVER_COMPONENTS.join(', ')}.`, {
+    annotations: optional(mapping('Annotations of the ServiceAccount, e.g. eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/clearml.', formatRef('labelKey'), Type.String())),
+  })),
+  service: optional(closed(`The component's Service. Only on ${ENDPOINT_COMPONENTS.join(', ')} (the databases are never exposed).`, {
+    type: optional(oneOf(['LoadBalancer'], 'LoadBalancer: a cloud load balancer in front of the Service (its NodePort stays when exposed by NodePort); default: NodePort or ClusterIP, as the exposure makes it.')),
+    annotations: optional(mapping('Extra annotations of the Service (e.g. of the cloud load balancer).', formatRef('labelKey'), Type.String())),
+    loadBalancerSourceRanges: optional(Type.Array(formatRef('cidr'), { minItems: 1, description: 'Client CIDR blocks the load balancer admits (spec.loadBalancerSourceRanges). Only with type: LoadBalancer.' })),
+  })),
+  extraConfig: optional(closed(`Extra config files (HOCON *.conf, e.g. services.conf) from a ConfigMap or a Secret (a declared prerequisite), each mounted into the config directory /opt/clearml/config, which the server reads at start. Only on ${CONFIG_READING_COMPONENTS.join(' and ')}.`, {
+    configMap: optional(formatRef('dnsSubdomain', 'Name of the ConfigMap. Either configMap or secret.')),
+    secret: optional(formatRef('dnsSubdomain', 'Name of the Secret (for files with credentials). Either configMap or secret.')),
+    files: Type.Array(formatRef('configFile'), { minItems: 1, description: 'Keys of the ConfigMap or Secret to mount, each as the file of that name.' }),
+  })),
+  extraVolumes: optional(Type.Array(ref('extraVolume', extraVolume), { description: 'Extra volumes of the pods (the chart\'s additionalVolumes); mount them with extraVolumeMounts.' })),
+  extraVolumeMounts: optional(Type.Array(closed('A mount into the main container (core/v1 VolumeMount).', {
+    name: formatRef('dnsLabel', 'The volume: one of extraVolumes (or of the pod\'s own).'),
+    mountPath: formatRef('mountPath', 'Where in the container, e.g. /dev/shm; not a path the stack mounts already.'),
+    subPath: optional(formatRef('claimSubPath', 'A directory of the volume to mount instead of its root.')),
+    readOnly: optional(Type.Boolean({ description: 'Mount read-only.' })),
+  }), { description: 'Mounts of volumes into the main container (the chart\'s additionalVolumeMounts).' })),
+  readinessProbe: optional(probeTimings('readinessProbe')),
+  livenessProbe: optional(probeTimings('livenessProbe')),
+});
+
 /**
  * One JSON 6902 operation. Which of `value` and `from` an op takes is said by `allOf` conditions
  * (`if`/`then`, written as JSON: TypeBox has no builder for them), so the static type is the union
@@ -326,6 +420,7 @@ const operation = Type.Unsafe<PatchOperation>(closed('One JSON 6902 (RFC 6902) o
 const DEFINITIONS: Record<string, TSchema> = {
   ...Object.fromEntries(Object.entries(SITE_FORMATS).map(([name, f]) => [name, f.schema])),
   componentSettings: ComponentSettingsSchema,
+  extraVolume,
   toleration: TolerationSchema,
   nodeSelectorRequirement,
   nodeSelectorTerm,
@@ -421,6 +516,10 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     className: optional(formatRef('dnsSubdomain', 'spec.ingressClassName; default: the cluster\'s default class.')),
     tlsSecret: optional(formatRef('secretOrNull', 'TLS Secret covering the three hosts; default clearml-tls; null serves plain HTTP. A declared prerequisite, unless the annotations name a cert-manager issuer: then cert-manager writes it.')),
     annotations: optional(mapping('Extra annotations on every Ingress. A cert-manager issuer (cert-manager.io/cluster-issuer, or cert-manager.io/issuer with issuer-kind/issuer-group) becomes one cert-manager Certificate for tlsSecret listing the three hosts, and the cert-manager annotations stay off the Ingresses.', formatRef('labelKey'), Type.String())),
+    endpoints: optional(closed('Per-endpoint settings of its Ingress (the chart\'s <component>.ingress.path and .annotations).', fieldsOf(ENDPOINT_LABELS, (e) => optional(closed(`The Ingress of ${e}.`, {
+      path: optional(formatRef('ingressPath', 'Path of the Ingress rule (pathType Prefix); default /.')),
+      annotations: optional(mapping('Extra annotations on this Ingress only, over those of ingress.annotations (cert-manager annotations go in ingress.annotations: the site\'s one Certificate covers the three hosts).', formatRef('labelKey'), Type.String())),
+    }))))),
   })),
   placement: optional(closed('Where pods run; default node selector app: clearml.', {
     nodeSelector: optional(mapping('Node labels pods require (replaces the default app: clearml).', formatRef('labelKey'), formatRef('labelValue'))),
@@ -436,6 +535,7 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
     storageClass: optional(formatRef('dnsSubdomain', 'StorageClass of new claims; default: the cluster\'s default. Only with pvc.')),
     sizes: optional(closed('Size of each new claim (a quantity). Only with pvc.', fieldsOf(STORED_COMPONENTS, (c) => optional(formatRef('quantity', `Size of the ${c} claim, e.g. 50Gi.`))))),
     existingClaims: optional(closed('Existing claims to use instead of creating one. Only with pvc.', fieldsOf(STORED_COMPONENTS, (c) => optional(formatRef('dnsSubdomain', `Existing claim for ${c}.`))))),
+    existingClaimSubPaths: optional(closed('The directory inside an existing claim that holds the data (volumeMounts subPath), when another deployment laid it out below the claim\'s root: a Bitnami MongoDB claim (the Helm chart\'s) keeps the database in data/db. Only for a component with an existing claim.', fieldsOf(STORED_COMPONENTS, (c) => optional(formatRef('claimSubPath', `Directory of ${c}'s data inside its existing claim, e.g. data/db.`))))),
     keepOnDelete: optional(Type.Boolean({ description: 'Mark created claims so GitOps tools never prune them. Only with pvc.' })),
   })),
   images: optional(closed('Image sources.', {

@@ -3,15 +3,19 @@
  * cannot say (distinct NodePorts, fields that conflict, replicas only where safe, patches that
  * resolve in the parent overlay). Every error points at the offending node in `site.yaml`.
  */
-import { agentK8sGlue, agentServices, NODE_STORAGE_ROOT, quantityValue, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { agentK8sGlue, agentServices, DATABASE_KEYS, NODE_STORAGE_ROOT, quantityValue, STACK_MODEL, type ManifestObject } from '@clearml-k8s/base-manifests';
+
+const DATABASE_COMPONENTS: readonly string[] = DATABASE_KEYS;
+/** The Deployment name of a component (stack model). */
+const componentName = (key: SiteComponent) => STACK_MODEL.get(key).name;
 import { parseManifestWithPositions, YamlError } from '@clearml-k8s/base-manifests/yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { applyOperations, pointerFromTokens, pointerTokens, valueAt, type PatchOperation } from '../patches/json-patch.ts';
 import { profileByName } from '../profiles/index.ts';
 import { planCertificate } from './cert-manager.ts';
 import { SiteSpecError, type SiteSpecErrorCode } from './site-error.ts';
-import { DEFAULT_NODE_PORTS, ENDPOINT_LABELS, EXTERNAL_SECRET_KEYS, SCALABLE_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
-import type { EndpointLabel, SiteSpec } from './site-spec.ts';
+import { CONFIG_READING_COMPONENTS, DEFAULT_NODE_PORTS, EXTRA_CONFIG_VOLUME, ENDPOINT_COMPONENTS, ENDPOINT_LABELS, EXTERNAL_SECRET_KEYS, SCALABLE_COMPONENTS, SERVER_COMPONENTS, SITE_FORMATS, SITE_SCHEMA, type SiteFormatName } from './site-schema.ts';
+import type { ComponentSettings, EndpointLabel, SiteComponent, SiteSpec, Toleration } from './site-spec.ts';
 import { closestMatch } from '@clearml-k8s/base-manifests';
 
 /** What a spec is checked against: the objects of the parent overlay (`composeTree().overlays[…].intended`). */
@@ -306,13 +310,31 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
     }));
   }
 
-  // Tolerations (core/v1 validation rules).
-  (spec.placement?.tolerations ?? []).forEach((t, i) => {
-    const at = `/placement/tolerations/${i}`;
+  // Tolerations (core/v1 validation rules), of every pod and of each component's.
+  const tolerationErrors = (tolerations: readonly Toleration[] | undefined, base: string) => (tolerations ?? []).forEach((t, i) => {
+    const at = `${base}/${i}`;
     if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') conflict(`${at}/value`, 'no value with operator: Exists', `value: ${JSON.stringify(t.value)}`, 'drop value, or set operator: Equal');
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') conflict(`${at}/tolerationSeconds`, 'tolerationSeconds only with effect: NoExecute', `effect: ${t.effect ?? 'none'}`, 'drop tolerationSeconds, or set effect: NoExecute');
     if (!t.key && t.operator !== 'Exists') errors.push(report('SITE_REQUIRED', `${at}/key`, 'key', { expected: 'a key (operator Equal needs one)', received: 'nothing', hint: 'add key:, or set operator: Exists to tolerate every taint' }));
   });
+  tolerationErrors(spec.placement?.tolerations, '/placement/tolerations');
+  for (const [name, settings] of Object.entries(spec.components ?? {}) as [SiteComponent, ComponentSettings | undefined][]) {
+    if (settings) {
+      tolerationErrors(settings.tolerations, `/components/${name}/tolerations`);
+      errors.push(...componentSettingsErrors(name, settings, spec, context, nodeStorage, report));
+    }
+  }
+  for (const [label, endpoint] of Object.entries(spec.ingress?.endpoints ?? {})) {
+    for (const key of Object.keys(endpoint?.annotations ?? {})) {
+      if (key.startsWith('cert-manager.io/')) {
+        errors.push(report('SITE_CERT_MANAGER', pointerFromTokens(['ingress', 'endpoints', label, 'annotations', key]), 'key', { expected: 'cert-manager annotations in ingress.annotations only (the site\'s one Certificate covers the three hosts)', received: key, hint: `move ${key} to ingress.annotations` }));
+      }
+    }
+  }
+  for (const name of Object.keys(storage?.existingClaimSubPaths ?? {})) {
+    if (storage?.existingClaims?.[name as keyof typeof storage.existingClaims] === undefined) conflict(`/storage/existingClaimSubPaths/${name}`, `existingClaimSubPaths.${name} only with existingClaims.${name}`, `no existing claim for ${name}`, `add storage.existingClaims.${name} (the claim whose directory this is), or drop the field`);
+  }
+  if (storage?.type === 'hostPath' && storage.existingClaimSubPaths !== undefined) conflict('/storage/existingClaimSubPaths', 'existingClaimSubPaths only with type: pvc', 'type: hostPath', 'drop existingClaimSubPaths, or set storage.type: pvc');
 
   (spec.patches ?? []).forEach((patch, i) => errors.push(...patchErrors(patch, `/patches/${i}`, spec, context, report)));
   // Agents: they use the server's services_agent keys, so the server must read them from a Secret.
@@ -351,6 +373,90 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
     });
   }
 
+  return errors;
+}
+
+/**
+ * What a schema cannot say about one component's settings: which components take a ServiceAccount,
+ * a Service or extra config files (the databases are never exposed: the verifier's
+ * `database-exposure` says the same of the build), one source of extra config, labels that leave
+ * the parent's selector and labels alone, and no per-component node choice where pods must share
+ * the one node holding the data.
+ */
+function componentSettingsErrors(name: SiteComponent, settings: ComponentSettings, spec: SiteSpec, context: SiteContext, nodeStorage: boolean, report: Report): SiteSpecError[] {
+  const errors: SiteSpecError[] = [];
+  const at = (field: string, ...rest: string[]) => pointerFromTokens(['components', name, field, ...rest]);
+  const conflict = (path: string, expected: string, received: string, hint: string) => errors.push(report('SITE_CONFLICT', path, 'key', { expected, received, hint }));
+  const only = (field: 'serviceAccount' | 'service' | 'extraConfig', allowed: readonly SiteComponent[], why: string) => {
+    if (settings[field] !== undefined && !allowed.includes(name)) conflict(at(field), `${field} only on ${allowed.join(', ')}`, `${field} on ${name}`, `drop the field: ${why}`);
+  };
+  only('serviceAccount', SERVER_COMPONENTS, `${name} is not a ClearML server component (the databases call no cloud API)`);
+  only('service', ENDPOINT_COMPONENTS, `${name} serves no public endpoint${DATABASE_COMPONENTS.includes(name) ? ', and a database is never exposed outside the namespace' : ''}`);
+  only('extraConfig', CONFIG_READING_COMPONENTS, `${name} reads no ClearML config directory`);
+  const service = settings.service;
+  if (service?.loadBalancerSourceRanges !== undefined && service.type !== 'LoadBalancer') conflict(at('service', 'loadBalancerSourceRanges'), 'loadBalancerSourceRanges only with type: LoadBalancer', `type: ${service.type ?? 'none (the exposure\'s)'}`, 'add "type: LoadBalancer", or drop loadBalancerSourceRanges');
+  const expose = spec.expose ?? profileByName(spec.profile).exposure.kind;
+  if (service?.type === 'LoadBalancer' && expose === 'ingress') conflict(at('service', 'type'), 'type: LoadBalancer only with expose: nodePort (behind an Ingress the Services are ClusterIP; the Ingress controller has the load balancer)', 'expose: ingress', 'drop type (annotate the Ingress controller\'s Service instead), or set expose: nodePort');
+  // Pinned tags never change: Always only makes every start depend on the registry (verify's image-tag warns the same).
+  if (settings.imagePullPolicy === 'Always' && profileByName(spec.profile).imagePolicy === 'pinned') conflict(at('imagePullPolicy'), `IfNotPresent or Never on profile ${spec.profile} (it pins every image tag)`, 'imagePullPolicy: Always', 'drop imagePullPolicy (a pinned tag is pulled once), or build on profile latest');
+  const config = settings.extraConfig;
+  if (config) {
+    if (config.configMap === undefined && config.secret === undefined) errors.push(report('SITE_REQUIRED', at('extraConfig', 'configMap'), 'key', { expected: 'extraConfig.configMap or extraConfig.secret', received: 'neither', hint: 'name the ConfigMap (or, for files with credentials, the Secret) that holds the files' }));
+    if (config.configMap !== undefined && config.secret !== undefined) conflict(at('extraConfig', 'secret'), 'either extraConfig.configMap or extraConfig.secret', 'both', 'keep one source; put every file in it');
+    const seen = new Set<string>();
+    config.files.forEach((file, i) => {
+      if (seen.has(file)) conflict(at('extraConfig', 'files', String(i)), 'each file once', `"${file}" twice`, 'drop the repeated file');
+      seen.add(file);
+      if (name === 'apiserver' && file === 'apiserver.conf' && spec.credentials?.fixedUsersSecret !== undefined) conflict(at('extraConfig', 'files', String(i)), 'one apiserver.conf (credentials.fixedUsersSecret mounts it already)', 'apiserver.conf in extraConfig with credentials.fixedUsersSecret', 'put the fixed users into the extraConfig apiserver.conf and drop credentials.fixedUsersSecret, or leave apiserver.conf out of extraConfig');
+    });
+  }
+  const deployment = context.parentObjects.find((o) => o.kind === 'Deployment' && o.metadata.name === componentName(name)) as { metadata: { labels?: Record<string, string> }; spec?: { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } } } | undefined;
+  const guarded = (field: 'labels' | 'podLabels', taken: Record<string, string>, what: string) => {
+    for (const key of Object.keys(settings[field] ?? {})) {
+      if (Object.hasOwn(taken, key)) conflict(at(field, key), `a label the stack does not set on the ${what}`, `${key} (set to ${JSON.stringify(taken[key])})`, `pick another key: ${key} ties the ${what} to its Service, selector and checks`);
+    }
+  };
+  guarded('labels', deployment?.metadata.labels ?? {}, 'Deployment');
+  guarded('podLabels', { ...(deployment?.spec?.template?.metadata?.labels ?? {}), ...(deployment?.spec?.selector?.matchLabels ?? {}) }, 'pods');
+  // Extra volumes: one source each, names new in the pod; mounts of known volumes at paths not taken.
+  const pod = (deployment as any)?.spec?.template?.spec ?? {};
+  const podVolumes = new Set<string>([...(pod.volumes ?? []).map((v: { name: string }) => v.name), ...(config ? [EXTRA_CONFIG_VOLUME] : [])]);
+  const sources = ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim'] as const;
+  const own = new Set<string>();
+  (settings.extraVolumes ?? []).forEach((v, i) => {
+    const given = sources.filter((k) => v[k] !== undefined);
+    if (given.length === 0) errors.push(report('SITE_REQUIRED', at('extraVolumes', String(i), 'name'), 'key', { expected: `one source: ${sources.join(', ')}`, received: 'none', hint: 'add e.g. "emptyDir: {medium: Memory}" or "configMap: {name: <configmap>}"' }));
+    if (given.length > 1) conflict(at('extraVolumes', String(i), given[1]!), 'exactly one source per volume', given.join(' and '), 'keep one source; make another volume for the other');
+    if (podVolumes.has(v.name) || own.has(v.name)) conflict(at('extraVolumes', String(i), 'name'), 'a volume name the pod does not have', `"${v.name}" (${own.has(v.name) ? 'twice' : 'a volume of the stack'})`, 'pick another name');
+    own.add(v.name);
+  });
+  const mainMounts: { name: string; mountPath: string }[] = pod.containers?.[0]?.volumeMounts ?? [];
+  const taken = new Map<string, string>([...mainMounts.map((m) => [m.mountPath.replace(/\/+$/, ''), `mounted by the stack (${m.name})`] as [string, string]), ...(config?.files ?? []).map((f) => [`/opt/clearml/config/${f}`, 'an extraConfig file'] as [string, string])]);
+  (settings.extraVolumeMounts ?? []).forEach((m, i) => {
+    if (!own.has(m.name) && !podVolumes.has(m.name)) {
+      const near = closest(m.name, [...own, ...podVolumes]);
+      errors.push(report('SITE_REQUIRED', at('extraVolumeMounts', String(i), 'name'), 'value', { expected: `a volume of extraVolumes or of the pod (${[...own, ...podVolumes].join(', ') || 'none'})`, received: JSON.stringify(m.name), hint: near ? `did you mean "${near}"?` : `add the volume to components.${name}.extraVolumes` }));
+    }
+    const path = m.mountPath.replace(/\/+$/, '');
+    const other = taken.get(path);
+    if (other) conflict(at('extraVolumeMounts', String(i), 'mountPath'), 'a mount path the container does not use yet', `${path} (${other})`, 'mount it elsewhere, or tune the stack\'s volume with patches');
+    taken.set(path, 'another extraVolumeMounts entry');
+  });
+  // Probe timings: the liveness probe must not restart a container before its readiness probe can first succeed (verify's probes warns the same).
+  const main = pod.containers?.[0] ?? {};
+  if ((settings.readinessProbe || settings.livenessProbe) && main.readinessProbe && main.livenessProbe && !main.startupProbe) {
+    const readiness = { ...main.readinessProbe, ...settings.readinessProbe };
+    const liveness = { ...main.livenessProbe, ...settings.livenessProbe };
+    // Kubernetes defaults: initialDelaySeconds 0, periodSeconds 10, failureThreshold 3, successThreshold 1 (core/v1 Probe).
+    const restart = (liveness.initialDelaySeconds ?? 0) + (liveness.periodSeconds ?? 10) * (liveness.failureThreshold ?? 3);
+    const ready = (readiness.initialDelaySeconds ?? 0) + (readiness.periodSeconds ?? 10) * ((readiness.successThreshold ?? 1) - 1);
+    if (restart < ready) conflict(at(settings.livenessProbe ? 'livenessProbe' : 'readinessProbe'), `a liveness probe that restarts no earlier than the readiness probe can first succeed (${ready}s)`, `a restart at ${restart}s (initialDelaySeconds + periodSeconds × failureThreshold)`, 'raise the liveness initialDelaySeconds or failureThreshold');
+  }
+  if (nodeStorage) {
+    for (const field of ['nodeSelector', 'affinity'] as const) {
+      if (settings[field] !== undefined) conflict(at(field), `no per-component ${field} with node storage (every pod runs on the one node holding the data)`, `${field} on ${name} with hostPath storage`, `use placement.${field} for every pod, or set storage.type: pvc`);
+    }
+  }
   return errors;
 }
 

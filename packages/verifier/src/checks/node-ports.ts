@@ -1,5 +1,6 @@
 /**
- * Check `node-ports`: on NodePort overlays, the three public Services are NodePort with 30008 →
+ * Check `node-ports`: on NodePort overlays, the three public Services are NodePort (or LoadBalancer, which
+ * allocates the same NodePorts) with 30008 →
  * 8008 → apiserver:8008, 30080 → 8080 → webserver's named port (80), 30081 → 8081 →
  * fileserver:8081; on Ingress overlays they are not NodePort. Every finding names the Service and
  * the JSON pointer of the field.
@@ -19,13 +20,24 @@ export function defaultNodePorts(): Record<'api' | 'app' | 'files', number> {
   return Object.fromEntries(PUBLIC_ENDPOINTS.map((e) => [e.hostLabel, e.nodePort])) as Record<'api' | 'app' | 'files', number>;
 }
 
+/**
+ * Whether a Service opens NodePorts: type NodePort, or LoadBalancer unless
+ * `allocateLoadBalancerNodePorts: false` (a LoadBalancer Service is a NodePort Service the cloud's
+ * load balancer routes to).
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation
+ */
+export function opensNodePorts(service: { spec?: { type?: string; allocateLoadBalancerNodePorts?: boolean } } | undefined): boolean {
+  return service?.spec?.type === 'NodePort' || (service?.spec?.type === 'LoadBalancer' && service.spec.allocateLoadBalancerNodePorts !== false);
+}
+
 /** The NodePorts a build actually exposes for the endpoints (host label → nodePort). */
 export function observedNodePorts(objects: readonly ManifestObject[]): Record<string, number> {
   const observed: Record<string, number> = {};
   for (const endpoint of PUBLIC_ENDPOINTS) {
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === STACK[endpoint.component].name) as any;
     const port = service?.spec?.ports?.find((p: any) => p.nodePort !== undefined);
-    if (service?.spec?.type === 'NodePort' && port) observed[endpoint.hostLabel] = port.nodePort;
+    if (opensNodePorts(service) && port) observed[endpoint.hostLabel] = port.nodePort;
   }
   return observed;
 }
@@ -84,8 +96,15 @@ export function checkNodePorts(objects: readonly ManifestObject[], expectation: 
       continue;
     }
     const expectedNodePort = expectation.nodePorts[endpoint.hostLabel];
-    if (service.spec?.type !== 'NodePort') {
-      findings.push({ check: 'node-ports', resource: id, path: '/spec/type', message: `expected NodePort, received ${service.spec?.type ?? 'ClusterIP (unset)'}`, hint: 'set /spec/type to NodePort' });
+    if (!opensNodePorts(service)) {
+      const noAllocation = service.spec?.type === 'LoadBalancer';
+      findings.push({
+        check: 'node-ports',
+        resource: id,
+        path: noAllocation ? '/spec/allocateLoadBalancerNodePorts' : '/spec/type',
+        message: noAllocation ? 'expected a NodePort (type NodePort, or LoadBalancer allocating NodePorts), received LoadBalancer with allocateLoadBalancerNodePorts: false' : `expected NodePort (or LoadBalancer), received ${service.spec?.type ?? 'ClusterIP (unset)'}`,
+        hint: noAllocation ? 'remove allocateLoadBalancerNodePorts: false' : 'set /spec/type to NodePort',
+      });
       continue;
     }
     const ports: any[] = service.spec.ports ?? [];
@@ -106,7 +125,7 @@ export const nodePortsCheck = defineCheck({
   id: 'node-ports',
   severity: 'error',
   title: 'the public Services expose the expected NodePorts (api 30008, app 30080, files 30081) or none behind an Ingress',
-  description: 'on NodePort overlays: 30008 → 8008 → `apiserver`:8008, 30080 → 8080 → `webserver`:80, 30081 → 8081 → `fileserver`:8081; on Ingress overlays: no NodePort Services',
+  description: 'on NodePort overlays (a LoadBalancer Service, which also opens its NodePort, counts): 30008 → 8008 → `apiserver`:8008, 30080 → 8080 → `webserver`:80, 30081 → 8081 → `fileserver`:8081; on Ingress overlays: no NodePort Services',
   needs: 'build',
   run: ({ objects, exposure, catalog }) =>
     exposure?.kind === 'nodePort' ? checkNodePorts(objects, { kind: 'nodePort', nodePorts: exposure.nodePorts ?? defaultNodePorts() }, catalog) : exposure?.kind === 'ingress' ? checkNodePorts(objects, { kind: 'none' }, catalog) : [],
