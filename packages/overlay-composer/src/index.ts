@@ -34,6 +34,7 @@ export * from './site/agents.ts';
 export * from './site/apply-site.ts';
 export * from './site/cert-manager.ts';
 export * from './site/compose-sites.ts';
+export * from './site/gitops.ts';
 export * from './site/site-error.ts';
 export * from './site/site-schema.ts';
 export * from './site/site-spec.ts';

@@ -4,7 +4,7 @@ import { composeLayoutMismatches, loadReleaseCatalog, STACK } from '@clearml-k8s
 // UPDATE_GOLDEN=1 rewrites the goldens (review the diff before committing). The CLI tests build
 // and verify the same sites with the real kustomize engines.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,19 @@ const SITES = 'fixtures/sites';
 const tree = composeTree(loadReleaseCatalog());
 const names = readdirSync(path.join(ROOT, SITES)).sort();
 
+/** Reads the user files beside an example's spec (its sealed credentials), as compose reads a site directory's. */
+const fixtureReader = (name: string) => (basename: string) => {
+  const file = path.join(ROOT, SITES, name, basename);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+};
+
 function compose(name: string) {
   const text = readFileSync(path.join(ROOT, SITES, name, 'site.yaml'), 'utf8');
-  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
+  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree, fixtureReader(name));
 }
 
-test('there are the five example sites of the site issue, plus agents', () => {
-  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'external-db', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents and the two GitOps sites of issue 15', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'argocd-external-secret', 'cloud', 'external-db', 'flux-sealed-secret', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {

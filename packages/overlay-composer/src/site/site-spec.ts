@@ -48,3 +48,10 @@ export type AgentQueue = Static<typeof AgentQueueSchema>;
 
 /** ClearML agents: the k8s glue (one Deployment per queue) and, optionally, agent-services (`agents`). */
 export type AgentsSpec = Static<typeof AgentsSpecSchema>;
+
+/** How the site is deployed by Argo CD or Flux (`gitops`). */
+export type GitopsSpec = NonNullable<SiteSpec['gitops']>;
+
+/** Where the credentials Secret comes from in the cluster (`credentials.externalSecret` / `credentials.sealedSecret`). */
+export type ExternalSecretSpec = NonNullable<NonNullable<SiteSpec['credentials']>['externalSecret']>;
+export type SealedSecretSpec = NonNullable<NonNullable<SiteSpec['credentials']>['sealedSecret']>;
