@@ -44,6 +44,7 @@ function scratchRepository(t: TestContext, options: { ownNamespaces?: boolean } 
       const source = path.join(ROOT, 'fixtures/sites', name, basename);
       return existsSync(source) ? readFileSync(source, 'utf8').replaceAll('namespace: clearml\n', `namespace: site-${name}\n`) : null;
     };
+    for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', name)).filter((f) => f.startsWith('sealed-'))) writeFileSync(path.join(repo, 'overlays/sites', name, f), sealed(f)!);
     for (const f of composeSiteFromText(name, text, file, TREE, sealed).files) writeFileSync(path.join(repo, f.path), f.content);
   }
   return repo;
