@@ -131,7 +131,12 @@ export function gitopsObjects(siteName: string, sitePath: string, gitops: Gitops
 /**
  * The ExternalSecret (external-secrets.io/v1) that makes the credentials Secret: one `data` entry per
  * key the pods read, each the property of the same name of the store's secret `remoteKey`; the Secret is
- * owned by the ExternalSecret (`creationPolicy: Owner`, deleted with it).
+ * owned by the ExternalSecret (`creationPolicy: Owner`). The fields the CRD defaults are written out with
+ * their default values (`deletionPolicy: Retain`; `conversionStrategy: Default`, `decodingStrategy: None`,
+ * `metadataPolicy: None` on each `remoteRef`: the `+kubebuilder:default` markers of
+ * external-secrets/external-secrets apis/externalsecrets/v1/externalsecret_types.go): the API server adds
+ * them to the live object, and Argo CD would otherwise show it OutOfSync forever and re-apply it on every
+ * self-heal (argoproj/argo-cd#13004).
  * @param secretName the Secret the pods read (`credentials.secret`), in `namespace`.
  * @param keys the keys it must hold, in order.
  * @see https://external-secrets.io/latest/api/externalsecret/
@@ -145,8 +150,8 @@ export function externalSecretObject(secretName: string, namespace: string, keys
     spec: {
       refreshInterval: spec.refreshInterval ?? GITOPS_DEFAULTS.refreshInterval,
       secretStoreRef: { name: spec.storeRef.name, kind: spec.storeRef.kind ?? 'SecretStore' },
-      target: { name: secretName, creationPolicy: 'Owner' },
-      data: keys.map((key) => ({ secretKey: key, remoteRef: { key: spec.remoteKey, property: key } })),
+      target: { name: secretName, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: keys.map((key) => ({ secretKey: key, remoteRef: { key: spec.remoteKey, property: key, conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } })),
     },
   };
   return externalSecret as unknown as ManifestObject;
