@@ -104,8 +104,9 @@ try {
     const expectation = expectationFor(path.join(dir, d), promises);
     const objects = [...(expectation.intended ?? [])];
     const render = { exitCode: 0, objects, stderr: '', parseError: null, timedOut: false, durationMs: 0 };
-    return { overlay: d, engines: [engine], renders: [render], primary: render, objects, expectation, exposure: expectation.exposure, kustomizations: [], imageOverrides: [], patches: null, schema, catalog };
+    return { overlay: d, engines: [engine], renders: [render], primary: render, objects, expectation, exposure: expectation.exposure, kustomizations: [], imageOverrides: [], patches: null, gitops: null, schema, catalog };
   });
+  await schema.prepare(contexts.flatMap((c) => c.objects));
   const resources = contexts.reduce((n, c) => n + c.objects.length, 0);
   // One round first, unmeasured: the figure is the steady state of a long verify, not the JIT's warm-up.
   for (const context of contexts) runChecks(context, CHECK_REGISTRY, true);

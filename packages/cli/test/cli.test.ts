@@ -406,6 +406,8 @@ test('the example sites compose and verify with zero findings with the oldest an
   for (const name of EXAMPLE_SITES) {
     mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(repo, 'overlays/sites', name, 'site.yaml'));
+    // The user's sealed credentials beside the spec (flux-sealed-secret), as the user commits them.
+    for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', name)).filter((f) => f.startsWith('sealed-'))) cpSync(path.join(ROOT, 'fixtures/sites', name, f), path.join(repo, 'overlays/sites', name, f));
   }
   const compose = await run(['compose', '--root', repo]);
   assert.equal(compose.code, 0, compose.stderr);

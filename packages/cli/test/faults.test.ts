@@ -33,12 +33,18 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return runCli(args, { cwd, extra: env });
 }
 
+/** Copies an example's sealed credentials (`sealed-*.yaml`, the user's kubeseal output) into a site directory. */
+function copySealedFiles(example: string, siteDir: string): void {
+  for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', example)).filter((f) => f.startsWith('sealed-'))) cpSync(path.join(ROOT, 'fixtures/sites', example, f), path.join(siteDir, f));
+}
+
 /** A scratch repository with the example sites' specs, not yet composed. */
 function withSites(t: { after(fn: () => void): void }): string {
   const repo = scratchRepository(t);
   for (const name of EXAMPLES) {
     mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(repo, 'overlays/sites', name, 'site.yaml'));
+    copySealedFiles(name, path.join(repo, 'overlays/sites', name));
   }
   return repo;
 }
@@ -186,7 +192,9 @@ test('a real full disk (a small tmpfs): compose of new sites fails with ENOSPC, 
   const repo = repositoryAt(path.join(fs.dir, 'repo'));
   for (let i = 0; i < 200; i++) {
     mkdirSync(path.join(repo, 'overlays/sites', `s${i}`), { recursive: true });
-    cpSync(path.join(ROOT, 'fixtures/sites', EXAMPLES[i % EXAMPLES.length]!, 'site.yaml'), path.join(repo, 'overlays/sites', `s${i}`, 'site.yaml'));
+    // Examples whose spec is their only file: the tmpfs is sized to fill up while compose writes, not while this test copies.
+    const plain = EXAMPLES.filter((n) => !readdirSync(path.join(ROOT, 'fixtures/sites', n)).some((f) => f.startsWith('sealed-')));
+    cpSync(path.join(ROOT, 'fixtures/sites', plain[i % plain.length]!, 'site.yaml'), path.join(repo, 'overlays/sites', `s${i}`, 'site.yaml'));
   }
   const before = snapshot(repo);
   const result = await run(['compose'], repo);

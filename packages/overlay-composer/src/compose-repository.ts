@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { STACK_MODEL, type GeneratedFile, type ReleaseCatalog, type StackModel } from '@clearml-k8s/base-manifests';
 import { composeTree, generatedDirs, type ComposedProfile } from './compose-tree.ts';
-import { composeSites, siteDirectories, SITE_USER_FILES, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
+import { composeSites, isSiteUserFile, siteDirectories, SITES_DIR, type ComposedSite } from './site/compose-sites.ts';
 import { siteSchemaFile } from './site/site-schema.ts';
 
 /** The generated tree of a repository. */
@@ -18,7 +18,7 @@ export interface ComposedRepository {
    * `overlays/sites/` (a site's, or one whose `site.yaml` was removed, so its generated files go too).
    */
   ownedDirs: string[];
-  /** True for files in owned directories that compose must never touch (site specs, local credentials). */
+  /** True for files in owned directories that compose must never touch (site specs, local credentials, sealed credentials). */
   preserve(file: string): boolean;
 }
 
@@ -35,6 +35,6 @@ export function composeRepository(root: string, catalog: ReleaseCatalog, model: 
     overlays: tree.overlays,
     sites,
     ownedDirs: [...generatedDirs(), ...siteDirectories(root).map((s) => s.dir)],
-    preserve: (file) => file.startsWith(`${SITES_DIR}/`) && (SITE_USER_FILES as readonly string[]).includes(path.posix.basename(file)),
+    preserve: (file) => file.startsWith(`${SITES_DIR}/`) && isSiteUserFile(path.posix.basename(file)),
   };
 }

@@ -38,6 +38,7 @@ export * from './site/network-policies.ts';
 export * from './site/read-only-root.ts';
 export * from './site/compose-sites.ts';
 export * from './site/helm-import.ts';
+export * from './site/gitops.ts';
 export * from './site/site-error.ts';
 export * from './site/site-schema.ts';
 export * from './site/site-spec.ts';

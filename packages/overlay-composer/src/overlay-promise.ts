@@ -10,7 +10,7 @@ import { connectionValue, type ManifestObject, type ReleaseCatalog, type StackMo
 import { lstatInside } from '@clearml-k8s/repository-io';
 import type { ComposedTree } from './compose-tree.ts';
 import type { Exposure, PodSecurityLevel, Prerequisite, Profile } from './profiles/profile.ts';
-import { readSiteSpec, SITE_SPEC_FILE, SITES_DIR, siteIntentFromText } from './site/compose-sites.ts';
+import { readSiteSpec, SITE_SPEC_FILE, siteFileReader, SITES_DIR, siteIntentFromText } from './site/compose-sites.ts';
 
 /** One connection of the stack model as the overlay must render it (before any site change). */
 export interface PromisedConnection {
@@ -120,7 +120,7 @@ export class RepositoryPromises {
   #site(relative: string, name: string): OverlayPromise | null {
     const file = `${relative}/${SITE_SPEC_FILE}`;
     if (lstatInside(this.root, file) === null) return null;
-    const site = siteIntentFromText(name, readSiteSpec(this.root, file), file, this.tree);
+    const site = siteIntentFromText(name, readSiteSpec(this.root, file), file, this.tree, siteFileReader(this.root, `${SITES_DIR}/${name}`));
     const p = site.profile;
     return {
       dir: relative,

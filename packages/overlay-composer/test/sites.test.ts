@@ -4,25 +4,31 @@ import { composeLayoutMismatches, loadReleaseCatalog, STACK } from '@clearml-k8s
 // UPDATE_GOLDEN=1 rewrites the goldens (review the diff before committing). The CLI tests build
 // and verify the same sites with the real kustomize engines.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseManifest } from '@clearml-k8s/base-manifests/yaml';
-import { applySite, composeSiteFromText, composeTree, cookieDomain, DEFAULT_DENY_POLICY, FIXED_USERS_ENABLED_ENV, FIXED_USERS_ENV, profileByName, resourceFileName, SiteSpecError } from '../src/index.ts';
+import { applySite, composeSiteFromText, composeTree, cookieDomain, CREDENTIAL_KEYS, DEFAULT_DENY_POLICY, FIXED_USERS_ENABLED_ENV, FIXED_USERS_ENV, profileByName, resourceFileName, SiteSpecError } from '../src/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SITES = 'fixtures/sites';
 const tree = composeTree(loadReleaseCatalog());
 const names = readdirSync(path.join(ROOT, SITES)).sort();
 
+/** Reads the user files beside an example's spec (its sealed credentials), as compose reads a site directory's. */
+const fixtureReader = (name: string) => (basename: string) => {
+  const file = path.join(ROOT, SITES, name, basename);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+};
+
 function compose(name: string) {
   const text = readFileSync(path.join(ROOT, SITES, name, 'site.yaml'), 'utf8');
-  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree);
+  return composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree, fixtureReader(name));
 }
 
-test('there are the five example sites of the site issue, plus agents, plus hardened, cloud-lb and from-helm (issue 15)', () => {
-  assert.deepEqual(names, ['agents', 'air-gapped', 'cloud', 'cloud-lb', 'external-db', 'from-helm', 'hardened', 'non-root', 'on-prem']);
+test('there are the five example sites of the site issue, plus agents, plus the sites of issue 15 (hardened, cloud-lb, from-helm and the two GitOps sites)', () => {
+  assert.deepEqual(names, ['agents', 'air-gapped', 'argocd-external-secret', 'cloud', 'cloud-lb', 'external-db', 'flux-sealed-secret', 'from-helm', 'hardened', 'non-root', 'on-prem']);
 });
 
 for (const name of names) {
@@ -362,4 +368,51 @@ test('agent-services keeps the Docker Engine nodes and a node data directory wha
   const moved = services({ storage: { type: 'hostPath', hostPathRoot: '/data/clearml' } });
   assert.equal(data(moved).hostPath.path, '/data/clearml/agent');
   assert.equal(hostMount(moved), '/data/clearml/agent:/root/.clearml');
+});
+
+// Issue 15, GitOps: the GitOps objects live beside the site, never in its build; the credentials Secret is made in the cluster.
+test('GitOps sites: gitops.yaml is written beside the kustomization and is no resource of it; the Secret is made in the cluster', () => {
+  for (const [name, kinds] of [['argocd-external-secret', ['Application']], ['flux-sealed-secret', ['GitRepository', 'Kustomization']]] as const) {
+    const site = compose(name);
+    assert.deepEqual(site.composition.gitops.map((o) => o.kind), kinds, name);
+    assert.ok(site.files.some((f) => f.path === `overlays/sites/${name}/gitops.yaml`), name);
+    assert.ok(!(site.kustomization.resources ?? []).includes('gitops.yaml'), `${name}: not in resources`);
+    assert.ok(!(site.intended as any[]).some((o) => ['Application', 'Kustomization', 'GitRepository'].includes(o.kind)), `${name}: not in the build`);
+    assert.ok(!(site.intended as any[]).some((o) => o.kind === 'Secret'), `${name}: no Secret committed`);
+    assert.ok(!site.composition.prerequisites.some((p) => p.kind === 'Secret' && p.name === 'clearml-internal-credentials'), `${name}: the credentials Secret is not the operator's to create`);
+  }
+  const argo = compose('argocd-external-secret');
+  assert.deepEqual(argo.composition.prerequisites.filter((p) => p.group === 'external-secrets.io' || p.name.includes('external-secrets')).map((p) => `${p.kind}/${p.name}`), ['CustomResourceDefinition/externalsecrets.external-secrets.io', 'ClusterSecretStore/vault-backend']);
+  const app = argo.composition.gitops[0] as any;
+  assert.deepEqual([app.spec.source.path, app.spec.destination.namespace, app.spec.syncPolicy.automated], ['overlays/sites/argocd-external-secret', 'clearml-acme', { prune: true, selfHeal: true }]);
+  const externalSecret = (argo.intended as any[]).find((o) => o.kind === 'ExternalSecret');
+  assert.deepEqual(externalSecret.spec.data.map((d: any) => d.secretKey), CREDENTIAL_KEYS.map((c) => c.key));
+  assert.ok(externalSecret.spec.data.every((d: any) => d.remoteRef.key === 'clearml/acme' && d.remoteRef.property === d.secretKey));
+  const flux = compose('flux-sealed-secret');
+  const kustomization = flux.composition.gitops[1] as any;
+  assert.deepEqual([kustomization.spec.path, kustomization.spec.prune, kustomization.spec.wait, kustomization.spec.dependsOn], ['./overlays/sites/flux-sealed-secret', true, true, [{ name: 'sealed-secrets' }]]);
+  assert.ok(flux.composition.prerequisites.some((p) => p.name === 'sealedsecrets.bitnami.com'));
+  // No sync waves on a Flux site (Flux orders by stages and dependsOn, not annotations).
+  assert.ok(!(flux.intended as any[]).some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave']));
+});
+
+test('credentials.sealedSecret: a missing, foreign or incomplete sealed file is refused at its position (SITE_SECRET_STORE)', () => {
+  const name = 'flux-sealed-secret';
+  const text = readFileSync(path.join(ROOT, SITES, name, 'site.yaml'), 'utf8');
+  const sealed = readFileSync(path.join(ROOT, SITES, name, 'sealed-credentials.yaml'), 'utf8');
+  const attempt = (content: string | null) => () => composeSiteFromText(name, text, `overlays/sites/${name}/site.yaml`, tree, () => content);
+  const refused = (content: string | null, file: string, pointer: string) =>
+    assert.throws(attempt(content), (e: unknown) => {
+      assert.ok(e instanceof SiteSpecError, String(e));
+      assert.deepEqual([e.code, e.file, e.path], ['SITE_SECRET_STORE', file, pointer], e.message);
+      assert.ok(e.line > 0, e.message);
+      return true;
+    });
+  const sealedPath = `overlays/sites/${name}/sealed-credentials.yaml`;
+  refused(null, `overlays/sites/${name}/site.yaml`, '/credentials/sealedSecret/file');
+  refused(sealed.replace('  namespace: clearml\nspec:', '  namespace: other\nspec:'), sealedPath, '/metadata/namespace');
+  refused(sealed.replace(/^ {2}name: clearml-internal-credentials$/m, '  name: other'), sealedPath, '/metadata/name');
+  refused(sealed.replace(/^ {4}fixed_users: .*\n/m, ''), sealedPath, '/spec/encryptedData');
+  refused('apiVersion: v1\nkind: Secret\nmetadata:\n  name: clearml-internal-credentials\nstringData: {a: b}\n', sealedPath, '/kind');
+  assert.throws(attempt(null), /kubeseal --format yaml > overlays\/sites\/flux-sealed-secret\/sealed-credentials\.yaml/);
 });

@@ -128,6 +128,14 @@ const EXPECTED: Record<string, [SiteSpecErrorCode, string, number]> = {
   'extra-volume-two-sources': ['SITE_CONFLICT', '/components/apiserver/extraVolumes/0/emptyDir', 7],
   'extra-volume-mount-path-taken': ['SITE_CONFLICT', '/components/apiserver/extraVolumeMounts/0/mountPath', 10],
   'liveness-before-readiness': ['SITE_CONFLICT', '/components/apiserver/livenessProbe', 5],
+  // Issue 15, GitOps: gitops fields that fit the tool, credentials made in the cluster from one source.
+  'gitops-repo-url-with-token': ['SITE_GITOPS', '/gitops/repoURL', 5],
+  'gitops-argocd-without-repo-url': ['SITE_REQUIRED', '/gitops/repoURL', 3],
+  'gitops-interval-on-argocd': ['SITE_GITOPS', '/gitops/interval', 6],
+  'gitops-flux-repo-url-and-source-ref': ['SITE_GITOPS', '/gitops/sourceRef', 6],
+  'external-secret-remote-key-with-space': ['SITE_SECRET_STORE', '/credentials/externalSecret/remoteKey', 8],
+  'credentials-external-and-sealed-secret': ['SITE_SECRET_STORE', '/credentials/sealedSecret', 9],
+  'external-secret-without-credentials-secret': ['SITE_REQUIRED', '/credentials/externalSecret', 4],
 };
 
 const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
@@ -276,6 +284,18 @@ const EXTERNAL_MONGODB_URI: SiteSpec = {
   external: { mongodb: { connectionStringSecret: { name: 'clearml-mongodb', key: 'uri' } } },
 };
 
+const GITOPS_ARGOCD: SiteSpec = {
+  profile: 'current_version',
+  credentials: { secret: 'clearml-internal-credentials', externalSecret: { storeRef: { name: 'vault-backend', kind: 'ClusterSecretStore' }, remoteKey: 'clearml/acme', refreshInterval: '30m' } },
+  gitops: { tool: 'argocd', repoURL: 'git@git.example.com:platform/clearml-k8s.git', revision: 'release/2.3', namespace: 'gitops', project: 'ml-platform' },
+};
+
+const GITOPS_FLUX: SiteSpec = {
+  profile: 'current_version',
+  credentials: { secret: 'clearml-internal-credentials', sealedSecret: { file: 'sealed-acme.yaml' } },
+  gitops: { tool: 'flux', sourceRef: { name: 'flux-system' }, interval: '1h30m', dependsOn: ['sealed-secrets'] },
+};
+
 const PVC_CLAIMS: SiteSpec = {
   profile: 'latest',
   storage: { type: 'pvc', sizes: { redis: '2Gi' }, existingClaims: { elasticsearch: 'clearml-es-data', mongodb: 'clearml-mongo-data' }, existingClaimSubPaths: { elasticsearch: 'data' } },
@@ -337,7 +357,7 @@ test('a minimal spec parses to itself', () => {
   assert.deepEqual(parseSiteSpec(MINIMAL, 'site.yaml', parentOf('current_version')), { profile: 'current_version' });
 });
 
-for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS })) {
+for (const [name, spec] of Object.entries({ FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS, GITOPS_ARGOCD, GITOPS_FLUX })) {
   test(`full-featured spec ${name} parses to itself`, () => {
     const context = parentOf(spec.profile);
     const before = JSON.stringify(context.parentObjects);
@@ -365,7 +385,7 @@ function fieldLocations(schema: Schema, at: string, out: Set<string>, value?: un
 test('the valid specs together use every field of the schema', () => {
   const all = fieldLocations(SITE_SCHEMA as Schema, '#', new Set());
   const used = new Set<string>();
-  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
+  for (const spec of [FULL_NODE_PORT, FULL_INGRESS, FULL_EXTERNAL, EXTERNAL_MONGODB_URI, PVC_CLAIMS, HELM_FIELDS, HELM_INGRESS, GITOPS_ARGOCD, GITOPS_FLUX]) fieldLocations(SITE_SCHEMA as Schema, '#', used, spec);
   assert.ok(all.size > 60, `${all.size} fields`);
   assert.deepEqual([...all].filter((f) => !used.has(f)), []);
 });

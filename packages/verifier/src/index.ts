@@ -6,6 +6,7 @@ export * from './checks/build.ts';
 export * from './checks/build-stderr.ts';
 export * from './checks/deprecated-field.ts';
 export * from './checks/env-reference.ts';
+export * from './checks/gitops.ts';
 export * from './checks/image-catalog.ts';
 export * from './checks/image-override.ts';
 export * from './checks/image-tag.ts';

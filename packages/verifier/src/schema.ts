@@ -20,10 +20,17 @@
  * group/versions client-node serves, so a custom resource reusing a built-in kind name is not matched.
  *
  * Custom resources of the packages in `CRD_MODEL_PACKAGES` (cert-manager: `cert-manager.io/v1`
- * Certificate, Issuer, ClusterIssuer, …, from cert-manager's CRDs up to v1.11) get the same type,
+ * Certificate, Issuer, ClusterIssuer, …, from cert-manager's CRDs up to v1.11; Argo CD
+ * `argoproj.io/v1alpha1` Application, …; Flux `kustomize.toolkit.fluxcd.io/v1` Kustomization,
+ * `source.toolkit.fluxcd.io/v1` GitRepository, …; External Secrets Operator `external-secrets.io/v1`
+ * ExternalSecret, SecretStore, …; Bitnami `bitnami.com/v1alpha1` SealedSecret) get the same type,
  * required-field and enum checks from that package's compiled validators, found the same way
  * (`<package>/<apiVersion>/<Kind>`); the unknown-field check does not apply to them (their schemas
- * do not close objects, and client-node has no classes for them).
+ * do not close objects, and client-node has no classes for them). Packages published as ES modules
+ * only (no `require` condition in their exports: external-secrets 2.x and sealed-secrets 6.x) cannot be
+ * `require`d: `prepare(objects)` imports the kinds of those packages that the objects use, before
+ * `validate` (which stays synchronous) checks them; a kind of such a package not prepared is a
+ * violation, never silently skipped.
  *
  * Limits:
  * - other custom resources and unknown groups have no schema: `validate` returns `null` for them;
@@ -40,6 +47,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { escapePointerToken, rankByCloseness, valueAt } from '@clearml-k8s/base-manifests';
 
@@ -66,17 +74,28 @@ export interface SchemaValidator {
    *   no path is reported twice.
    */
   validate(object: unknown): SchemaViolation[] | null;
+  /**
+   * Loads the schemas `validate` needs for `objects` that are not loaded on demand: the kinds of
+   * `CRD_MODEL_PACKAGES` published as ES modules only (imported, not `require`d). Call it before
+   * validating objects of those kinds; a kind already prepared costs nothing. Never rejects: a kind
+   * whose module cannot be imported is then validated as having no schema (`null`).
+   */
+  prepare(objects: readonly unknown[]): Promise<void>;
 }
 
 let loading: Promise<SchemaValidator> | undefined;
 
 /**
  * kubernetes-models packages of custom resources whose kinds `validate` checks (types, required
- * fields, enums), pinned in packages/verifier/package.json. Version 4.4.x matches the
- * `kubernetes-models` 4.x / `@kubernetes-models/base` 5.x line the built-in kinds use.
- * @see https://github.com/tommy351/kubernetes-models-ts/tree/master/third-party/cert-manager
+ * fields, enums), pinned in packages/verifier/package.json. cert-manager 4.4.x, argo-cd 2.7.x (CRDs
+ * of Argo CD v2.14.11) and flux-cd 2.3.x (source-controller v1.2.4, kustomize-controller v1.2.2) are
+ * on the `kubernetes-models` 4.x / `@kubernetes-models/base` 5.x line the built-in kinds use;
+ * external-secrets 2.x (the only line with `external-secrets.io/v1`, which External Secrets Operator
+ * serves alone since v0.17.0) and sealed-secrets 6.x exist only on the base 6.x line, as ES modules
+ * (see `prepare`).
+ * @see https://github.com/tommy351/kubernetes-models-ts/tree/master/third-party
  */
-export const CRD_MODEL_PACKAGES = ['@kubernetes-models/cert-manager'] as const;
+export const CRD_MODEL_PACKAGES = ['@kubernetes-models/cert-manager', '@kubernetes-models/argo-cd', '@kubernetes-models/flux-cd', '@kubernetes-models/external-secrets', '@kubernetes-models/sealed-secrets'] as const;
 
 /**
  * Loads the schemas once and returns the synchronous validator. The promise is cached: later calls
@@ -407,14 +426,24 @@ async function createValidator(): Promise<SchemaValidator> {
   const kmGroupVersions = groupVersionsOf(kmExports);
   /** apiVersion → the CRD model package that has `<package>/<apiVersion>/<Kind>` modules. */
   const crdPackages = new Map<string, string>();
+  /** apiVersion → the file of `<Kind>` (a `*` in it) of an ES-module-only package, from its exports map. */
+  const esmFiles = new Map<string, string>();
   for (const name of CRD_MODEL_PACKAGES) {
     try {
-      const exports = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
-      for (const groupVersion of groupVersionsOf(exports)) if (!kmGroupVersions.has(groupVersion)) crdPackages.set(groupVersion, name);
+      const manifest = require.resolve(`${name}/package.json`);
+      const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+      for (const groupVersion of groupVersionsOf(exports)) {
+        if (kmGroupVersions.has(groupVersion)) continue;
+        crdPackages.set(groupVersion, name);
+        const target = exports[`./${groupVersion}/*`] as { require?: unknown; import?: unknown } | undefined;
+        if (target && typeof target === 'object' && target.require === undefined && typeof target.import === 'string') esmFiles.set(groupVersion, path.join(path.dirname(manifest), target.import));
+      }
     } catch {
       // not installed: its kinds stay unchecked (validate returns null), as any custom resource
     }
   }
+  /** `<apiVersion>/<Kind>` → the model class imported by `prepare` (null: no such kind in the package). */
+  const imported = new Map<string, ModelClass | null>();
   const clientRoot = path.dirname(require.resolve('@kubernetes/client-node/package.json'));
   /** apiVersions client-node 1.34 serves; falls back to kubernetes-models' list. */
   const clientGroupVersions = clientNodeGroupVersions(clientRoot) ?? kmGroupVersions;
@@ -422,9 +451,13 @@ async function createValidator(): Promise<SchemaValidator> {
 
   const kinds = new Map<string, Map<string, KindEntry | null>>();
 
-  const loadModel = (apiVersion: string, kind: string): ModelClass | null => {
+  const loadModel = (apiVersion: string, kind: string): ModelClass | null | typeof UNPREPARED => {
     const from = kmGroupVersions.has(apiVersion) ? 'kubernetes-models' : crdPackages.get(apiVersion);
     if (!from) return null;
+    if (esmFiles.has(apiVersion)) {
+      const model = imported.get(`${apiVersion}/${kind}`);
+      return model === undefined ? UNPREPARED : model;
+    }
     try {
       const exports = require(`${from}/${apiVersion}/${kind}`) as Record<string, unknown>;
       const model = exports[kind] as ModelClass | undefined;
@@ -447,7 +480,7 @@ async function createValidator(): Promise<SchemaValidator> {
     return null;
   };
 
-  const resolve = (apiVersion: string, kind: string): KindEntry | null => {
+  const resolve = (apiVersion: string, kind: string): KindEntry | null | typeof UNPREPARED => {
     let byKind = kinds.get(apiVersion);
     if (!byKind) {
       byKind = new Map();
@@ -461,6 +494,7 @@ async function createValidator(): Promise<SchemaValidator> {
     const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
     if (VERSION.test(version) && KIND.test(kind) && !group.includes('/')) {
       const model = loadModel(apiVersion, kind);
+      if (model === UNPREPARED) return UNPREPARED; // not cached: prepare() may load it
       const root = findRoot(group, version, kind);
       if (model || root) entry = { model, root };
     }
@@ -548,6 +582,9 @@ async function createValidator(): Promise<SchemaValidator> {
         return out.list;
       }
       const entry = resolve(apiVersion, kind);
+      if (entry === UNPREPARED) {
+        return [{ path: '', message: `the schema of ${apiVersion} ${kind} was not loaded (${crdPackages.get(apiVersion)} is an ES module, imported by prepare())`, hint: 'Call `await validator.prepare(objects)` before validating them.' }];
+      }
       if (!entry) return null;
       const out = new Violations();
       if (entry.model) checkModel(entry.model, record, out);
@@ -564,8 +601,35 @@ async function createValidator(): Promise<SchemaValidator> {
     }
   };
 
-  return { validate };
+  const prepare = async (objects: readonly unknown[]): Promise<void> => {
+    const wanted = new Set<string>();
+    for (const o of objects) {
+      const { apiVersion, kind } = (o ?? {}) as { apiVersion?: unknown; kind?: unknown };
+      if (typeof apiVersion === 'string' && typeof kind === 'string' && esmFiles.has(apiVersion) && KIND.test(kind) && !imported.has(`${apiVersion}/${kind}`)) wanted.add(`${apiVersion}\n${kind}`);
+    }
+    await Promise.all(
+      [...wanted].map(async (entry) => {
+        const [apiVersion, kind] = entry.split('\n') as [string, string];
+        let model: ModelClass | null = null;
+        try {
+          // The file the package's exports map gives `<apiVersion>/<Kind>` (import condition).
+          const exports = (await import(pathToFileURL(esmFiles.get(apiVersion)!.replace('*', kind)).href)) as Record<string, unknown>;
+          const candidate = exports[kind] as ModelClass | undefined;
+          model = typeof candidate === 'function' && candidate.apiVersion === apiVersion && candidate.kind === kind ? candidate : null;
+        } catch {
+          model = null; // no such kind in the package: no schema, as any custom resource
+        }
+        imported.set(`${apiVersion}/${kind}`, model);
+        kinds.get(apiVersion)?.delete(kind);
+      }),
+    );
+  };
+
+  return { validate, prepare };
 }
+
+/** What `loadModel` and `resolve` answer for a kind of an ES-module-only package that `prepare` has not imported. */
+const UNPREPARED = Symbol('unprepared');
 
 /**
  * The walk of `checkFields`: the object along client-node's attribute tables, reporting each field

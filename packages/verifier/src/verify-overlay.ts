@@ -3,12 +3,14 @@
  * its patches on what it builds on, then run every check that applies. Findings on fields that one
  * of the overlay's own patch operations wrote name that kustomization file, patch and operation.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestObject, ReleaseCatalog } from '@clearml-k8s/base-manifests';
-import { parseBuildOutput } from '@clearml-k8s/base-manifests/yaml';
+import { parseBuildOutput, parseManifests } from '@clearml-k8s/base-manifests/yaml';
+import { GITOPS_FILE } from '@clearml-k8s/overlay-composer';
 import type { Exposure } from '@clearml-k8s/overlay-composer';
 import { CHECK_REGISTRY, type CheckContext, type CheckDefinition } from './checks/index.ts';
+import type { GitopsFile } from './checks/definition.ts';
 import { acceptancesOf, acceptanceIsValid } from './checks/accepted-risks.ts';
 import type { ImageOverride } from './checks/images.ts';
 import type { OverlayExpectation } from './expectation.ts';
@@ -157,6 +159,9 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     const parents = [...parentRenders.flatMap((r) => r.objects), ...localResourceFiles(top).flatMap((f) => safeParse(f))];
     patches = analysePatches(relative(ctx.root, top.file), patchEntries(top), parents, objects);
   }
+  const gitops = readGitopsFile(absoluteDir, relative(ctx.root, path.join(absoluteDir, GITOPS_FILE)));
+  // Kinds whose schemas load asynchronously (ES-module model packages) are loaded before the checks run.
+  await ctx.schema.prepare([...objects, ...(gitops?.documents ?? [])]);
   const context: CheckContext = {
     overlay: displayDir,
     engines: ctx.engines,
@@ -168,6 +173,7 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     kustomizations: own,
     imageOverrides,
     patches,
+    gitops,
     schema: ctx.schema,
     catalog: ctx.catalog,
   };
@@ -199,6 +205,17 @@ export async function verifyOverlay(ctx: VerifyContext, absoluteDir: string, dis
     accepted,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** The overlay's `gitops.yaml` (documents, or why it does not parse), or null when there is none. */
+function readGitopsFile(absoluteDir: string, display: string): GitopsFile | null {
+  const file = path.join(absoluteDir, GITOPS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return { file: display, documents: parseManifests(readFileSync(file, 'utf8'), display), parseError: null };
+  } catch (error) {
+    return { file: display, documents: [], parseError: String((error as Error).message).split('\n')[0]! };
+  }
 }
 
 function safeParse(file: string): ManifestObject[] {

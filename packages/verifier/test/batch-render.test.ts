@@ -2,7 +2,7 @@
 // overlay, used only where it gives exactly what separate builds give. Proven here with the real
 // engines on every fixture: the stock overlays, the example sites and every broken fixture.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -33,12 +33,19 @@ function scratchRepository(t: TestContext, options: { ownNamespaces?: boolean } 
     if (!options.ownNamespaces) {
       cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(dir, 'site.yaml'));
       cpSync(path.join(ROOT, 'fixtures/sites', name, 'expected'), dir, { recursive: true });
+      for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', name)).filter((f) => f.startsWith('sealed-'))) cpSync(path.join(ROOT, 'fixtures/sites', name, f), path.join(dir, f));
       continue;
     }
     const file = `overlays/sites/${name}/site.yaml`;
     const text = `${readFileSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), 'utf8').replace(/^namespace: .*\n/m, '')}namespace: site-${name}\n`;
     writeFileSync(path.join(repo, file), text);
-    for (const f of composeSiteFromText(name, text, file, TREE).files) writeFileSync(path.join(repo, f.path), f.content);
+    // Sealed credentials are bound to their namespace: the example's, moved to the site's own.
+    const sealed = (basename: string) => {
+      const source = path.join(ROOT, 'fixtures/sites', name, basename);
+      return existsSync(source) ? readFileSync(source, 'utf8').replaceAll('namespace: clearml\n', `namespace: site-${name}\n`) : null;
+    };
+    for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', name)).filter((f) => f.startsWith('sealed-'))) writeFileSync(path.join(repo, 'overlays/sites', name, f), sealed(f)!);
+    for (const f of composeSiteFromText(name, text, file, TREE, sealed).files) writeFileSync(path.join(repo, f.path), f.content);
   }
   return repo;
 }

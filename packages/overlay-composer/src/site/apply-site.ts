@@ -30,7 +30,8 @@ import { podContainers, type Exposure, type Prerequisite, type Profile, type Pro
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
-import { ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
+import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENV } from '../enterprise-credentials.ts';
+import { externalSecretObject, externalSecretPrerequisites, gitopsObjects, inPrerequisiteWave, sealedSecretPrerequisites } from './gitops.ts';
 import { agentObjects, inClusterUrls, pinAgentServices } from './agents.ts';
 import { podDisruptionBudget, topologySpread } from './disruption-budgets.ts';
 import { siteNetworkPolicies } from './network-policies.ts';
@@ -51,6 +52,23 @@ export interface SiteComposition {
   expectedImages: Record<string, string>;
   /** Cluster-scoped RBAC objects the site declares (agents' namespace listing). */
   clusterRoles: string[];
+  /** The Argo CD Application or Flux GitRepository and Kustomization deploying the site (`gitops`); written to gitops.yaml, not to the site's build. */
+  gitops: ManifestObject[];
+}
+
+/** Inputs of a site besides its spec: the user's files it names (read and checked by `siteIntentFromText`). */
+export interface SiteFiles {
+  /** The SealedSecret of `credentials.sealedSecret.file`, as the user sealed it. */
+  sealedCredentials?: ManifestObject;
+}
+
+/**
+ * The keys the credentials Secret must hold for the pods of a site: every key of `CREDENTIAL_KEYS`
+ * (the internal credentials and `fixed_users`), without `fixed_users` when `credentials.fixedUsersSecret`
+ * mounts the users from a file instead.
+ */
+export function credentialsSecretKeys(spec: SiteSpec): string[] {
+  return CREDENTIAL_KEYS.map((c) => c.key).filter((key) => !(key === 'fixed_users' && spec.credentials?.fixedUsersSecret));
 }
 
 /** The components a site tunes, with their storage, from the stack model. */
@@ -176,10 +194,12 @@ export function cookieDomain(hosts: Record<EndpointLabel, string>): string | nul
 /**
  * Applies a (validated) site spec to the objects of its parent overlay.
  * @param profile the stock profile the site names (its exposure and prerequisites are the defaults).
- * @param siteName names the site's cluster-scoped objects (agents' optional ClusterRole).
- * @throws TypeError for cert-manager annotations `parseSiteSpec` refuses (`SITE_CERT_MANAGER`): the spec was not validated.
+ * @param siteName names the site's cluster-scoped objects (agents' optional ClusterRole) and its GitOps objects.
+ * @param files the user's files the spec names (`credentials.sealedSecret`), read and checked.
+ * @throws TypeError for cert-manager annotations `parseSiteSpec` refuses (`SITE_CERT_MANAGER`): the spec was not validated;
+ *   for `credentials.sealedSecret` without `files.sealedCredentials`.
  */
-export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, context: ProfileContext, siteName = 'site'): SiteComposition {
+export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject[], profile: Profile, context: ProfileContext, siteName = 'site', files: SiteFiles = {}): SiteComposition {
   const { catalog, model } = context;
   let objects = parentObjects.map((o) => structuredClone(o) as ManifestObject);
   const prerequisites: Prerequisite[] = [...profile.prerequisites];
@@ -409,6 +429,30 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
     needs({ kind: 'Secret', name: fixedUsers, documentedIn: 'README.md#site-credentials' });
   }
 
+  // The credentials Secret made in the cluster: by External Secrets Operator or the sealed-secrets
+  // controller (./gitops.ts), so it is no longer a prerequisite; their CRDs (and the store) are.
+  const source = spec.credentials?.externalSecret ?? spec.credentials?.sealedSecret;
+  if (source) {
+    const secretName = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
+    const i = prerequisites.findIndex((p) => p.kind === 'Secret' && p.name === secretName);
+    if (i >= 0) prerequisites.splice(i, 1);
+    if (spec.credentials?.externalSecret) {
+      objects.push(externalSecretObject(secretName, NAMESPACE, credentialsSecretKeys(spec), spec.credentials.externalSecret));
+      for (const p of externalSecretPrerequisites(spec.credentials.externalSecret)) needs(p);
+    } else {
+      if (!files.sealedCredentials) throw new TypeError('applySite: credentials.sealedSecret without the sealed file (siteIntentFromText reads it)');
+      // In the parent's namespace like every desired object: the kustomization's namespace: moves it with the rest.
+      const sealed = structuredClone(files.sealedCredentials);
+      sealed.metadata.namespace = NAMESPACE;
+      objects.push(sealed);
+      for (const p of sealedSecretPrerequisites()) needs(p);
+    }
+  }
+  // Argo CD: the Namespace and the Secret's source in the wave before the workloads.
+  if (spec.gitops?.tool === 'argocd') {
+    objects = objects.map((o) => (o.kind === 'Namespace' || o.kind === 'ExternalSecret' || o.kind === 'SealedSecret' ? inPrerequisiteWave(o) : o));
+  }
+
   // Components: metadata, placement, pull policy, ServiceAccount, Service and extra config files (after placement and storage, which they refine).
   const applyComponentSettings = (component: SiteComponent, settings: ComponentSettings) => {
     const name = model.get(component).name;
@@ -533,5 +577,6 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
   });
 
   const namespace = spec.namespace && spec.namespace !== NAMESPACE ? spec.namespace : null;
-  return { desired: objects, namespace, exposure, prerequisites, expectedImages, clusterRoles };
+  const gitops = spec.gitops ? gitopsObjects(siteName, `overlays/sites/${siteName}`, spec.gitops, namespace ?? NAMESPACE) : [];
+  return { desired: objects, namespace, exposure, prerequisites, expectedImages, clusterRoles, gitops };
 }

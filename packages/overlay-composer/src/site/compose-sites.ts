@@ -5,14 +5,16 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { generatedHeader, NAMESPACE, sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { fileKind, lstatInside, readUserFile, RepositoryIoError } from '@clearml-k8s/repository-io';
-import { parseManifestFast, parseManifestWithPositions } from '@clearml-k8s/base-manifests/yaml';
+import { parseManifestFast, parseManifestWithPositions, stringifyManifests } from '@clearml-k8s/base-manifests/yaml';
 import { composeOverlay, type ComposedOverlay } from '../patches/compose-overlay.ts';
 import { applyNamespace } from '../kustomize/kustomize-model.ts';
 import type { ComposedProfile, ComposedTree } from '../compose-tree.ts';
 import type { Profile } from '../profiles/profile.ts';
-import { applySite, SitePatchConflict, type SiteComposition } from './apply-site.ts';
+import { applySite, credentialsSecretKeys, SitePatchConflict, type SiteComposition, type SiteFiles } from './apply-site.ts';
+import { DEFAULT_SEALED_FILE, GITOPS_FILE, GITOPS_NAMESPACES, isSealedFile, readSealedCredentials } from './gitops.ts';
+import { ENTERPRISE_CREDENTIALS_SECRET } from '../enterprise-credentials.ts';
 import { SiteSpecError } from './site-error.ts';
 import type { SiteSpec } from './site-spec.ts';
 import { parseSiteSpec, validateSiteName } from './validate-site.ts';
@@ -21,8 +23,32 @@ import { parseSiteSpec, validateSiteName } from './validate-site.ts';
 export const SITES_DIR = 'overlays/sites';
 /** The user-written file of a site. */
 export const SITE_SPEC_FILE = 'site.yaml';
-/** Files in a site directory that compose never owns: the spec and git-ignored local files. */
+/** Files in a site directory that compose never owns: the spec and git-ignored local files (and `sealed-*.yaml`, `isSiteUserFile`). */
 export const SITE_USER_FILES = [SITE_SPEC_FILE, 'credentials.env', '.gitignore'] as const;
+
+/** Whether a file (by its name in a site directory) is the user's: `SITE_USER_FILES`, or sealed data the user wrote with kubeseal (`sealed-*.yaml`). */
+export function isSiteUserFile(basename: string): boolean {
+  return (SITE_USER_FILES as readonly string[]).includes(basename) || isSealedFile(basename);
+}
+
+/** Reads a user file of a site directory by its name there: its text, or null when it does not exist. */
+export type SiteFileReader = (basename: string) => string | null;
+
+/** Largest sealed credentials file read, in bytes. */
+export const SEALED_FILE_MAX_BYTES = 1 << 20;
+
+/**
+ * The reader of a site directory's user files under `root`, read safely (no link followed, regular
+ * files only, at most `SEALED_FILE_MAX_BYTES`).
+ * @throws RepositoryIoError from `readUserFile` when called.
+ */
+export function siteFileReader(root: string, siteDir: string): SiteFileReader {
+  return (basename) => {
+    const relative = `${siteDir}/${basename}`;
+    if (lstatInside(root, relative) === null) return null;
+    return readUserFile({ root, relative }, { maxBytes: SEALED_FILE_MAX_BYTES, what: 'the sealed credentials' });
+  };
+}
 
 /** A composed site. */
 export interface ComposedSite extends ComposedOverlay {
@@ -101,9 +127,11 @@ export interface SiteIntent {
 /**
  * Validates a site spec and applies it to its parent, without writing a kustomization (what
  * `verify` needs; `composeSiteFromText` adds the kustomization and its proof).
- * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
+ * @param readFile reads the user files the spec names in the site directory (`credentials.sealedSecret.file`).
+ * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path);
+ *   `SITE_SECRET_STORE` for a sealed credentials file that is missing or does not fit (its own file and line).
  */
-export function siteIntentFromText(name: string, text: string, file: string, tree: ComposedTree): SiteIntent {
+export function siteIntentFromText(name: string, text: string, file: string, tree: ComposedTree, readFile: SiteFileReader = () => null): SiteIntent {
   validateSiteName(name);
   const { overlays } = tree;
   const profileOf = (profileName: string) => overlays.find((o) => o.profile.name === profileName);
@@ -117,9 +145,10 @@ export function siteIntentFromText(name: string, text: string, file: string, tre
   }
   const spec = parseSiteSpec(text, file, { parentObjects: (profileOf(String(named ?? '')) ?? overlays[0]!).intended });
   const chosen = profileOf(spec.profile)!;
+  const files = siteFiles(spec, name, text, file, readFile);
   let composition: SiteComposition;
   try {
-    composition = applySite(spec, chosen.intended, chosen.profile, tree.context, name);
+    composition = applySite(spec, chosen.intended, chosen.profile, tree.context, name, files);
   } catch (error) {
     if (!(error instanceof SitePatchConflict)) throw error;
     const at = parseManifestWithPositions(text, file).positionOf(error.pointer);
@@ -139,13 +168,47 @@ export function siteIntentFromText(name: string, text: string, file: string, tre
 }
 
 /**
+ * The user files a valid spec names, read and checked: the sealed credentials of
+ * `credentials.sealedSecret` (`readSealedCredentials`).
+ * @throws SiteSpecError `SITE_SECRET_STORE` at the spec's field when the file is missing, at the
+ *   file's line when it does not fit.
+ */
+function siteFiles(spec: SiteSpec, name: string, text: string, file: string, readFile: SiteFileReader): SiteFiles {
+  const sealed = spec.credentials?.sealedSecret;
+  if (!sealed) return {};
+  const basename = sealed.file ?? DEFAULT_SEALED_FILE;
+  const sealedPath = `${SITES_DIR}/${name}/${basename}`;
+  const secretName = spec.credentials?.secret ?? ENTERPRISE_CREDENTIALS_SECRET;
+  const namespace = spec.namespace ?? NAMESPACE;
+  const content = readFile(basename);
+  if (content === null) {
+    const pointer = sealed.file ? '/credentials/sealedSecret/file' : '/credentials/sealedSecret';
+    const at = parseManifestWithPositions(text, file).positionOf(pointer, sealed.file ? 'value' : 'key');
+    throw new SiteSpecError({
+      code: 'SITE_SECRET_STORE',
+      file,
+      line: at?.line ?? 0,
+      column: at?.column ?? 0,
+      path: pointer,
+      expected: `the sealed credentials ${sealedPath} (a SealedSecret you seal with kubeseal)`,
+      received: 'no such file',
+      hint: `seal the credentials Secret into it: kubectl create secret generic ${secretName} -n ${namespace} --from-env-file=credentials.env --dry-run=client -o yaml | kubeseal --format yaml > ${sealedPath} (README.md#secrets-from-a-store)`,
+    });
+  }
+  const { object, problems } = readSealedCredentials(content, sealedPath, { name: secretName, namespace, keys: credentialsSecretKeys(spec) });
+  const first = problems[0];
+  if (first) throw new SiteSpecError({ code: 'SITE_SECRET_STORE', file: sealedPath, line: first.line, column: first.column, path: first.path, expected: first.expected, received: first.received, hint: first.hint });
+  return { sealedCredentials: object! };
+}
+
+/**
  * Composes one site from its spec text.
  * @param file repository-relative path of the spec, for errors and the generated header.
  * @param tree the composed stock overlays (the site's parent is one of them) and their catalog and model.
  * @throws SiteSpecError for an invalid name or spec (with file, line, column and field path).
  */
-export function composeSiteFromText(name: string, text: string, file: string, tree: ComposedTree): ComposedSite {
-  const { spec, profile, parent: chosen, composition } = siteIntentFromText(name, text, file, tree);
+export function composeSiteFromText(name: string, text: string, file: string, tree: ComposedTree, readFile: SiteFileReader = () => null): ComposedSite {
+  const { spec, profile, parent: chosen, composition } = siteIntentFromText(name, text, file, tree, readFile);
   const dir = `${SITES_DIR}/${name}`;
   const composed = composeOverlay({
     dir,
@@ -156,7 +219,26 @@ export function composeSiteFromText(name: string, text: string, file: string, tr
     allowRemoval: true,
     ...(composition.namespace ? { namespace: composition.namespace } : {}),
   });
+  if (composition.gitops.length) composed.files.push(gitopsFile(dir, file, spec, composition.gitops));
   return { ...composed, name, spec, profile, composition };
+}
+
+/**
+ * `gitops.yaml` of a site: its GitOps objects under a header that says what the file is and how to
+ * apply it (once, to the tool's namespace; it is not part of the site's kustomization).
+ */
+function gitopsFile(dir: string, source: string, spec: SiteSpec, objects: readonly ManifestObject[]): { path: string; content: string } {
+  const tool = spec.gitops!.tool;
+  const namespace = spec.gitops!.namespace ?? GITOPS_NAMESPACES[tool];
+  const what = tool === 'argocd' ? 'The Argo CD Application' : 'The Flux source and Kustomization';
+  const header = [
+    generatedHeader(source),
+    '',
+    `${what} that deploys ${dir} from git; not part of its kustomization.`,
+    `Apply it once, after committing and pushing the site: kubectl apply -f ${dir}/${GITOPS_FILE}`,
+    `(into namespace ${namespace}; see README.md#${tool === 'argocd' ? 'argo-cd' : 'flux'}).`,
+  ].join('\n');
+  return { path: `${dir}/${GITOPS_FILE}`, content: stringifyManifests(objects, header) };
 }
 
 /**
@@ -166,6 +248,6 @@ export function composeSiteFromText(name: string, text: string, file: string, tr
 export function composeSites(root: string, tree: ComposedTree): ComposedSite[] {
   return listSites(root).map((name) => {
     const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
-    return composeSiteFromText(name, readSiteSpec(root, file), file, tree);
+    return composeSiteFromText(name, readSiteSpec(root, file), file, tree, siteFileReader(root, `${SITES_DIR}/${name}`));
   });
 }

@@ -36,6 +36,8 @@ export const SITE_SPEC_ERROR_CODES = {
   SITE_PATCH_TEST: "A patch `test` op whose value differs from the target's.",
   SITE_NETWORK_POLICY: 'A `networkPolicies` setting that would not isolate: an ingress controller `namespaceSelector` without any requirement (it admits every namespace).',
   SITE_CERT_MANAGER: 'A cert-manager annotation of `ingress.annotations` the site\'s one Certificate cannot carry (both issuer kinds, no issuer named, no TLS Secret, a value cert-manager rejects, an annotation not translated).',
+  SITE_GITOPS: 'A `gitops` field Argo CD or Flux would refuse or that does not fit the tool (a repository URL with a token or no scheme, a branch with spaces, a Flux-only field on argocd …).',
+  SITE_SECRET_STORE: 'A credentials source that cannot make the Secret: an External Secrets remote key with whitespace, both externalSecret and sealedSecret, or a sealed file that is missing or is not a SealedSecret of the site\'s credentials Secret with every key the pods read.',
   SITE_NAME_INVALID: 'A site name that is not a DNS-1123 label.',
   SITE_EXISTS: '`site add` of a site that already exists.',
 } as const;

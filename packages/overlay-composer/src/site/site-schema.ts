@@ -213,6 +213,32 @@ export const SITE_FORMATS = {
     matching('an absolute URL path (starts with "/", no spaces, "?" or "#"), e.g. /', '/[^\\s?#]*'),
     () => 'write an absolute path such as / or /clearml',
   ),
+  gitRepositoryUrl: format(
+    'SITE_GITOPS',
+    // https:// without user info (a token in the URL would be committed), ssh://, or scp-like git@host:path.
+    matching('a Git repository URL: https://host/path (no user or token in it), ssh://git@host/path or git@host:path', '(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s@]*)?|ssh://[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?/[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s/][^\\s]*)'),
+    () => 'write the URL Argo CD or Flux clones, e.g. https://git.example.com/platform/clearml-k8s.git; credentials go into the tool\'s repository Secret, never into the URL',
+  ),
+  gitRevision: format(
+    'SITE_GITOPS',
+    matching('a Git branch name (letters, digits, ".", "_", "-" and "/", at most 255 characters)', '(?!.*\\.\\.)(?!/)[A-Za-z0-9._/-]{1,255}(?<![/.])'),
+    () => 'name the branch to follow, e.g. main',
+  ),
+  goDuration: format(
+    'SITE_GITOPS',
+    matching('a Go duration of hours, minutes and seconds (e.g. 10m, 1h30m, 90s)', '([0-9]+(h|m|s))+'),
+    () => 'write e.g. 10m or 1h (Flux and External Secrets Operator parse it with Go time.ParseDuration)',
+  ),
+  remoteKey: format(
+    'SITE_SECRET_STORE',
+    matching('a key of the external secret store (the provider\'s secret name or path, e.g. clearml/acme; no whitespace, at most 512 characters)', '[^\\s]{1,512}'),
+    () => 'name the secret in your store that holds the credentials as properties, e.g. clearml/acme',
+  ),
+  sealedFile: format(
+    'SITE_SECRET_STORE',
+    matching('a file name in the site directory starting with "sealed-" and ending in ".yaml" (e.g. sealed-credentials.yaml)', 'sealed-[a-z0-9][-a-z0-9]*\\.yaml'),
+    () => 'name the file kubeseal wrote in the site directory, e.g. sealed-credentials.yaml',
+  ),
 };
 
 /** Name of a value format. */
@@ -560,6 +586,29 @@ export const SiteSpecSchema = closed('One deployment site (overlays/sites/<name>
   credentials: optional(closed('Credential Secrets (declared prerequisites).', {
     secret: optional(formatRef('dnsSubdomain', 'Secret with the internal credentials and the fixed users (keys as clearml-k8s credentials writes, fixed_users included); turns fixed users on, so the web app asks for a username and password and the public webserver and tests credentials are revoked; default for enterprise clearml-internal-credentials.')),
     fixedUsersSecret: optional(formatRef('dnsSubdomain', 'Secret with key apiserver.conf holding auth.fixed_users (username, password, name per user); mounted into the apiserver\'s config directory, enables fixed-user login; its users replace those of the credentials Secret.')),
+    externalSecret: optional(closed('The credentials Secret is made in the cluster by External Secrets Operator: the site renders an ExternalSecret (external-secrets.io/v1) that reads every key the pods read from one secret of your store, as its properties of the same names, and writes the Secret credentials.secret. Nothing secret is committed. Either externalSecret or sealedSecret.', {
+      storeRef: closed('The SecretStore (in the site\'s namespace) or ClusterSecretStore to read from: a declared prerequisite.', {
+        name: formatRef('dnsSubdomain', 'Name of the store.'),
+        kind: optional(oneOf(['SecretStore', 'ClusterSecretStore'], 'Kind of the store; default SecretStore.')),
+      }),
+      remoteKey: formatRef('remoteKey', 'The secret of the store holding the credentials, one property per Secret key (secure_auth_token_secret, apiserver_key, …, fixed_users): remoteRef.key of each entry.'),
+      refreshInterval: optional(formatRef('goDuration', 'How often External Secrets Operator reads the store again; default 1h.')),
+    })),
+    sealedSecret: optional(closed('The credentials Secret is made in the cluster by the Bitnami sealed-secrets controller from a SealedSecret you seal with kubeseal (only the controller can decrypt it) and commit in the site directory; the site renders it with the ordering annotations. Either sealedSecret or externalSecret.', {
+      file: optional(formatRef('sealedFile', 'The file kubeseal wrote, in the site directory; default sealed-credentials.yaml. Its SealedSecret must be named as credentials.secret, in the site\'s namespace, with every key the pods read.')),
+    })),
+  })),
+  gitops: optional(closed('Deploy the site with Argo CD or Flux: compose writes gitops.yaml beside the kustomization (an Argo CD Application, or a Flux GitRepository and Kustomization) that syncs this site\'s directory from your repository with pruning, and orders the Namespace and the credentials Secret\'s source before the workloads. Apply it once to the tool\'s namespace; it is not part of the site\'s kustomization.', {
+    tool: oneOf(['argocd', 'flux'], 'argocd: an Argo CD Application with sync waves; flux: a Flux Kustomization with wait and dependsOn.'),
+    repoURL: optional(formatRef('gitRepositoryUrl', 'The Git repository holding this tree (the tool clones it; its credentials are the tool\'s). Required for argocd; for flux, either repoURL (a GitRepository is rendered) or sourceRef.')),
+    revision: optional(formatRef('gitRevision', 'Branch to follow (Argo CD targetRevision, Flux ref.branch); default main.')),
+    namespace: optional(formatRef('dnsLabel', 'Namespace of the GitOps objects (where the tool runs); default argocd for argocd, flux-system for flux.')),
+    project: optional(formatRef('dnsSubdomain', 'Argo CD AppProject; default default. Only with argocd.')),
+    interval: optional(formatRef('goDuration', 'How often Flux reconciles (Kustomization and GitRepository interval); default 10m. Only with flux.')),
+    sourceRef: optional(closed('An existing Flux GitRepository (e.g. flux-system, made by flux bootstrap) instead of repoURL. Only with flux.', {
+      name: formatRef('dnsSubdomain', 'Name of the GitRepository, in gitops.namespace.'),
+    })),
+    dependsOn: optional(Type.Array(formatRef('dnsSubdomain'), { description: 'Flux Kustomizations (in gitops.namespace) that must be Ready before this site is applied, e.g. the ones installing the sealed-secrets controller or External Secrets Operator and its store. Only with flux.' })),
   })),
   agents: optional(AgentsSpecSchema),
   patches: optional(Type.Array(

@@ -52,3 +52,10 @@ export type AgentsSpec = Static<typeof AgentsSpecSchema>;
 
 /** NetworkPolicies from the stack model (`networkPolicies`). */
 export type NetworkPoliciesSpec = Static<typeof NetworkPoliciesSchema>;
+
+/** How the site is deployed by Argo CD or Flux (`gitops`). */
+export type GitopsSpec = NonNullable<SiteSpec['gitops']>;
+
+/** Where the credentials Secret comes from in the cluster (`credentials.externalSecret` / `credentials.sealedSecret`). */
+export type ExternalSecretSpec = NonNullable<NonNullable<SiteSpec['credentials']>['externalSecret']>;
+export type SealedSecretSpec = NonNullable<NonNullable<SiteSpec['credentials']>['sealedSecret']>;

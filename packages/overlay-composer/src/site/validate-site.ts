@@ -287,6 +287,8 @@ function semanticErrors(spec: SiteSpec, context: SiteContext, report: Report): S
   }
 
   errors.push(...externalAccessErrors(spec, report));
+  errors.push(...gitopsErrors(spec, report));
+  errors.push(...credentialsSourceErrors(spec, report));
 
   if (spec.readOnlyRootFilesystem && profileByName(spec.profile).podSecurity !== 'restricted') {
     conflict('/readOnlyRootFilesystem', 'readOnlyRootFilesystem only on profile non-root (where every directory the stack model says the images write is a volume)', `profile ${spec.profile}`, 'set profile: non-root, or drop readOnlyRootFilesystem');
@@ -497,6 +499,62 @@ function externalAccessErrors(spec: SiteSpec, report: Report): SiteSpecError[] {
     }
   }
   return errors;
+}
+
+/**
+ * `gitops` fields that fit the tool: Argo CD needs the repository URL (an Application's
+ * `spec.source.repoURL`); Flux takes a repository URL (a GitRepository is rendered) or an existing
+ * GitRepository (`sourceRef`), not both; the fields of one tool are refused on the other.
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#source-reference
+ */
+function gitopsErrors(spec: SiteSpec, report: Report): SiteSpecError[] {
+  const gitops = spec.gitops;
+  if (!gitops) return [];
+  const errors: SiteSpecError[] = [];
+  const only = (field: 'project' | 'interval' | 'sourceRef' | 'dependsOn', tool: 'argocd' | 'flux') => {
+    if (gitops[field] !== undefined && gitops.tool !== tool) {
+      errors.push(report('SITE_GITOPS', `/gitops/${field}`, 'key', { expected: `gitops.${field} only with tool: ${tool}`, received: `${field} with tool: ${gitops.tool}`, hint: `drop ${field}, or set tool: ${tool}` }));
+    }
+  };
+  only('project', 'argocd');
+  for (const field of ['interval', 'sourceRef', 'dependsOn'] as const) only(field, 'flux');
+  if (gitops.repoURL === undefined && (gitops.tool === 'argocd' || gitops.sourceRef === undefined)) {
+    errors.push(report('SITE_REQUIRED', '/gitops/repoURL', 'key', {
+      expected: gitops.tool === 'argocd' ? 'gitops.repoURL (the repository Argo CD syncs the site from)' : 'gitops.repoURL or gitops.sourceRef (the GitRepository Flux reads the site from)',
+      received: 'nothing',
+      hint: gitops.tool === 'argocd' ? 'add "repoURL: https://git.example.com/platform/clearml-k8s.git"' : 'add "repoURL: https://git.example.com/platform/clearml-k8s.git", or "sourceRef: {name: flux-system}" for the repository flux bootstrap made',
+    }));
+  }
+  if (gitops.tool === 'flux' && gitops.repoURL !== undefined && gitops.sourceRef !== undefined) {
+    errors.push(report('SITE_GITOPS', '/gitops/sourceRef', 'key', { expected: 'either gitops.repoURL (a GitRepository is rendered) or gitops.sourceRef (an existing one)', received: 'both', hint: 'keep one: sourceRef names a GitRepository you already have; repoURL makes one for this site' }));
+  }
+  if (gitops.tool === 'flux' && gitops.revision !== undefined && gitops.sourceRef !== undefined) {
+    errors.push(report('SITE_GITOPS', '/gitops/revision', 'key', { expected: 'no revision with gitops.sourceRef (the GitRepository named there chooses the branch)', received: 'revision with sourceRef', hint: 'drop revision, or use repoURL instead of sourceRef' }));
+  }
+  return errors;
+}
+
+/**
+ * Where the credentials Secret comes from: an ExternalSecret or a SealedSecret makes the Secret the
+ * pods read (`credentials.secret`, or the enterprise profile's `clearml-internal-credentials`), so the
+ * site must read one, and only one source may make it.
+ */
+function credentialsSourceErrors(spec: SiteSpec, report: Report): SiteSpecError[] {
+  const credentials = spec.credentials;
+  const source = credentials?.externalSecret ? 'externalSecret' : credentials?.sealedSecret ? 'sealedSecret' : null;
+  if (!source) return [];
+  if (credentials!.externalSecret && credentials!.sealedSecret) {
+    return [report('SITE_SECRET_STORE', '/credentials/sealedSecret', 'key', { expected: 'either credentials.externalSecret or credentials.sealedSecret (one object makes the Secret)', received: 'both', hint: 'keep the one your cluster runs: External Secrets Operator, or the sealed-secrets controller' })];
+  }
+  if (!credentials!.secret && spec.profile !== 'enterprise') {
+    return [report('SITE_REQUIRED', `/credentials/${source}`, 'key', {
+      expected: `credentials.secret with credentials.${source} (the name of the Secret it makes, which the pods read)`,
+      received: `credentials.${source} without credentials.secret`,
+      hint: 'add "secret: clearml-internal-credentials" under credentials',
+    })];
+  }
+  return [];
 }
 
 /** Errors of one patch: its target must be a parent object, each op must resolve after the ones before it. */

@@ -16,6 +16,16 @@ import type { SchemaValidator } from '../schema.ts';
 import type { OverlayExpectation } from '../expectation.ts';
 import type { ImageOverride } from './images-common.ts';
 
+/** The GitOps file of an overlay, as read. */
+export interface GitopsFile {
+  /** Repository-relative file (`overlays/sites/acme/gitops.yaml`). */
+  file: string;
+  /** Its documents (empty when it does not parse). */
+  documents: readonly unknown[];
+  /** Why it does not parse, or null. */
+  parseError: string | null;
+}
+
 /** One of the overlay's own kustomization files (the top one first, then its components and local resource directories). */
 export interface ContextKustomization {
   /** Repository-relative file (absolute when outside the repository), as findings name it. */
@@ -49,6 +59,12 @@ export interface CheckContext {
    * when there is nothing to replay on (no kustomization, or a parent that does not build).
    */
   patches: PatchAnalysis | null;
+  /**
+   * The GitOps objects beside the overlay's kustomization (`gitops.yaml`, which `compose` writes for a
+   * site with `gitops`: an Argo CD Application or Flux GitRepository and Kustomization; not part of
+   * the build), or null when the overlay has none.
+   */
+  gitops: GitopsFile | null;
   /** The Kubernetes OpenAPI validator of the run. */
   schema: SchemaValidator;
   /** The release catalog of the run (named in image findings). */

@@ -49,6 +49,7 @@ import { containerPortsCheck } from './container-ports.ts';
 import { keyReferencesCheck } from './key-references.ts';
 import { databaseExposureCheck } from './database-exposure.ts';
 import { envSemanticsCheck } from './env-semantics.ts';
+import { gitopsCheck } from './gitops.ts';
 
 export { defineCheck, findingsOf, type CheckContext, type CheckDefinition, type ContextKustomization } from './definition.ts';
 
@@ -72,6 +73,7 @@ export const CHECK_REGISTRY = [
   tlsCertificateCheck,
   envReferenceCheck,
   objectReferenceCheck,
+  gitopsCheck,
   rbacCheck,
   imageTagCheck,
   imageOverrideCheck,

@@ -6,7 +6,9 @@
  *   else the kubelet refuses to start the container (`CreateContainerConfigError`: couldn't find key).
  *   So must every `items[].key` of a `secret`/`configMap` volume and of a `projected` volume's
  *   sources (the volume fails to mount). References marked `optional: true` are exempt, as Kubernetes
- *   exempts them. Objects not in the build are `object-reference`'s; the keys of declared
+ *   exempts them. Secrets a controller writes from an object of the build count with the keys that
+ *   object gives them (an ExternalSecret's `data[].secretKey`, a SealedSecret's `encryptedData`:
+ *   `controllerSecrets`). Objects not in the build are `object-reference`'s; the keys of declared
  *   prerequisites (the operator's Secrets) are unknown here and not judged.
  * - A `secretKeyRef` with `optional: true` on one of the server's credential env vars (the
  *   `CLEARML__secure__*` names of `CREDENTIAL_KEYS`, overlay-composer `enterprise-credentials.ts`) is
@@ -22,6 +24,7 @@ import { CREDENTIAL_KEYS } from '@clearml-k8s/overlay-composer';
 import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { defineCheck } from './definition.ts';
+import { controllerSecrets } from './references.ts';
 
 /** The env vars that carry the server's credentials (`CLEARML__secure__*` of `CREDENTIAL_KEYS`). */
 export const CREDENTIAL_ENVS: ReadonlySet<string> = new Set(CREDENTIAL_KEYS.map((c) => c.env).filter((env) => env.startsWith('CLEARML__secure__')));
@@ -35,6 +38,8 @@ export function checkKeyReferences(objects: readonly ManifestObject[]): CheckFin
   const findings: CheckFinding<'key-references'>[] = [];
   const keys = new Map<string, Set<string>>();
   for (const o of objects) if (o.kind === 'Secret' || o.kind === 'ConfigMap') keys.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, new Set(keysOf(o)));
+  // Secrets a controller writes from an ExternalSecret or SealedSecret of the build, with the keys they will hold.
+  for (const [id, held] of controllerSecrets(objects)) if (held && !keys.has(id)) keys.set(id, held);
   for (const t of podTemplates(objects)) {
     const ns = t.owner.metadata.namespace ?? '';
     const resource = objectId(t.owner);

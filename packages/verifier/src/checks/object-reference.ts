@@ -6,7 +6,7 @@ export const objectReferenceCheck = defineCheck({
   id: 'object-reference',
   severity: 'error',
   title: 'every ConfigMap, Secret, PVC and ServiceAccount referenced exists in the build or is a declared prerequisite',
-  description: 'every ConfigMap, Secret, PVC and ServiceAccount a pod or Ingress names is in the build, a declared prerequisite (below), or (a Secret) the `secretName` of a cert-manager Certificate in the build',
+  description: 'every ConfigMap, Secret, PVC and ServiceAccount a pod or Ingress names is in the build, a declared prerequisite (below), or (a Secret) written by a controller from an object of the build: a cert-manager Certificate\'s `secretName`, an External Secrets `ExternalSecret`\'s target, a Bitnami `SealedSecret`\'s Secret',
   needs: 'build',
   run: ({ objects, expectation }) => checkObjectReferences(objects, expectation.prerequisites),
 });

@@ -8,8 +8,9 @@
  * - `object-reference`: every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount that a pod
  *   template or Ingress names exists in the build, or is a declared prerequisite of the overlay
  *   (something the operator creates first, like the enterprise credentials Secret), or, for a
- *   Secret, is the `spec.secretName` of a cert-manager Certificate in the build (cert-manager writes
- *   it: https://cert-manager.io/docs/usage/certificate/). References marked `optional: true` and the
+ *   Secret, is written by a controller from an object of the build (`controllerSecrets`: a
+ *   cert-manager Certificate's `spec.secretName`, https://cert-manager.io/docs/usage/certificate/;
+ *   an ExternalSecret's target; a SealedSecret's Secret). References marked `optional: true` and the
  *   `default` ServiceAccount are not required.
  * Objects without a namespace resolve into the build's single explicit namespace, if any
  * (`namespaceResolver`, e.g. a `helm template -n clearml` render).
@@ -132,10 +133,42 @@ export function certificateSecrets(objects: readonly ManifestObject[]): Set<stri
   );
 }
 
+/**
+ * The Secrets that controllers write from objects of the build, by `Secret/<namespace>/<name>`, with
+ * the keys each will hold when the object says (null when it does not: a `dataFrom` of an
+ * ExternalSecret, a Certificate's `tls.crt`/`tls.key`/`ca.crt` are not judged):
+ * - an External Secrets Operator `ExternalSecret` (external-secrets.io): `spec.target.name`, default
+ *   its own name; keys the `spec.data[].secretKey` unless `spec.dataFrom` adds more
+ *   (https://external-secrets.io/latest/api/externalsecret/);
+ * - a Bitnami `SealedSecret` (bitnami.com): `spec.template.metadata.name`, default its own name (the
+ *   controller names the Secret after it); keys those of `spec.encryptedData` and `spec.template.data`
+ *   (https://github.com/bitnami-labs/sealed-secrets#sealedsecrets-as-templates-for-secrets);
+ * - a cert-manager `Certificate`: `spec.secretName` (keys not judged).
+ */
+export function controllerSecrets(objects: readonly ManifestObject[]): Map<string, Set<string> | null> {
+  const namespaceOf = namespaceResolver(objects);
+  const out = new Map<string, Set<string> | null>();
+  for (const key of certificateSecrets(objects)) out.set(key, null);
+  const mapKeys = (m: unknown) => (m && typeof m === 'object' && !Array.isArray(m) ? Object.keys(m) : []);
+  for (const o of objects as any[]) {
+    const group = typeof o.apiVersion === 'string' ? o.apiVersion.split('/')[0] : '';
+    if (o.kind === 'ExternalSecret' && group === 'external-secrets.io') {
+      const name = typeof o.spec?.target?.name === 'string' ? o.spec.target.name : o.metadata.name;
+      const data: unknown[] = Array.isArray(o.spec?.data) ? o.spec.data : [];
+      const keys = o.spec?.dataFrom !== undefined || o.spec?.target?.template !== undefined ? null : new Set(data.map((d: any) => d?.secretKey).filter((k): k is string => typeof k === 'string'));
+      out.set(`Secret/${namespaceOf(o)}/${name}`, keys);
+    } else if (o.kind === 'SealedSecret' && group === 'bitnami.com') {
+      const name = typeof o.spec?.template?.metadata?.name === 'string' ? o.spec.template.metadata.name : o.metadata.name;
+      out.set(`Secret/${namespaceOf(o)}/${name}`, new Set([...mapKeys(o.spec?.encryptedData), ...mapKeys(o.spec?.template?.data)]));
+    }
+  }
+  return out;
+}
+
 /** Runs `object-reference`. */
 export function checkObjectReferences(objects: readonly ManifestObject[], prerequisites: readonly Prerequisite[]): CheckFinding<'object-reference'>[] {
   const namespaceOf = namespaceResolver(objects);
-  const present = new Set([...objects.map((o) => `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`), ...certificateSecrets(objects)]);
+  const present = new Set([...objects.map((o) => `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`), ...controllerSecrets(objects).keys()]);
   const findings: CheckFinding<'object-reference'>[] = [];
   const require = (kind: RefKind, namespace: string, name: unknown, owner: ManifestObject, path: string, optional: unknown) => {
     if (typeof name !== 'string' || optional === true) return;

@@ -1,8 +1,9 @@
 /**
  * Check `schema`: every rendered object against the Kubernetes OpenAPI schemas (types, required
- * fields, enums, formats) with unknown fields rejected, like `kubectl --validate=strict`. cert-manager
- * kinds (a site's Certificate) are checked against cert-manager's CRD schemas (types, required fields,
- * enums; no unknown-field check); other custom resources are skipped.
+ * fields, enums, formats) with unknown fields rejected, like `kubectl --validate=strict`. Custom
+ * resources of `CRD_MODEL_PACKAGES` (a site's cert-manager Certificate, ExternalSecret, SealedSecret)
+ * are checked against their CRD schemas (types, required fields, enums; no unknown-field check);
+ * other custom resources are skipped.
  *
  * A pod template embedded in a ConfigMap (`data["template.yaml"]`, the ClearML k8s glue's task pod)
  * is validated too, as a v1 Pod: the glue fills in container `name` and `image`, so those (and
@@ -56,7 +57,7 @@ export const schemaCheck = defineCheck({
   id: 'schema',
   severity: 'error',
   title: 'every object is valid against the Kubernetes OpenAPI schema; unknown fields rejected',
-  description: 'every object is valid against the Kubernetes OpenAPI schemas (kubernetes-models, Kubernetes 1.33), unknown fields rejected (field lists of @kubernetes/client-node), with "did you mean"; cert-manager kinds against cert-manager\'s CRD schemas (@kubernetes-models/cert-manager: types, required fields, enums); other custom resources are skipped',
+  description: 'every object is valid against the Kubernetes OpenAPI schemas (kubernetes-models, Kubernetes 1.33), unknown fields rejected (field lists of @kubernetes/client-node), with "did you mean"; custom resources of cert-manager, External Secrets Operator and sealed-secrets (a site\'s Certificate, ExternalSecret, SealedSecret) against their CRD schemas (@kubernetes-models/cert-manager, /external-secrets, /sealed-secrets: types, required fields, enums); other custom resources are skipped',
   needs: 'build',
   run: (context) => checkSchema(context.objects, context.schema),
 });
