@@ -195,3 +195,41 @@ test('the stack model: every start write is absolute, cited and under its writab
     ['/var/lib/nginx', false],
   ]);
 });
+
+test('the stack model: each image\'s entrypoint file and mode is recorded, and nonRoot.start is exactly what a non-root uid needs (interpreter for a file it cannot execute, an owned copy for each file the entrypoint executes directly)', async () => {
+  const { STACK_MODEL, canExecute, modeString } = await import('../src/index.ts');
+  // Linux permission classes: owner, else group, else other; root needs one execute bit.
+  const file = { path: '/x', uid: 0, gid: 0, mode: 0o744, interpreter: null, source: 'test' };
+  assert.deepEqual([canExecute(file, 0, [0]), canExecute(file, 1000, [1000]), canExecute(file, null, [1000]), canExecute({ ...file, uid: 1000 }, 1000, [1000])], [true, false, false, true]);
+  assert.deepEqual([canExecute({ ...file, mode: 0o754 }, 1000, [0]), canExecute({ ...file, mode: 0o754 }, 1000, [1000]), canExecute({ ...file, mode: 0o644 }, 0, [0]), canExecute({ ...file, mode: 0o555 }, 999, [999])], [true, false, false, true]);
+  assert.deepEqual([modeString(0o744), modeString(0o555), modeString(0o755)], ['rwxr--r--', 'r-xr-xr-x', 'rwxr-xr-x']);
+  const base = STACK_MODEL.components.filter((c) => c.base);
+  assert.deepEqual(base.filter((c) => !c.image.entrypoint).map((c) => c.key), [], 'every component the base renders records its image entrypoint');
+  for (const c of base) {
+    const entry = c.image.entrypoint!;
+    assert.match(entry.file.source, /Dockerfile/, `${c.key}: the mode is cited at a Dockerfile`);
+    const gids = [c.nonRoot.gid];
+    const startsEntrypoint = c.entrypoint.command === undefined;
+    const needsInterpreter = startsEntrypoint && !canExecute(entry.file, c.nonRoot.uid, gids);
+    const blocked = startsEntrypoint ? (c.entrypoint.executes ?? []).filter((f) => !canExecute(f, c.nonRoot.uid, gids)) : [];
+    const dirs = [...new Set(blocked.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))];
+    if (!needsInterpreter && dirs.length === 0) {
+      assert.equal(c.nonRoot.start, undefined, `${c.key}: the image starts as its non-root uid as shipped`);
+      continue;
+    }
+    assert.deepEqual(c.nonRoot.start?.command, needsInterpreter ? [...entry.file.interpreter!, entry.file.path] : null, `${c.key}: through the #! interpreter`);
+    assert.deepEqual(c.nonRoot.start?.ownedCopies, dirs, `${c.key}: an owned copy of each directory of a file executed directly`);
+    for (const f of blocked) assert.ok(canExecute({ ...f, uid: c.nonRoot.uid }, c.nonRoot.uid, gids), `${c.key}: the owner bit of ${f.path} lets the copy run`);
+  }
+  assert.deepEqual(base.filter((c) => c.nonRoot.start).map((c) => c.key), ['apiserver', 'webserver', 'fileserver']);
+  assert.deepEqual(STACK_MODEL.get('webserver').nonRoot.start?.ownedCopies, ['/opt/clearml/utilities']);
+  assert.deepEqual(base.map((c) => [c.key, modeString(c.image.entrypoint!.file.mode)]), [
+    ['apiserver', 'rwxr--r--'],
+    ['webserver', 'rwxr--r--'],
+    ['fileserver', 'rwxr--r--'],
+    ['asyncDelete', 'rwxr--r--'],
+    ['elasticsearch', 'r-xr-xr-x'],
+    ['mongodb', 'rwxr-xr-x'],
+    ['redis', 'rwxr-xr-x'],
+  ]);
+});

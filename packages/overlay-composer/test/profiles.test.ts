@@ -147,11 +147,38 @@ test('issue 13 items 1 and 2: on non-root every directory the stack model says a
   }
   assert.equal(seeded, 1, 'the web app in /usr/share/nginx/html');
   const webserver = deployments('non-root').find((d) => d.metadata.name === STACK.webserver.name).spec.template.spec;
-  assert.deepEqual(webserver.containers[0].volumeMounts.map((m: any) => m.mountPath), ['/var/log/clearml', '/usr/share/nginx/html', '/etc/nginx/sites-enabled', '/run', '/var/lib/nginx']);
+  assert.deepEqual(webserver.containers[0].volumeMounts.map((m: any) => m.mountPath), ['/var/log/clearml', '/usr/share/nginx/html', '/etc/nginx/sites-enabled', '/run', '/var/lib/nginx', '/opt/clearml/utilities']);
   assert.equal(writableVolumeName('/opt/clearml/apiserver/apierrors/errors'), 'writable-opt-clearml-apiserver-apierrors-errors');
   assert.throws(() => writableVolumeName(`/${'a'.repeat(60)}`), /longer than 63/);
   // The classic overlays run as root: nothing added.
   for (const d of deployments('current_version')) assert.ok(!(d.spec.template.spec.volumes ?? []).some((v: any) => v.name.startsWith('writable-')), d.metadata.name);
+});
+
+test('non-root: the server modes run the image\'s 0744 entrypoint.sh through bash with args unchanged, the webserver owns a copy of update_from_env.py; root profiles and the databases keep the image\'s entrypoint', () => {
+  const byName = (profile: string, name: string) => deployments(profile).find((d) => d.metadata.name === name).spec.template.spec;
+  for (const key of ['apiserver', 'fileserver', 'webserver'] as const) {
+    const spec = STACK_MODEL.get(key);
+    const pod = byName('non-root', spec.name);
+    const main = pod.containers.find((c: any) => c.name === spec.container);
+    assert.deepEqual(main.command, ['/usr/bin/env', 'bash', '/opt/clearml/entrypoint.sh'], key);
+    assert.deepEqual(main.args, [key], `${key}: args unchanged, so $1 is still the mode`);
+    for (const profile of ['current_version', 'latest', 'enterprise']) {
+      const root = byName(profile, spec.name).containers.find((c: any) => c.name === spec.container);
+      assert.equal(root.command, undefined, `${profile}/${key}: the image's ENTRYPOINT`);
+      assert.deepEqual(root.args, [key]);
+    }
+  }
+  // The webserver: an emptyDir at /opt/clearml/utilities, filled by an init container of the same image and the pod's uid.
+  const web = byName('non-root', STACK.webserver.name);
+  const mount = web.containers[0].volumeMounts.find((m: any) => m.mountPath === '/opt/clearml/utilities');
+  assert.deepEqual(web.volumes.find((v: any) => v.name === mount.name), { name: 'writable-opt-clearml-utilities', emptyDir: {} });
+  const seed = web.initContainers.find((ic: any) => ic.volumeMounts.some((m: any) => m.name === mount.name));
+  assert.deepEqual([seed.name, seed.image, seed.command, seed.securityContext.runAsUser], ['seed-opt-clearml-utilities', web.containers[0].image, ['cp', '-R', '/opt/clearml/utilities/.', '/seed/'], undefined]);
+  assert.equal(web.securityContext.runAsUser, STACK_MODEL.get('webserver').nonRoot.uid, 'the seed runs as the pod\'s uid, which then owns the copy');
+  // apiserver and fileserver get no copy; async delete keeps its model command; the databases keep their image's entrypoint.
+  for (const key of ['apiserver', 'fileserver'] as const) assert.ok(!byName('non-root', STACK_MODEL.get(key).name).volumes.some((v: any) => v.name === 'writable-opt-clearml-utilities'), key);
+  assert.deepEqual(byName('non-root', STACK_MODEL.get('asyncDelete').name).containers[0].command.slice(0, 3), ['python3', '-m', 'jobs.async_urls_delete']);
+  for (const key of ['elasticsearch', 'mongodb', 'redis'] as const) assert.equal(byName('non-root', STACK_MODEL.get(key).name).containers[0].command, undefined, key);
 });
 
 test('issue 13 item 12: pre-population stays on with node storage and is off where the apiserver\'s /mnt/fileserver is not the fileserver\'s', () => {

@@ -30,6 +30,7 @@ export * from './checks/target-port.ts';
 export * from './checks/tls-certificate.ts';
 export * from './checks/task-images.ts';
 export * from './checks/writable-paths.ts';
+export * from './checks/entrypoint-executable.ts';
 export * from './checks/pre-populate.ts';
 export * from './checks/resources.ts';
 export * from './checks/elasticsearch-settings.ts';

@@ -18,6 +18,8 @@ import {
   checkTlsCertificates,
   checkTaskImages,
   checkWritablePaths,
+  checkEntrypointExecutable,
+  checkEnvSemantics,
   checkPrePopulate,
   sameRepository,
   compareEngines,
@@ -387,6 +389,56 @@ test('writable-paths: the non-root overlay is clean; what issue 13 items 1-3 fou
   assert.equal(sameRepository('docker.io/library/redis', 'redis'), true);
   assert.equal(sameRepository('docker.io/bitnami/redis', 'redis'), false);
   assert.equal(sameRepository('registry.example.internal/mirror/redis', 'redis'), true);
+});
+
+test('entrypoint-executable: the non-root overlay is clean; the 0744 root-owned entrypoint.sh and update_from_env.py started as shipped by uid 1000 are caught; root, interpreters and other volumes are not', () => {
+  for (const name of ['current_version', 'latest', 'enterprise', 'non-root']) assert.deepEqual(checkEntrypointExecutable(intended(name), CATALOG), [], name);
+  const paths = (objects: any[]) => checkEntrypointExecutable(objects, CATALOG).map((f) => [f.resource, f.path]);
+  // The non-root overlay before the fix: no command, no copy of the utilities.
+  const before = intended('non-root');
+  for (const d of before.filter((o) => o.kind === 'Deployment')) {
+    const pod = d.spec.template.spec;
+    for (const c of pod.containers) if (c.command?.[2] === '/opt/clearml/entrypoint.sh') delete c.command;
+    pod.volumes = (pod.volumes ?? []).filter((v: any) => v.name !== 'writable-opt-clearml-utilities');
+    for (const c of pod.containers) c.volumeMounts = (c.volumeMounts ?? []).filter((m: any) => m.name !== 'writable-opt-clearml-utilities');
+    if (pod.initContainers) pod.initContainers = pod.initContainers.filter((ic: any) => ic.name !== 'seed-opt-clearml-utilities');
+  }
+  const found = checkEntrypointExecutable(before, CATALOG);
+  assert.deepEqual(found.map((f) => [f.resource, f.path]), [
+    ['Deployment/clearml/clearml-apiserver', '/spec/template/spec/containers/0'],
+    ['Deployment/clearml/clearml-fileserver', '/spec/template/spec/containers/0'],
+    ['Deployment/clearml/clearml-webserver', '/spec/template/spec/containers/0'],
+    ['Deployment/clearml/clearml-webserver', '/spec/template/spec/containers/0/volumeMounts'],
+  ]);
+  assert.match(found[0]!.message, /runs as uid 1000 and starts the image's ENTRYPOINT \["\/opt\/clearml\/entrypoint.sh"\].*rwxr--r-- 0:0.*Dockerfile:15/);
+  assert.match(found[3]!.message, /executes \/opt\/clearml\/utilities\/update_from_env.py .*rwxr--r-- 0:0/);
+  // The same pods as root (the classic profiles' uid) start fine.
+  for (const d of before.filter((o) => o.kind === 'Deployment')) d.spec.template.spec.securityContext.runAsUser = 0;
+  assert.deepEqual(paths(before), []);
+  // The script named as command, or by a non-root uid that is only known to be non-root: caught at command/0.
+  const named = intended('non-root');
+  find(named, 'Deployment', 'clearml-apiserver').spec.template.spec.containers[0].command = ['/opt/clearml/entrypoint.sh'];
+  const fileserverPod = find(named, 'Deployment', 'clearml-fileserver').spec.template.spec;
+  delete fileserverPod.securityContext.runAsUser;
+  delete fileserverPod.containers[0].command;
+  assert.deepEqual(paths(named), [['Deployment/clearml/clearml-apiserver', '/spec/template/spec/containers/0/command/0'], ['Deployment/clearml/clearml-fileserver', '/spec/template/spec/containers/0']]);
+  // A copy made by another uid is not the webserver's own; an unfilled emptyDir hides the file; a ConfigMap there is not judged.
+  const otherUid = intended('non-root');
+  const web = find(otherUid, 'Deployment', 'clearml-webserver').spec.template.spec;
+  web.initContainers.find((ic: any) => ic.name === 'seed-opt-clearml-utilities').securityContext.runAsUser = 2000;
+  assert.deepEqual(paths(otherUid), [['Deployment/clearml/clearml-webserver', '/spec/template/spec/containers/0/volumeMounts/5']]);
+  web.volumes.find((v: any) => v.name === 'writable-opt-clearml-utilities').configMap = { name: 'utilities', defaultMode: 0o755 };
+  delete web.volumes.find((v: any) => v.name === 'writable-opt-clearml-utilities').emptyDir;
+  assert.deepEqual(paths(otherUid), []);
+  // A command that starts no model file (an interpreter, or another program) is not the entrypoint's: its direct calls are not checked.
+  const inline = intended('non-root');
+  const inlineWeb = find(inline, 'Deployment', 'clearml-webserver').spec.template.spec;
+  inlineWeb.initContainers = inlineWeb.initContainers.filter((ic: any) => ic.name !== 'seed-opt-clearml-utilities');
+  inlineWeb.containers[0].command = ['/bin/bash', '-c', 'python3 /opt/clearml/utilities/update_from_env.py /tmp/configuration.json /usr/share/nginx/html/configuration.json && exec nginx -g "daemon off;"'];
+  assert.deepEqual(paths(inline), []);
+  // env-semantics reads the model's non-root start as the model's, and any other command over the args entrypoint as a defect.
+  assert.deepEqual(checkEnvSemantics(intended('non-root'), CATALOG).filter((f) => f.path.endsWith('/command')), []);
+  assert.deepEqual(checkEnvSemantics(inline, CATALOG).filter((f) => f.path.endsWith('/command')).map((f) => f.resource), ['Deployment/clearml/clearml-webserver']);
 });
 
 test('pre-populate: artifacts into the fileserver\'s storage pass, into an emptyDir warn (issue 13 item 12)', () => {

@@ -40,6 +40,7 @@ export const apiserver: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     formerRepositories: SERVER_IMAGE.formerRepositories,
+    entrypoint: SERVER_IMAGE.entrypoint,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },
@@ -88,7 +89,7 @@ export const apiserver: ComponentSpec = {
     source: at(COMPOSE, '10-13'),
   },
   resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '2Gi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user (${at(DOCKERFILE, '1-38')}); the chart sets none (${at(HELM_VALUES, '136-141')})` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user (${at(DOCKERFILE, '1-38')}); the chart sets none (${at(HELM_VALUES, '136-141')})`, start: SERVER_IMAGE.nonRootStart() },
   placement: { onClearmlNode: true, strategy: 'RollingUpdate', scalable: true },
   base: {
     file: 'apiserver.yaml',

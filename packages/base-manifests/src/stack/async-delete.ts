@@ -20,6 +20,7 @@ export const asyncDelete: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     formerRepositories: SERVER_IMAGE.formerRepositories,
+    entrypoint: SERVER_IMAGE.entrypoint,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       {

@@ -169,6 +169,53 @@ export interface NonRootBlocker {
   source: Source;
 }
 
+/**
+ * A file of the image that is executed (its ENTRYPOINT, or a file the entrypoint runs directly), with
+ * its owner and permission bits as the image ships it. `execve` needs the execute bit of the class the
+ * process falls in (owner when its uid owns the file, else group when one of its gids is the file's,
+ * else other); a script whose execute bit is missing still runs through its interpreter, which only
+ * reads it (`bash FILE`).
+ * @see https://man7.org/linux/man-pages/man7/path_resolution.7.html ("Permissions": owner, group, other)
+ * @see https://man7.org/linux/man-pages/man2/execve.2.html (EACCES: execute permission denied)
+ */
+export interface ImageFile {
+  /** Absolute path in the image. */
+  path: string;
+  /** Owner uid and gid in the image (Dockerfile `COPY` without `--chown`: 0:0). */
+  uid: number;
+  gid: number;
+  /** Permission bits, e.g. `0o744` (rwxr--r--). */
+  mode: number;
+  /** The interpreter its `#!` line names (`['/usr/bin/env', 'bash']`), `null` for a binary. */
+  interpreter: readonly string[] | null;
+  source: Source;
+}
+
+/** The image's `ENTRYPOINT` (exec form) and the file its first word runs. */
+export interface ImageEntrypoint {
+  /** The exec form as the Dockerfile writes it, e.g. `['/opt/clearml/entrypoint.sh']`, `['docker-entrypoint.sh']` (found on PATH). */
+  command: readonly string[];
+  /** The file `command[0]` resolves to, with its mode. */
+  file: ImageFile;
+  source: Source;
+}
+
+/**
+ * How a profile that runs a component as its `nonRoot` uid starts it, where the image as shipped
+ * cannot be started by that uid: the image's entrypoint is a script the uid may read but not execute
+ * (`command` runs it through its interpreter, `args` unchanged), and files the entrypoint executes
+ * directly in this mode are made the uid's own (`ownedCopies`: each directory is an `emptyDir` an init
+ * container of the same image and uid fills with `cp -R`; a copy belongs to the uid that makes it and
+ * keeps the image's mode bits, so the owner's execute bit applies).
+ */
+export interface NonRootStart {
+  /** Replaces the image's ENTRYPOINT: `[...interpreter, entrypoint file]`; `null` keeps the image's. */
+  command: readonly string[] | null;
+  /** Directories copied into an emptyDir owned by the uid, for files of `entrypoint.executes` there. */
+  ownedCopies: readonly string[];
+  source: Source;
+}
+
 /** What the image is: its catalog entry, its user, and the paths its entrypoint writes at start. */
 export interface ImageSpec {
   /** Key in the release catalog, or `null` when the site names the image (agent-services). */
@@ -180,6 +227,11 @@ export interface ImageSpec {
    * other people's trees still pull them, and a check that tells components by image must know them.
    */
   formerRepositories?: { repositories: readonly string[]; source: Source };
+  /**
+   * The image's ENTRYPOINT and the file it runs, with its mode; unset where the modes were not checked
+   * at the image's sources (the agents, which cannot run as non-root anyway: `nonRootBlocker`).
+   */
+  entrypoint?: ImageEntrypoint;
   /** The user the image runs as when nothing overrides it (`uid` 0 for root). */
   user: { uid: number; gid: number; source: Source };
   /** Paths the entrypoint and process write before serving (non-root needs them writable). */
@@ -262,7 +314,13 @@ export interface ComponentSpec {
   summary: string;
   image: ImageSpec;
   /** How the image is told which process to run (`args: [apiserver]`, a command line), with its source. */
-  entrypoint: { args?: readonly string[]; command?: readonly string[]; source: Source };
+  entrypoint: {
+    args?: readonly string[];
+    command?: readonly string[];
+    /** Files of the image the entrypoint executes directly (not through an interpreter) in this mode, before the process serves. */
+    executes?: readonly ImageFile[];
+    source: Source;
+  };
   ports: readonly PortSpec[];
   probes: { readiness: ProbeSpec; liveness: ProbeSpec } | null;
   connections: readonly ConnectionSpec[];
@@ -271,7 +329,13 @@ export interface ComponentSpec {
   storage: StorageSpec;
   resources: ResourceSpec;
   /** uid/gid (and fsGroup) on profiles that run everything as non-root. */
-  nonRoot: { uid: number; gid: number; source: Source };
+  nonRoot: {
+    uid: number;
+    gid: number;
+    source: Source;
+    /** Set where the image as shipped cannot be started by `uid` (the server image's 0744 scripts). */
+    start?: NonRootStart;
+  };
   placement: PlacementSpec;
   /** Set for components the base renders; agents are rendered by sites. */
   base: BaseSpec | null;

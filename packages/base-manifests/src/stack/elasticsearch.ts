@@ -57,6 +57,11 @@ export const elasticsearch: ComponentSpec = {
   image: {
     catalogKey: 'elasticsearch',
     repository: null,
+    entrypoint: {
+      command: ['/bin/tini', '--', '/usr/local/bin/docker-entrypoint.sh'],
+      file: { path: '/bin/tini', uid: 0, gid: 0, mode: 0o555, interpreter: null, source: `${ES_DOCKERFILE}:41-42,110 (mv tini /bin/tini; chmod 0555 /bin/tini; COPY --from=builder --chown=0:0 /bin/tini /bin/tini); tini then executes /usr/local/bin/docker-entrypoint.sh, chmod 0555 at :114,128` },
+      source: `${ES_DOCKERFILE}:162 (ENTRYPOINT ["/bin/tini", "--", "/usr/local/bin/docker-entrypoint.sh"])`,
+    },
     user: { uid: ES_UID, gid: 0, source: `${ES_DOCKERFILE}:99-102,166 (USER 1000:0)` },
     writesAtStart: [
       { path: '/usr/share/elasticsearch/data', writableDir: '/usr/share/elasticsearch/data', seedFromImage: false, source: ES_DOCKERFILE },
@@ -65,7 +70,10 @@ export const elasticsearch: ComponentSpec = {
     nonRootBlocker: null,
     readOnlyRoot: { unknown: 'its writes outside the data and logs directories (the JVM\'s temporary directory, ES_TMPDIR, which the launcher creates under /tmp; the keystore under config/) were not all checked at the image\'s sources', source: ES_DOCKERFILE },
   },
-  entrypoint: { source: `${at(COMPOSE, 63)} (the image's own entrypoint)` },
+  entrypoint: {
+    executes: [{ path: '/usr/local/bin/docker-entrypoint.sh', uid: 0, gid: 0, mode: 0o555, interpreter: ['/bin/bash'], source: `${ES_DOCKERFILE}:114,128 (COPY bin/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh, then chmod 0555; no --chown: root); tini executes it (:162)` }],
+    source: `${at(COMPOSE, 63)} (the image's own entrypoint)`,
+  },
   ports: [{ name: 'http', containerPort: 9200, servicePort: 9200, protocol: 'TCP', scheme: 'http', public: null, source: `${ES_DOCKERFILE}:138 (EXPOSE 9200 9300; 9200 is the REST API)` }],
   probes: {
     readiness: { target: { kind: 'httpGet', path: '/_cluster/health?local=true', port: 'http', scheme: 'HTTP', source: 'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/cluster-health.html' }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5 },

@@ -22,6 +22,7 @@ export const fileserver: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     formerRepositories: SERVER_IMAGE.formerRepositories,
+    entrypoint: SERVER_IMAGE.entrypoint,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },
@@ -52,7 +53,7 @@ export const fileserver: ComponentSpec = {
     source: `${at(COMPOSE, '80-83')} (fileserver.volumes: logs, /mnt/fileserver, config)`,
   },
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '243-261')})` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '243-261')})`, start: SERVER_IMAGE.nonRootStart() },
   placement: { onClearmlNode: true, strategy: 'Recreate', scalable: false },
   base: {
     file: 'fileserver.yaml',

@@ -13,7 +13,7 @@ import { agentK8sGlue } from './agent-k8s-glue.ts';
 import { agentServices } from './agent-services.ts';
 import { apiserver } from './apiserver.ts';
 import { asyncDelete } from './async-delete.ts';
-import type { ComponentKey, ComponentSpec, DatabaseKey, EndpointLabel, OwnedStorageMount, StackModel, StartWrite } from './component-spec.ts';
+import type { ComponentKey, ComponentSpec, DatabaseKey, EndpointLabel, ImageFile, OwnedStorageMount, StackModel, StartWrite } from './component-spec.ts';
 import { serviceUrlOf } from './connections.ts';
 import { elasticsearch } from './elasticsearch.ts';
 import { fileserver } from './fileserver.ts';
@@ -151,6 +151,27 @@ export function readOnlyRootDirectories(component: ComponentSpec): ReadOnlyRootD
     byDir.set(s.dir, { dir: s.dir, seedFromImage: known?.seedFromImage ?? false, sources: [...(known?.sources ?? []), s.source] });
   }
   return [...byDir.values()];
+}
+
+/**
+ * Whether a process may `execve` an image file: root when any execute bit is set; otherwise the
+ * execute bit of the owner class when `uid` owns the file, else of the group class when one of `gids`
+ * is the file's group, else of the other class (Linux checks one class only, the first that applies).
+ * `uid` `null` stands for "some non-root uid" (`runAsNonRoot` without `runAsUser`): never the owner of
+ * a root-owned file.
+ * @param gids the process's gid and supplementary groups (`runAsGroup`, `fsGroup`, `supplementalGroups`).
+ * @see https://man7.org/linux/man-pages/man7/path_resolution.7.html ("Permissions"; root needs one execute bit)
+ */
+export function canExecute(file: ImageFile, uid: number | null, gids: readonly number[]): boolean {
+  if (uid === 0) return (file.mode & 0o111) !== 0;
+  if (uid !== null && uid === file.uid) return (file.mode & 0o100) !== 0;
+  if (gids.includes(file.gid)) return (file.mode & 0o010) !== 0;
+  return (file.mode & 0o001) !== 0;
+}
+
+/** A mode as `ls -l` writes it: `0o744` → `rwxr--r--`. */
+export function modeString(mode: number): string {
+  return [6, 3, 0].map((shift) => ((mode >> shift) & 4 ? 'r' : '-') + ((mode >> shift) & 2 ? 'w' : '-') + ((mode >> shift) & 1 ? 'x' : '-')).join('');
 }
 
 /** Whether a mount at `mountPath` covers `dir` (the same directory or one of its parents). */

@@ -20,6 +20,11 @@ export const mongodb: ComponentSpec = {
   image: {
     catalogKey: 'mongo',
     repository: null,
+    entrypoint: {
+      command: ['docker-entrypoint.sh'],
+      file: { path: '/usr/local/bin/docker-entrypoint.sh', uid: 0, gid: 0, mode: 0o755, interpreter: ['/usr/bin/env', 'bash'], source: `${MONGO_DOCKERFILE}:117 (COPY docker-entrypoint.sh /usr/local/bin/: no --chmod, so the mode of the build context's file, git mode 100755 at docker-library/mongo@b7ab44b:7.0/docker-entrypoint.sh; no --chown: root, https://docs.docker.com/reference/dockerfile/#copy---chown---chmod); docker-library/mongo@b7ab44b:7.0/docker-entrypoint.sh:1 (#!/usr/bin/env bash); as a non-root uid it skips the gosu step (:12-23); what it runs next (mongod, the shell for init scripts) comes from the MongoDB packages, not checked here` },
+      source: `${MONGO_DOCKERFILE}:118 (ENTRYPOINT ["docker-entrypoint.sh"], on PATH in /usr/local/bin)`,
+    },
     user: { uid: 999, gid: 999, source: `${MONGO_DOCKERFILE}:11-14 (mongodb 999; docker-entrypoint.sh:12-22 chowns the data and drops root to it)` },
     writesAtStart: [
       { path: '/data/db', writableDir: '/data/db', seedFromImage: false, source: MONGO_DOCKERFILE },

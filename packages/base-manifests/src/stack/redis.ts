@@ -19,6 +19,11 @@ export const redis: ComponentSpec = {
   image: {
     catalogKey: 'redis',
     repository: null,
+    entrypoint: {
+      command: ['docker-entrypoint.sh'],
+      file: { path: '/usr/local/bin/docker-entrypoint.sh', uid: 0, gid: 0, mode: 0o755, interpreter: ['/bin/sh'], source: `${REDIS_DOCKERFILE}:146 (COPY docker-entrypoint.sh /usr/local/bin/: no --chmod, so the mode of the build context's file, git mode 100755 at docker-library/redis@e920499:7.4-rc/debian/docker-entrypoint.sh; no --chown: root, https://docs.docker.com/reference/dockerfile/#copy---chown---chmod); docker-library/redis@e920499:7.4-rc/debian/docker-entrypoint.sh:1 (#!/bin/sh); as a non-root uid it skips the gosu step (:11-14) and execs redis-server (:24)` },
+      source: `${REDIS_DOCKERFILE}:147 (ENTRYPOINT ["docker-entrypoint.sh"], on PATH in /usr/local/bin)`,
+    },
     user: { uid: 999, gid: 999, source: `${REDIS_DOCKERFILE}:11-12 (redis 999; docker-entrypoint.sh:10-14 drops root to it)` },
     writesAtStart: [{ path: '/data', writableDir: '/data', seedFromImage: false, source: `${REDIS_DOCKERFILE}:142-144 (VOLUME /data, WORKDIR /data)` }],
     nonRootBlocker: null,

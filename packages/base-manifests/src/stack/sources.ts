@@ -30,8 +30,48 @@ export function at(file: string, line: number | string): string {
 /** The commit that renamed the published images (first in v2.1.0): "Update image URLs". */
 export const IMAGE_RENAME = 'clearml/clearml-server@d998b46cb2c842ccd96203fb84947fea3bd892dc:docker/docker-compose.yml';
 
+/** Docker's reference: files `COPY` creates are owned by 0:0 unless `--chown`; `--chmod` sets their mode. */
+export const DOCKERFILE_COPY = 'https://docs.docker.com/reference/dockerfile/#copy---chown---chmod';
+
+/** The server image's entrypoint script: root-owned, mode 0744, so a non-root uid may read it but not execute it. */
+const SERVER_ENTRYPOINT_FILE = {
+  path: '/opt/clearml/entrypoint.sh',
+  uid: 0,
+  gid: 0,
+  mode: 0o744,
+  interpreter: ['/usr/bin/env', 'bash'],
+  source: `${DOCKERFILE}:15 (COPY --chmod=744 docker/build/internal_files/entrypoint.sh /opt/clearml/, no --chown: root, ${DOCKERFILE_COPY}); ${ENTRYPOINT}:1 (#!/usr/bin/env bash); unchanged on master after v2.3.0 (clearml/clearml-server@0b769d4)`,
+} as const;
+
+/**
+ * What the non-root profile does for every mode of the server image that runs `entrypoint.sh`: runs it
+ * through the interpreter of its `#!` line (what the kernel would run, less the execute-permission
+ * check: bash needs only read permission, which 0744 gives every uid), `args` unchanged so `$1` is still
+ * the mode. Modes whose entrypoint executes further files directly add `ownedCopies`.
+ */
+function nonRootStart(ownedCopies: readonly string[] = [], why = ''): { command: readonly string[]; ownedCopies: readonly string[]; source: string } {
+  return {
+    command: [...SERVER_ENTRYPOINT_FILE.interpreter, SERVER_ENTRYPOINT_FILE.path],
+    ownedCopies,
+    source: `ours: ${SERVER_ENTRYPOINT_FILE.path} is mode 0744 root:root (${DOCKERFILE}:15), so ENTRYPOINT ["${SERVER_ENTRYPOINT_FILE.path}"] (${DOCKERFILE}:38) fails with permission denied for a non-root uid; bash reads a script file given as its first argument and needs no execute bit (https://www.gnu.org/software/bash/manual/bash.html#Shell-Scripts)${why}`,
+  };
+}
+
 /** Facts of the server image that its four modes share (apiserver, webserver, fileserver, async delete). */
 export const SERVER_IMAGE = {
+  /** ENTRYPOINT ["/opt/clearml/entrypoint.sh"]: a 0744 root-owned script. */
+  entrypoint: { command: [SERVER_ENTRYPOINT_FILE.path], file: SERVER_ENTRYPOINT_FILE, source: `${DOCKERFILE}:38` },
+  /** The webserver mode's config writer, executed directly by the entrypoint: root-owned, mode 0744. */
+  updateFromEnv: {
+    path: '/opt/clearml/utilities/update_from_env.py',
+    uid: 0,
+    gid: 0,
+    mode: 0o744,
+    interpreter: ['/usr/bin/env', 'python3'],
+    source: `${DOCKERFILE}:16 (COPY --chmod=744 docker/build/internal_files/update_from_env.py /opt/clearml/utilities/, no --chown: root, ${DOCKERFILE_COPY}); clearml/clearml-server@v2.3.0:docker/build/internal_files/update_from_env.py:1 (#!/usr/bin/env python3); ${ENTRYPOINT}:60-63 executes it directly, under set -e (:2); unchanged on master after v2.3.0`,
+  },
+  /** The non-root start of the modes that run `entrypoint.sh` (apiserver, fileserver). */
+  nonRootStart,
   /** The image's user: root (the final stage of the Dockerfile has no USER). */
   user: { uid: 0, gid: 0, source: `${DOCKERFILE}:1-38 (no USER in the final stage: root)` },
   /** The entrypoint's first step in every mode, under `set -e`. */

@@ -20,6 +20,7 @@ export const webserver: ComponentSpec = {
     catalogKey: 'clearmlServer',
     repository: null,
     formerRepositories: SERVER_IMAGE.formerRepositories,
+    entrypoint: SERVER_IMAGE.entrypoint,
     user: SERVER_IMAGE.user,
     writesAtStart: [
       { ...SERVER_IMAGE.logDirectory, writableDir: '/var/log/clearml', seedFromImage: false },
@@ -42,7 +43,7 @@ export const webserver: ComponentSpec = {
     nonRootBlocker: null,
     readOnlyRoot: { scratch: [{ dir: '/tmp', why: 'the entrypoint writes /tmp/configuration.json, which update_from_env.py reads', source: `${at(ENTRYPOINT, '50-63')}` }] },
   },
-  entrypoint: { args: ['webserver'], source: `${ENTRYPOINT}:6-13 (mode from $1); ${COMPOSE} (webserver.command)` },
+  entrypoint: { args: ['webserver'], executes: [SERVER_IMAGE.updateFromEnv], source: `${ENTRYPOINT}:6-13 (mode from $1); ${COMPOSE} (webserver.command)` },
   ports: [{ name: 'http', containerPort: 80, servicePort: 8080, protocol: 'TCP', scheme: 'http', public: { hostLabel: 'app', nodePort: 30080 }, source: `${at(NGINX_TEMPLATE, '2-3')} (listen 80, although ${at(DOCKERFILE, 28)} says EXPOSE 8080); compose maps 8080:80, the chart's Service 8080 → 80` }],
   probes: {
     readiness: { target: root, initialDelaySeconds: 5, periodSeconds: 10 },
@@ -55,7 +56,12 @@ export const webserver: ComponentSpec = {
   databaseAccess: [],
   storage: { mounts: [], singleWriter: false, source: `${at(COMPOSE, '107-121')} (webserver: no volumes)` },
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' }, heap: null },
-  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '354-359')})` },
+  nonRoot: { uid: 1000, gid: 1000, source: `ours: the image has no non-root user; the chart sets none (${at(HELM_VALUES, '354-359')})`,
+    start: SERVER_IMAGE.nonRootStart(
+      ['/opt/clearml/utilities'],
+      `; in webserver mode the entrypoint then executes ${SERVER_IMAGE.updateFromEnv.path} directly (${at(ENTRYPOINT, '60-63')}), also 0744 root:root (${at(DOCKERFILE, 16)}), which would stop it under set -e: its directory, which holds only that file (${at(DOCKERFILE, 16)} is the only COPY there), becomes an emptyDir that an init container of the same image and uid fills with cp -R, and a copy belongs to the uid that creates it and keeps the source's mode bits less the umask (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/cp.html: a new regular file gets source_file's permission bits modified by the file mode creation mask), so the owner's execute bit of 0744 lets the uid run it`,
+    ),
+  },
   placement: { onClearmlNode: false, strategy: 'RollingUpdate', scalable: true },
   base: {
     file: 'webserver.yaml',

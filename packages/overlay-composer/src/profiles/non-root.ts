@@ -7,7 +7,10 @@
  * The webserver's nginx binds port 80 as non-root through the namespaced safe sysctl
  * `net.ipv4.ip_unprivileged_port_start` (allowed by "restricted"). Every directory the stack model
  * says an image writes at start gets an emptyDir, seeded from the image where it ships files there
- * (`makeStartWritesWritable`). Proven statically only: no cluster has run these pods.
+ * (`makeStartWritesWritable`). The server image's entrypoint.sh (and, in webserver mode,
+ * update_from_env.py) is mode 0744 root:root, readable but not executable by the uid: the server
+ * containers run it through bash, and the webserver gets its own copy of update_from_env.py
+ * (`startAsNonRoot`, the model's `nonRoot.start`). Proven statically only: no cluster has run these pods.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  * @see ../../../../../shared/reference/kustomize-and-verification.md ("Pod Security Standards")
  */
@@ -81,6 +84,24 @@ function restrictPod(deployment: any, model: StackModel): void {
     else volume.emptyDir = {};
   }
   makeStartWritesWritable(pod, spec);
+  startAsNonRoot(pod, spec);
+}
+
+/**
+ * Where the image as shipped cannot be started by the non-root uid (the model's `nonRoot.start`: the
+ * server image's entrypoint and update_from_env.py are mode 0744 root:root), the main container runs
+ * the entrypoint through its interpreter (`command`, `args` unchanged) and each directory of
+ * `ownedCopies` becomes an emptyDir an init container of the same image and uid fills, so the uid owns
+ * the copies and their owner execute bit applies. Root profiles never get here.
+ * @throws TypeError when the pod has no main container named as the model says.
+ */
+function startAsNonRoot(pod: any, spec: ComponentSpec): void {
+  const start = spec.nonRoot.start;
+  if (!start) return;
+  const main = (pod.containers ?? []).find((c: any) => c.name === spec.container);
+  if (!main) throw new TypeError(`non-root: ${spec.name} has no container ${spec.container}`);
+  if (start.command) main.command = [...start.command];
+  for (const dir of start.ownedCopies) mountEmptyDir(pod, main, dir, true);
 }
 
 /** Where a seeding init container mounts the emptyDir it fills. */
@@ -99,27 +120,34 @@ const SEED_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { mem
 function makeStartWritesWritable(pod: any, spec: ComponentSpec): void {
   const main = (pod.containers ?? []).find((c: any) => c.name === spec.container);
   if (!main) throw new TypeError(`non-root: ${spec.name} has no container ${spec.container}`);
-  const mounts: any[] = main.volumeMounts ?? [];
   for (const writable of writableDirectories(spec)) {
-    if (mounts.some((m) => !m.readOnly && mountCovers(m.mountPath, writable.dir))) continue;
-    const volume = writableVolumeName(writable.dir);
-    pod.volumes = [...(pod.volumes ?? []), { name: volume, emptyDir: {} }];
-    mounts.push({ name: volume, mountPath: writable.dir });
-    if (!writable.seedFromImage) continue;
-    pod.initContainers = [
-      ...(pod.initContainers ?? []),
-      {
-        name: volume.replace(/^writable-/, 'seed-'),
-        image: main.image,
-        ...(main.imagePullPolicy ? { imagePullPolicy: main.imagePullPolicy } : {}),
-        command: ['cp', '-R', `${writable.dir}/.`, `${SEED_MOUNT}/`],
-        resources: structuredClone(SEED_RESOURCES),
-        securityContext: structuredClone(RESTRICTED_CONTAINER),
-        volumeMounts: [{ name: volume, mountPath: SEED_MOUNT }],
-      },
-    ];
+    if ((main.volumeMounts ?? []).some((m: any) => !m.readOnly && mountCovers(m.mountPath, writable.dir))) continue;
+    mountEmptyDir(pod, main, writable.dir, writable.seedFromImage);
   }
-  main.volumeMounts = mounts;
+}
+
+/**
+ * Mounts an emptyDir (`writableVolumeName(dir)`) at `dir` on the main container; with `seed`, an init
+ * container of the same image (and the pod's uid), restricted like the rest, first copies what the image
+ * ships there into it (`cp -R dir/. /seed/`).
+ */
+function mountEmptyDir(pod: any, main: any, dir: string, seed: boolean): void {
+  const volume = writableVolumeName(dir);
+  pod.volumes = [...(pod.volumes ?? []), { name: volume, emptyDir: {} }];
+  main.volumeMounts = [...(main.volumeMounts ?? []), { name: volume, mountPath: dir }];
+  if (!seed) return;
+  pod.initContainers = [
+    ...(pod.initContainers ?? []),
+    {
+      name: volume.replace(/^writable-/, 'seed-'),
+      image: main.image,
+      ...(main.imagePullPolicy ? { imagePullPolicy: main.imagePullPolicy } : {}),
+      command: ['cp', '-R', `${dir}/.`, `${SEED_MOUNT}/`],
+      resources: structuredClone(SEED_RESOURCES),
+      securityContext: structuredClone(RESTRICTED_CONTAINER),
+      volumeMounts: [{ name: volume, mountPath: SEED_MOUNT }],
+    },
+  ];
 }
 
 export const nonRootProfile: Profile = {

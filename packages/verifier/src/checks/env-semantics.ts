@@ -16,7 +16,9 @@
  *   selector matches no pod (`service-selector`'s).
  * - `command:` on a container whose model entrypoint is `args:` (the image's entrypoint picks the
  *   process from its first argument): `command` replaces the image's ENTRYPOINT, so its setup (for
- *   the server image, `entrypoint.sh`'s config and error-package generation) never runs.
+ *   the server image, `entrypoint.sh`'s config and error-package generation) never runs. The model's
+ *   own non-root start (`nonRoot.start.command`: `/usr/bin/env bash /opt/clearml/entrypoint.sh`, which
+ *   runs that same entrypoint through its interpreter) is not such a command.
  * @see https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/ (env precedence)
  * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes (command overrides ENTRYPOINT, args CMD)
  * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#services (Service host names)
@@ -27,7 +29,7 @@ import { podTemplates, resolveTargetPort, type PodTemplate } from '../pod-templa
 import { runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
 import { serviceSelections } from './services-common.ts';
-import { componentOfContainer } from './stack-containers.ts';
+import { componentOfContainer, isNonRootStartCommand } from './stack-containers.ts';
 
 type Finding = CheckFinding<'env-semantics'>;
 
@@ -96,7 +98,7 @@ export function checkEnvSemantics(objects: readonly ManifestObject[], catalog: R
         duplicates(env, container, at, resource, findings);
         const spec = list === 'containers' || container.restartPolicy === 'Always' ? componentOfContainer(container, catalog, model) : null;
         if (!spec) return;
-        if (spec.entrypoint.args && !spec.entrypoint.command && container.command !== undefined) {
+        if (spec.entrypoint.args && !spec.entrypoint.command && container.command !== undefined && !isNonRootStartCommand(container, spec)) {
           findings.push({
             check: 'env-semantics',
             resource,
@@ -203,7 +205,7 @@ export const envSemanticsCheck = defineCheck({
   severity: 'error',
   title: 'ClearML containers: no env set twice over a Secret, every connection reaches the right component, port and scheme, no command over an args entrypoint',
   description:
-    'duplicate env names in a container (warning; error when a later literal overrides a `secretKeyRef`); every connection of the stack model set on a ClearML container (`CLEARML_*_SERVICE_HOST/PORT`, `NGINX_*_ADDRESS`, `--fileserver-host`, …) that names a Service of the build reaches a Service selecting the target component, on a port that maps to the target\'s port, with its scheme; no `command:` where the model\'s entrypoint takes `args:`',
+    'duplicate env names in a container (warning; error when a later literal overrides a `secretKeyRef`); every connection of the stack model set on a ClearML container (`CLEARML_*_SERVICE_HOST/PORT`, `NGINX_*_ADDRESS`, `--fileserver-host`, …) that names a Service of the build reaches a Service selecting the target component, on a port that maps to the target\'s port, with its scheme; no `command:` where the model\'s entrypoint takes `args:` (other than the model\'s non-root start, which runs the same entrypoint through bash)',
   needs: 'build',
   run: ({ objects, catalog }) => checkEnvSemantics(objects, catalog),
 });

@@ -34,6 +34,7 @@ import { targetPortCheck } from './target-port.ts';
 import { tlsCertificateCheck } from './tls-certificate.ts';
 import { taskImagesCheck } from './task-images.ts';
 import { writablePathsCheck } from './writable-paths.ts';
+import { entrypointExecutableCheck } from './entrypoint-executable.ts';
 import { prePopulateCheck } from './pre-populate.ts';
 import { resourcesCheck } from './resources.ts';
 import { elasticsearchSettingsCheck } from './elasticsearch-settings.ts';
@@ -80,6 +81,7 @@ export const CHECK_REGISTRY = [
   imageCatalogCheck,
   taskImagesCheck,
   writablePathsCheck,
+  entrypointExecutableCheck,
   prePopulateCheck,
   resourcesCheck,
   elasticsearchSettingsCheck,

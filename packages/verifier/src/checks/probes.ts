@@ -33,7 +33,7 @@ import type { CheckFinding } from '../finding.ts';
 import { podTemplates } from '../pod-templates.ts';
 import { declaredPorts, runningContainers } from './containers-common.ts';
 import { defineCheck } from './definition.ts';
-import { componentOfContainer } from './stack-containers.ts';
+import { componentOfContainer, isNonRootStartCommand } from './stack-containers.ts';
 
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
@@ -48,10 +48,11 @@ const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 
 /**
  * Whether a container runs the component's own process: a `command` where the model has none
- * replaces the image's entrypoint with something else (a test pod's `curl` in the Elasticsearch image).
+ * replaces the image's entrypoint with something else (a test pod's `curl` in the Elasticsearch image);
+ * the model's non-root start (the same entrypoint through bash) is the model's process.
  */
 function runsModelProcess(container: any, spec: ComponentSpec): boolean {
-  return spec.entrypoint.command !== undefined || container.command === undefined;
+  return spec.entrypoint.command !== undefined || container.command === undefined || isNonRootStartCommand(container, spec);
 }
 
 /** Seconds after start at which a liveness probe that never succeeds restarts the container. */

@@ -56,6 +56,17 @@ export function componentOfContainer(container: any, catalog: ReleaseCatalog, mo
   return candidates.find((c) => (c.entrypoint.args && startsWith(container.args, c.entrypoint.args)) || (c.entrypoint.command && startsWith(container.command, c.entrypoint.command))) ?? null;
 }
 
+/**
+ * Whether a container's `command` is the one the model's non-root profile gives the component
+ * (`nonRoot.start.command`: the server image's entrypoint.sh run through bash, `args` unchanged): it
+ * runs the image's own entrypoint, so checks that read `command:` as "the entrypoint was replaced"
+ * (`env-semantics`, `probes`) must not.
+ */
+export function isNonRootStartCommand(container: any, spec: ComponentSpec): boolean {
+  const command = spec.nonRoot.start?.command;
+  return !!command && Array.isArray(container?.command) && container.command.length === command.length && command.every((item, i) => container.command[i] === item);
+}
+
 /** Docker Hub's own host names: an image under them is Docker Hub's, not a mirror's. */
 export const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
