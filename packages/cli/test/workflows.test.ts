@@ -97,7 +97,7 @@ test('the e2e job applies every stock overlay, with its storage and access, and 
   const run = (name: string) => e2e.steps.find((s) => s.name === name)?.run ?? assert.fail(`no step "${name}"`);
   assert.equal(run('set-up').trim(), readmeCommands(README, 'Set up and test (fresh machine)')[0]);
   assert.equal(run('apply').trim(), 'kubectl apply -k overlays/${{ matrix.overlay }}');
-  assert.equal(run('preflight').trim(), 'npx clearml-k8s preflight --overlay overlays/${{ matrix.overlay }}');
+  assert.equal(run('preflight').trim(), 'npm exec --no -- clearml-k8s preflight --overlay overlays/${{ matrix.overlay }}');
   assert.match(run('label the node for hostPath'), /kubectl label node .* app=clearml$/m);
   assert.equal(e2e.steps.find((s) => s.name === 'label the node for hostPath')!.if, "matrix.storage == 'hostPath'");
   assert.match(run('wait for rollouts'), /rollout status "\$deployment"/);

@@ -166,7 +166,7 @@ async function writeNewSite(root: string, name: string, text: string, options: {
     const steps = [`review ${file} (every field is optional but profile; your editor completes them from schemas/site.schema.json)`];
     if (credentials) steps.push(`kubectl create namespace ${namespace} && kubectl -n ${namespace} create secret generic ${ENTERPRISE_CREDENTIALS_SECRET} --from-env-file=${credentialsFile}   (the file is git-ignored and readable only by you: keep it in your secret store, then delete it; sign in to the web app as admin, with the password of its fixed_users line)`);
     for (const p of site.composition.prerequisites.filter((q) => !(credentials && q.name === ENTERPRISE_CREDENTIALS_SECRET))) steps.push(`${p.kind === 'CustomResourceDefinition' ? 'install' : 'create'} ${describePrerequisite(p, namespace)} (see ${p.documentedIn})`);
-    steps.push(`npx clearml-k8s verify ${dir}`, `kubectl apply -k ${dir}`);
+    steps.push(`npm exec --no -- clearml-k8s verify ${dir}`, `kubectl apply -k ${dir}`);
     io.stdout.write(`site ${name}: composed on overlays/${site.profile.name}. Next:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
     return EXIT.ok;
   }, { env: io.env });
