@@ -39,7 +39,7 @@ test('statements and commands: continuations, loops, pipelines, substitutions, h
   assert.deepEqual(commandSegments(statements[1]!.text).map((c) => c.words[0]), ['kubectl', 'kubectl']);
   assert.deepEqual(commandSegments(statements[2]!.text).map((c) => c.words), [['cat', '>', 'a.conf', 'CONF']]);
   assert.deepEqual(commandSegments(statements[3]!.text).map((c) => c.words[0]), ['a', 'b', 'c']);
-  await assert.rejects(shellStatements('kubectl label node <node-name app=clearml'), /must be followed by a word|redirect/);
+  await assert.rejects(shellStatements('kubectl create secret generic x --from-file=password=<file with the password>'), /must be followed by a word/);
 });
 
 test('plans: the CLI through npm exec --no only; cluster commands rendered or skipped with a reason', () => {
