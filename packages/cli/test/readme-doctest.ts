@@ -304,7 +304,8 @@ export function planStatement(statement: string, mode: 'run' | 'render', counter
     if (cmd === 'npm' && seg.words[1] === 'exec' && seg.words.includes('clearml-k8s') && !(seg.words[2] === '--no' && seg.words[3] === '--' && seg.words[4] === 'clearml-k8s')) {
       return { kind: 'invalid', problem: `write the command as \`npm exec --no -- clearml-k8s …\` (\`${seg.text.trim()}\`)` };
     }
-    if (cmd === 'npm' && (seg.words[1] === 'ci' || seg.words[1] === 'test' || seg.words[1] === 'install' || (seg.words[1] === 'run' && seg.words.includes('bench')))) {
+    if (cmd === 'npm' && (seg.words[1] === 'ci' || seg.words[1] === 'test')) return { kind: 'skip', reason: `npm ${seg.words[1]} is what runs this test (.ci/run runs it first)` };
+    if (cmd === 'npm' && (seg.words[1] === 'install' || (seg.words[1] === 'run' && seg.words.includes('bench')))) {
       return { kind: 'invalid', problem: `\`${seg.text.trim()}\` cannot run inside npm test; mark its block <!-- doctest: skip: REASON -->` };
     }
     if (cmd === 'npm' && seg.words[1] === 'exec' && seg.words[5] === 'preflight') return { kind: 'skip', reason: 'preflight asks a live cluster (kubectl get, read-only)' };

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -70,12 +70,42 @@ function scratchClone(): string {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     cpSync(path.join(ROOT, file), path.join(dir, file), { preserveTimestamps: true });
   }
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  linkNodeModules(dir);
   for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'scratch clone']]) {
     const git = spawnSync('git', args, { cwd: dir, env: gitEnv(process.env), encoding: 'utf8' });
     assert.equal(git.status, 0, `git ${args.join(' ')}: ${git.stderr}`);
   }
   return dir;
+}
+
+/**
+ * Gives the clone the installed dependencies without copying them: `node_modules/` of its own whose
+ * entries link to this tree's, but the workspace packages (`@clearml-k8s/*`) link to the clone's own
+ * `packages/`, as `npm ci` would, and `.bin/` holds the same relative links, so `npm exec --no --
+ * clearml-k8s` runs the clone's bin and sources (and reads and writes the clone's release catalog).
+ * Only the engine cache (kubectl 1.34 and 1.35 of `npm run engines:install`) is shared.
+ */
+function linkNodeModules(dir: string): void {
+  const from = path.join(ROOT, 'node_modules');
+  const to = path.join(dir, 'node_modules');
+  mkdirSync(to);
+  for (const entry of readdirSync(from)) {
+    if (entry === '@clearml-k8s') {
+      mkdirSync(path.join(to, entry));
+      for (const pkg of readdirSync(path.join(from, entry))) symlinkSync(readlinkSync(path.join(from, entry, pkg)), path.join(to, entry, pkg));
+    } else if (entry === '.bin') {
+      mkdirSync(path.join(to, entry));
+      for (const bin of readdirSync(path.join(from, entry))) symlinkSync(readlinkSync(path.join(from, entry, bin)), path.join(to, entry, bin));
+    } else if (entry === '.cache') {
+      mkdirSync(path.join(to, entry, 'clearml-k8s'), { recursive: true });
+      const engines = path.join(from, entry, 'clearml-k8s', 'engines');
+      if (existsSync(engines)) symlinkSync(engines, path.join(to, entry, 'clearml-k8s', 'engines'));
+    } else symlinkSync(path.join(from, entry), path.join(to, entry));
+  }
+  for (const pkg of readdirSync(path.join(ROOT, 'packages'))) {
+    const nested = path.join(ROOT, 'packages', pkg, 'node_modules');
+    if (existsSync(nested)) symlinkSync(nested, path.join(dir, 'packages', pkg, 'node_modules'));
+  }
 }
 
 function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -115,6 +145,7 @@ test('the README runs as written in a scratch clone (cluster commands rendered i
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
   };
 
+  const before = spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout;
   const problems: string[] = [];
   for (const { block, statements } of planned) {
     const where = `README.md:${block.line} (${block.section})`;
@@ -202,5 +233,6 @@ test('the README runs as written in a scratch clone (cluster commands rendered i
   for (const [reason, n] of [...skipped].sort()) t.diagnostic(`  skipped ${n}: ${reason}`);
   t.diagnostic(`printed outputs compared: ${counts.outputs}`);
   assert.deepEqual(problems, []);
+  assert.equal(spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout, before, 'the walk changed this tree, not only the scratch clone');
   assert.ok(counts.statements.run > 0 && counts.outputs > 0);
 });
