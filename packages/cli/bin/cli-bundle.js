@@ -24,13 +24,17 @@ const readSource = (file) => readFileSync(path.join(ROOT, file));
 const FIXED_INPUTS = [fileURLToPath(import.meta.url), path.join(ROOT, 'package-lock.json'), path.join(ROOT, 'node_modules', '.package-lock.json')];
 
 /**
- * The key of a bundle built from `sources` (repository-relative path → content).
+ * The key of a bundle built from `sources` (repository-relative path → content) in this clone (its
+ * absolute path is part of the key).
  * @param {string} esbuildVersion
  * @param {Iterable<[string, Buffer | string]>} sources
+ * @param {string} [root] the clone's absolute path
  * @returns {string} hex SHA-256
  */
-function bundleKey(esbuildVersion, sources) {
-  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\0`);
+function bundleKey(esbuildVersion, sources, root = ROOT) {
+  // The bundle holds the sources' absolute URLs (their import.meta.url), so a clone moved or copied
+  // with its node_modules builds its own instead of running the other place's files.
+  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\0root ${pathToFileURL(root).href}\0`);
   for (const file of FIXED_INPUTS) {
     let content = '';
     try {
@@ -46,14 +50,14 @@ function bundleKey(esbuildVersion, sources) {
 
 /**
  * The bundle in `cacheDir` when every source it was built from is unchanged, else null.
- * @param {{ cacheDir?: string, read?: (file: string) => Buffer }} [options] `read`: a source's content by repository-relative path (a test seam).
+ * @param {{ cacheDir?: string, read?: (file: string) => Buffer, root?: string }} [options] `read`: a source's content by repository-relative path; `root`: the clone (test seams).
  * @returns {string | null} the bundle's absolute path
  */
-export function freshBundle({ cacheDir = CACHE_DIR, read = readSource } = {}) {
+export function freshBundle({ cacheDir = CACHE_DIR, read = readSource, root = ROOT } = {}) {
   try {
     const manifest = JSON.parse(readFileSync(manifestOf(cacheDir), 'utf8'));
     const sources = manifest.sources.map((file) => [file, read(file)]);
-    if (bundleKey(manifest.esbuild, sources) !== manifest.key) return null;
+    if (bundleKey(manifest.esbuild, sources, root) !== manifest.key) return null;
     return path.join(cacheDir, manifest.bundle);
   } catch {
     return null; // no manifest yet, or a source is gone

@@ -35,6 +35,8 @@ test('a built bundle is fresh until one of its sources changes; it is the CLI th
     return read(file);
   };
   assert.equal(freshBundle({ cacheDir, read: gone }), null);
+  // And another clone with the same sources (the bundle holds this clone's absolute source URLs).
+  assert.equal(freshBundle({ cacheDir, root: path.join(os.tmpdir(), 'another-clone') + path.sep }), null);
 
   // The bundle's CLI prints what the sources' CLI prints.
   const { main } = (await import(pathToFileURL(bundle).href)) as { main: (argv: string[], io: object) => Promise<number> };
