@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -294,6 +294,30 @@ test('verify --matrix says which engines it found and catches an overlay only ne
   const findings = JSON.parse(broken.stdout).overlays[0].findings.filter((f: any) => f.check !== 'public-credentials');
   assert.deepEqual([...new Set(findings.map((f: any) => f.check))], ['engine-mismatch']);
   assert.match(findings[0].message, new RegExp(`builds with ${newestFound} but fails with kubectl\\.1\\.27 kustomize`));
+});
+
+// Issue 16: a bare engine name is found where --matrix looks, not only on PATH. PATH holds only a link to
+// the real kubectl, so kubectl.1.27 (beside the real kubectl, symlinks resolved) is not on PATH.
+const beside127 = kubectl ? path.join(path.dirname(realpathSync(kubectl)), 'kubectl.1.27') : '';
+const besideSkip = skip || (!existsSync(beside127) && 'kubectl.1.27 is not installed beside kubectl');
+
+test('verify --engine and $KUSTOMIZE find a bare kubectl.1.27 beside the real kubectl when it is not on PATH, and say so (the real bin)', { skip: besideSkip }, async (t) => {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-path-'));
+  t.after(() => rmSync(bin, { recursive: true, force: true }));
+  symlinkSync(kubectl!, path.join(bin, 'kubectl'));
+  const env = { ...process.env, PATH: bin };
+  delete env.KUSTOMIZE;
+  for (const [args, extra] of [[['--engine', 'kubectl.1.27 kustomize'], {}], [[], { KUSTOMIZE: 'kubectl.1.27 kustomize' }]] as const) {
+    const { code, stdout, stderr } = await runReal(['verify', ...args, 'overlays/current_version'], { env: { ...env, ...extra } });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^engine: kubectl\.1\.27 kustomize \(found beside kubectl; kustomize v5\.0\.1\); 1\/1 overlays passed/m);
+  }
+  const json = await runReal(['verify', '--json', '--engine', 'kubectl.1.27 kustomize', 'overlays/current_version'], { env });
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual([report.engine, report.engines, report.engineDetails], [[beside127, 'kustomize'], ['kubectl.1.27 kustomize'], ['found beside kubectl; kustomize v5.0.1']]);
+  const missing = await runReal(['verify', '--engine', 'kubectl.0.1 kustomize', 'overlays/current_version'], { env });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /KUSTOMIZE_NOT_FOUND: --engine "kubectl\.0\.1 kustomize": "kubectl\.0\.1" is not an executable on PATH, beside kubectl or in the engine cache; looked in PATH \(.*\), beside kubectl \(.*\), the engine cache \(.*\)/);
 });
 
 test('verify --engine with a command that does not exist exits 2', async () => {

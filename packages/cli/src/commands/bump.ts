@@ -84,7 +84,7 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
     for (const r of refusals) io.stderr.write(`clearml-k8s bump: warning: --force past an unsafe upgrade: ${r.component} ${r.from} → ${r.to}: ${r.reason}\n`);
     for (const n of upgradeNotes(current, next)) io.stderr.write(`clearml-k8s bump: note: ${n.component} ${n.from} → ${n.to}: ${n.note}; see ${n.source}\n`);
 
-    const engine = await resolveEngine(io.env);
+    const engine = await resolveEngine(io.env, { cwd: io.cwd });
     const before = await renderCurrentVersion(engine, root);
     const catalogFile = releaseCatalogFile(io.env);
     const catalogInRoot = path.relative(root, catalogFile);
