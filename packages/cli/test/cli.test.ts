@@ -305,7 +305,7 @@ test('verify --engine and $KUSTOMIZE find a bare kubectl.1.27 beside the real ku
   const bin = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-path-'));
   t.after(() => rmSync(bin, { recursive: true, force: true }));
   symlinkSync(kubectl!, path.join(bin, 'kubectl'));
-  const env = { ...process.env, PATH: bin };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
   delete env.KUSTOMIZE;
   for (const [args, extra] of [[['--engine', 'kubectl.1.27 kustomize'], {}], [[], { KUSTOMIZE: 'kubectl.1.27 kustomize' }]] as const) {
     const { code, stdout, stderr } = await runReal(['verify', ...args, 'overlays/current_version'], { env: { ...env, ...extra } });
