@@ -3,8 +3,12 @@
  * settings files with): replaces values of a JSON text in place, so everything else in the text
  * (indentation, line breaks, key order, spacing, a CRLF line end) stays byte for byte.
  * @see https://github.com/microsoft/node-jsonc-parser#readme (`modify`, `applyEdits`)
+ *
+ * Imported from the package's ES module build (`lib/esm/`, its `module` field): its `main` is a UMD
+ * wrapper that requires `./impl/*` through a factory argument, which esbuild cannot follow, so the
+ * CLI bundle failed with "Cannot find module './impl/format'".
  */
-import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
+import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 /** A JSON path: object keys and array indices from the root, e.g. `['images', 'redis', 'tag']`. */
 export type JsonPath = ReadonlyArray<string | number>;
