@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { test } from 'node:test';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
-import { engineSkip, ROOT, runCli, scratchRepository, snapshot } from './support.ts';
+import { engineSkip, ROOT, runBinary, runCli, scratchRepository, snapshot } from './support.ts';
 
 const skip = engineSkip;
 
@@ -63,7 +63,9 @@ for (const layout of ['committed', 'multi-line CRLF'] as const) {
     const from = JSON.parse(original).server as string;
     const [major, minor, patch] = from.split('.').map(Number);
     const to = `${major}.${minor}.${patch! + 1}`;
-    const bump = await runCli(['bump', '--server', to, '--root', dir], { cwd: dir, extra: { CLEARML_K8S_RELEASE_CATALOG: file } });
+    // The committed layout through the real bin (its bundle holds the JSON editor), the other in process.
+    const args = ['bump', '--server', to, '--root', dir];
+    const bump = layout === 'committed' ? await runBinary(args, { cwd: dir, env: { ...process.env, CLEARML_K8S_RELEASE_CATALOG: file } }) : await runCli(args, { cwd: dir, extra: { CLEARML_K8S_RELEASE_CATALOG: file } });
     assert.equal(bump.code, 0, bump.stderr);
     const after = readFileSync(file, 'utf8');
     const [before, now] = [original.split('\n'), after.split('\n')];
