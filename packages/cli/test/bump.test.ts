@@ -77,6 +77,19 @@ for (const layout of ['committed', 'multi-line CRLF'] as const) {
   });
 }
 
+/**
+ * The upgrade guard's cases start from a pinned catalog (the v2.3.0 release: server 2.3.0, MongoDB 7.0.22,
+ * Elasticsearch 8.17.0, Redis 7.4.1), not from whatever the committed catalog says: each case is a rule of
+ * the guard at known versions (its messages name them), so the pin is the point of the test (issue 16).
+ */
+function guardStart(catalog: any): void {
+  catalog.server = '2.3.0';
+  catalog.images.clearmlServer.tag = '2.3.0';
+  catalog.images.mongo.tag = '7.0.22';
+  catalog.images.elasticsearch.tag = '8.17.0';
+  catalog.images.redis.tag = '7.4.1';
+}
+
 test('unsafe upgrades are refused with the reason and the safe path, and nothing is written (no engine needed: the guard runs first)', async (t) => {
   const cases: [(c: any) => void, string[], RegExp][] = [
     [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x and run db\.adminCommand\(\{ setFeatureCompatibilityVersion: '8\.0', confirm: true \}\)/],
@@ -92,7 +105,7 @@ test('unsafe upgrades are refused with the reason and the safe path, and nothing
     [() => {}, ['--server', '2.2.0'], /UPGRADE_REFUSED: server 2\.3\.0 → 2\.2\.0: ClearML Server does not go back/],
   ];
   for (const [edit, args, pattern] of cases) {
-    const repo = scratch(t, edit);
+    const repo = scratch(t, (c) => (guardStart(c), edit(c)));
     const before = snapshot(repo.dir);
     const result = (await repo.run('bump', ...args));
     assert.equal(result.code, 2, args.join(' '));
