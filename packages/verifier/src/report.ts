@@ -69,7 +69,7 @@ export function formatReport(result: VerifyResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], accepted: [{…, reason}], durationMs}], cached, builds}`. */
+/** The `--json` report: `{ok, engine, engines, engineDetails, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], accepted: [{…, reason}], durationMs, cached?}], cached, builds}` (README "Verify" shows it; `packages/cli/test/readme-json-shapes.test.ts` compares). */
 export function formatJson(result: VerifyResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
