@@ -163,3 +163,13 @@ test('every --json shape README.md shows is the keys the command prints (verify,
     assert.deepEqual([...new Set(mismatches)], [], `README.md:${line} (${command} --json): ${shape}`);
   }
 });
+
+test('what plain `verify` verifies is said as it is: every stock overlay and every site (README line, verify --help)', async () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const plain = readme.split('\n').filter((l) => /clearml-k8s verify +#/.test(l));
+  assert.ok(plain.length > 0, 'README shows plain verify');
+  for (const line of plain) assert.match(line, /# every stock overlay and every site/, line);
+  const help = await runInProcess(['verify', '--help']);
+  assert.match(help.stdout.replace(/\s+/g, ' '), /default: every stock overlay and every site\)/);
+  assert.doesNotMatch(readme, /verify[^\n]*# every stock overlay\n/);
+});

@@ -71,7 +71,7 @@ export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'ma
 }
 
 /**
- * Verifies `dirs` (default: every stock overlay) and prints the table or JSON; appends a Markdown
+ * Verifies `dirs` (default: every stock overlay and every site under `overlays/sites/`) and prints the table or JSON; appends a Markdown
  * summary to `$GITHUB_STEP_SUMMARY` when it is set.
  * A summary file that cannot be written is a warning, not a failure.
  * @returns 0 without findings of severity `error` (warnings are printed), 1 with them; with
