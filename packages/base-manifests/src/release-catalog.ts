@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { replaceJsonValues } from './json-edit.ts';
 import { ClearmlK8sError } from '@clearml-k8s/diagnostics';
 import { readUserFile, truncate, type RepositoryIoError } from '@clearml-k8s/repository-io';
 /**
@@ -155,4 +156,26 @@ export function imageReference(image: CatalogImage, tag: string = image.tag): st
 export function formatReleaseCatalog(catalog: ReleaseCatalog): string {
   const images = Object.entries(catalog.images).map(([key, image]) => `    ${JSON.stringify(key)}: { "repository": ${JSON.stringify(image.repository)}, "tag": ${JSON.stringify(image.tag)}, "latestTag": ${JSON.stringify(image.latestTag)} }`);
   return `{\n  "server": ${JSON.stringify(catalog.server)},\n  "images": {\n${images.join(',\n')}\n  }\n}\n`;
+}
+
+/**
+ * The text of a catalog file moved to `next`, in the file's own format: only the values that differ
+ * between the catalog `text` holds and `next` (`server`, each image's `repository`, `tag`,
+ * `latestTag`) are rewritten, in place; every other byte of `text` (layout, key order, other keys,
+ * line ends) is kept. What `bump` writes, so a version change is a diff of exactly the changed values'
+ * lines (issue 16).
+ * @param text the current catalog file, as read (a catalog `readReleaseCatalog` accepts).
+ * @param next the catalog to write.
+ * @returns the new text; `text` itself when nothing differs.
+ */
+export function updateReleaseCatalogText(text: string, next: ReleaseCatalog): string {
+  const current = JSON.parse(text) as ReleaseCatalog;
+  const changes: Array<{ path: string[]; value: string | null }> = [];
+  if (current.server !== next.server) changes.push({ path: ['server'], value: next.server });
+  for (const key of CATALOG_IMAGE_KEYS) {
+    for (const field of ['repository', 'tag', 'latestTag'] as const) {
+      if (current.images?.[key]?.[field] !== next.images[key][field]) changes.push({ path: ['images', key, field], value: next.images[key][field] });
+    }
+  }
+  return changes.length ? replaceJsonValues(text, changes) : text;
 }

@@ -90,7 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '[DIR...] [options]',
     arguments: [['[DIR...]', 'overlay directories (default: every stock overlay and every site)']],
     options: [
-      list('--engine <CMD>', "kustomize engine, e.g. --engine 'kubectl.1.27 kustomize' (repeatable); with several, every overlay is built with each and the outputs must be identical"),
+      list('--engine <CMD>', "kustomize engine, e.g. --engine 'kubectl.1.27 kustomize' (repeatable; a bare first word is found on PATH, beside kubectl or in the engine cache, as --matrix looks); with several, every overlay is built with each and the outputs must be identical"),
       flag('--matrix', 'use the oldest and newest kubectl.X.Y builds found (PATH, beside kubectl, the engine cache of npm run engines:install)'),
       flag('--json', 'JSON report; with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended'),
       flag('--no-cache', 'build and check every overlay (default: reuse reports of unchanged overlays)'),

@@ -3,11 +3,11 @@
 // In process: each repository has its own catalog ($CLEARML_K8S_RELEASE_CATALOG in io.env; the catalog
 // is a value the CLI reads per run, and bump composes with the next one in process).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { RELEASE_CATALOG_FILE } from '@clearml-k8s/base-manifests';
-import { engineSkip, ROOT, runCli, scratchRepository, snapshot } from './support.ts';
+import { engineSkip, ROOT, runBinary, runCli, scratchRepository, snapshot } from './support.ts';
 
 const skip = engineSkip;
 
@@ -48,6 +48,48 @@ test('bump to a patch release recomposes every overlay and site; compose --check
   assert.equal((await repo.run('bump', '--server', to)).code, 0, 'bumping to the same version is a no-op');
 });
 
+// Issue 16: bump keeps the catalog file's own format; only the lines of the changed values change.
+// Both the committed layout (the catalog inside the scratch repository, written in the transaction)
+// and a layout bump never writes itself (JSON.stringify's, CRLF line ends, outside the repository).
+for (const layout of ['committed', 'multi-line CRLF'] as const) {
+  test(`bump --server changes only the lines of the changed values of the catalog (${layout} layout)`, { skip }, async (t) => {
+    const dir = scratchRepository(t, ['base', 'overlays', 'schemas'], 'clearml-k8s-bump-format-');
+    const committed = readFileSync(RELEASE_CATALOG_FILE, 'utf8');
+    const original = layout === 'committed' ? committed : JSON.stringify(JSON.parse(committed), null, 2).replaceAll('\n', '\r\n') + '\r\n';
+    const file = layout === 'committed' ? path.join(dir, 'packages/base-manifests/release-catalog.json') : path.join(dir, '..', `${path.basename(dir)}-catalog.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, original);
+    t.after(() => rmSync(file, { force: true }));
+    const from = JSON.parse(original).server as string;
+    const [major, minor, patch] = from.split('.').map(Number);
+    const to = `${major}.${minor}.${patch! + 1}`;
+    // The committed layout through the real bin (its bundle holds the JSON editor), the other in process.
+    const args = ['bump', '--server', to, '--root', dir];
+    const bump = layout === 'committed' ? await runBinary(args, { cwd: dir, env: { ...process.env, CLEARML_K8S_RELEASE_CATALOG: file } }) : await runCli(args, { cwd: dir, extra: { CLEARML_K8S_RELEASE_CATALOG: file } });
+    assert.equal(bump.code, 0, bump.stderr);
+    const after = readFileSync(file, 'utf8');
+    const [before, now] = [original.split('\n'), after.split('\n')];
+    // Exactly the lines holding "server" and the server image's tag change, each only in its value.
+    const changed = now.flatMap((line, i) => (line === before[i] ? [] : [i]));
+    assert.equal(now.length, before.length);
+    assert.deepEqual(changed.map((i) => before[i]!.trim().split(':')[0]), layout === 'committed' ? ['"server"', '"clearmlServer"'] : ['"server"', '"tag"']);
+    assert.equal(after, original.replaceAll(`"${from}"`, `"${to}"`));
+  });
+}
+
+/**
+ * The upgrade guard's cases start from a pinned catalog (the v2.3.0 release: server 2.3.0, MongoDB 7.0.22,
+ * Elasticsearch 8.17.0, Redis 7.4.1), not from whatever the committed catalog says: each case is a rule of
+ * the guard at known versions (its messages name them), so the pin is the point of the test (issue 16).
+ */
+function guardStart(catalog: any): void {
+  catalog.server = '2.3.0';
+  catalog.images.clearmlServer.tag = '2.3.0';
+  catalog.images.mongo.tag = '7.0.22';
+  catalog.images.elasticsearch.tag = '8.17.0';
+  catalog.images.redis.tag = '7.4.1';
+}
+
 test('unsafe upgrades are refused with the reason and the safe path, and nothing is written (no engine needed: the guard runs first)', async (t) => {
   const cases: [(c: any) => void, string[], RegExp][] = [
     [() => {}, ['--mongo', '9.0.0'], /UPGRADE_REFUSED: mongo 7\.0\.22 → 9\.0\.0: MongoDB upgrades one major version at a time.*safe path: bump --mongo 8\.0\.x and run db\.adminCommand\(\{ setFeatureCompatibilityVersion: '8\.0', confirm: true \}\)/],
@@ -63,7 +105,7 @@ test('unsafe upgrades are refused with the reason and the safe path, and nothing
     [() => {}, ['--server', '2.2.0'], /UPGRADE_REFUSED: server 2\.3\.0 → 2\.2\.0: ClearML Server does not go back/],
   ];
   for (const [edit, args, pattern] of cases) {
-    const repo = scratch(t, edit);
+    const repo = scratch(t, (c) => (guardStart(c), edit(c)));
     const before = snapshot(repo.dir);
     const result = (await repo.run('bump', ...args));
     assert.equal(result.code, 2, args.join(' '));

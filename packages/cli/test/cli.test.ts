@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -296,6 +296,30 @@ test('verify --matrix says which engines it found and catches an overlay only ne
   assert.match(findings[0].message, new RegExp(`builds with ${newestFound} but fails with kubectl\\.1\\.27 kustomize`));
 });
 
+// Issue 16: a bare engine name is found where --matrix looks, not only on PATH. PATH holds only a link to
+// the real kubectl, so kubectl.1.27 (beside the real kubectl, symlinks resolved) is not on PATH.
+const beside127 = kubectl ? path.join(path.dirname(realpathSync(kubectl)), 'kubectl.1.27') : '';
+const besideSkip = skip || (!existsSync(beside127) && 'kubectl.1.27 is not installed beside kubectl');
+
+test('verify --engine and $KUSTOMIZE find a bare kubectl.1.27 beside the real kubectl when it is not on PATH, and say so (the real bin)', { skip: besideSkip }, async (t) => {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'clearml-k8s-path-'));
+  t.after(() => rmSync(bin, { recursive: true, force: true }));
+  symlinkSync(kubectl!, path.join(bin, 'kubectl'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
+  delete env.KUSTOMIZE;
+  for (const [args, extra] of [[['--engine', 'kubectl.1.27 kustomize'], {}], [[], { KUSTOMIZE: 'kubectl.1.27 kustomize' }]] as const) {
+    const { code, stdout, stderr } = await runReal(['verify', ...args, 'overlays/current_version'], { env: { ...env, ...extra } });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^engine: kubectl\.1\.27 kustomize \(found beside kubectl; kustomize v5\.0\.1\); 1\/1 overlays passed/m);
+  }
+  const json = await runReal(['verify', '--json', '--engine', 'kubectl.1.27 kustomize', 'overlays/current_version'], { env });
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual([report.engine, report.engines, report.engineDetails], [[beside127, 'kustomize'], ['kubectl.1.27 kustomize'], ['found beside kubectl; kustomize v5.0.1']]);
+  const missing = await runReal(['verify', '--engine', 'kubectl.0.1 kustomize', 'overlays/current_version'], { env });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /KUSTOMIZE_NOT_FOUND: --engine "kubectl\.0\.1 kustomize": "kubectl\.0\.1" is not an executable on PATH, beside kubectl or in the engine cache; looked in PATH \(.*\), beside kubectl \(.*\), the engine cache \(.*\)/);
+});
+
 test('verify --engine with a command that does not exist exits 2', async () => {
   const { code, stderr } = await run(['verify', '--engine', 'kubectl.0.1 kustomize']);
   assert.equal(code, 2);
@@ -397,19 +421,29 @@ function scratchSiteRepo(t: { after(fn: () => void): void }): string {
 
 const EXAMPLE_SITES = readdirSync(path.join(ROOT, 'fixtures/sites')).sort();
 
+/**
+ * The release catalog the example sites' goldens (fixtures/sites/NAME/expected/) are composed with: the
+ * v2.3.0 catalog, kept in fixtures/ so that a `bump` of the committed catalog does not turn the goldens
+ * stale (issue 16). A golden is the spec's composition at known sources, so the pin is its point; that
+ * sites follow the committed catalog after a bump is bump.test.ts's (air-gapped, at the bumped version).
+ */
+const GOLDEN_CATALOG = path.join(ROOT, 'fixtures/release-catalog-v2.3.0.json');
+
 // The oldest and newest kubectl builds found anywhere (kubectl.1.27 beside kubectl, kubectl.1.35 from the engine cache).
 const foundEngines = await discoverVersionedEngines();
 const oldestAndNewest = foundEngines.length >= 2 ? [foundEngines[0]!.engine.argv.join(' '), foundEngines.at(-1)!.engine.argv.join(' ')] : [];
 
 test('the example sites compose and verify with zero findings with the oldest and newest engines', { skip: skip || (oldestAndNewest.length < 2 && 'fewer than two versioned kubectl builds found') }, async (t) => {
   const repo = scratchSiteRepo(t);
+  // The goldens are the example sites composed with the catalog they were written with (see GOLDEN_CATALOG).
+  const env = { ...process.env, CLEARML_K8S_RELEASE_CATALOG: GOLDEN_CATALOG };
   for (const name of EXAMPLE_SITES) {
     mkdirSync(path.join(repo, 'overlays/sites', name), { recursive: true });
     cpSync(path.join(ROOT, 'fixtures/sites', name, 'site.yaml'), path.join(repo, 'overlays/sites', name, 'site.yaml'));
     // The user's sealed credentials beside the spec (flux-sealed-secret), as the user commits them.
     for (const f of readdirSync(path.join(ROOT, 'fixtures/sites', name)).filter((f) => f.startsWith('sealed-'))) cpSync(path.join(ROOT, 'fixtures/sites', name, f), path.join(repo, 'overlays/sites', name, f));
   }
-  const compose = await run(['compose', '--root', repo]);
+  const compose = await run(['compose', '--root', repo], { env });
   assert.equal(compose.code, 0, compose.stderr);
   assert.match(compose.stdout, new RegExp(`\\(${EXAMPLE_SITES.length} sites\\)`));
   for (const name of EXAMPLE_SITES) {
@@ -417,8 +451,8 @@ test('the example sites compose and verify with zero findings with the oldest an
       assert.equal(readFileSync(path.join(repo, 'overlays/sites', name, file), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites', name, 'expected', file), 'utf8'), `${name}/${file}`);
     }
   }
-  assert.equal((await run(['compose', '--check', '--root', repo])).code, 0);
-  const verify = await run(['verify', '--json', '--strict', '--root', repo, ...oldestAndNewest.flatMap((e) => ['--engine', e])]);
+  assert.equal((await run(['compose', '--check', '--root', repo], { env })).code, 0);
+  const verify = await run(['verify', '--json', '--strict', '--root', repo, ...oldestAndNewest.flatMap((e) => ['--engine', e])], { env });
   assert.equal(verify.code, 0, verify.stdout);
   const report = JSON.parse(verify.stdout);
   assert.deepEqual(report.engines, oldestAndNewest);

@@ -54,6 +54,7 @@ export * from './checks/ingress-hosts.ts';
 export * from './checks/intended-objects.ts';
 export * from './checks/node-ports.ts';
 export * from './engine.ts';
+export * from './engine-version.ts';
 export { runCommand, type CommandResult } from './execa.ts';
 export * from './finding.ts';
 export * from './kustomization-files.ts';

@@ -36,6 +36,11 @@ export function formatAccepted(f: AcceptedFinding): string {
   return [`${f.overlay} [${f.check}] accepted: ${f.resource}${f.path ? ` ${f.path}` : ''}: ${f.message}`, `    accepted because: ${f.reason}`].join('\n');
 }
 
+/** An engine of the engines line: its label, then where it was found and its kustomize, when known. */
+function describe(label: string, detail: string | undefined): string {
+  return detail ? `${label} (${detail})` : label;
+}
+
 function exposureOf(o: OverlayReport): string {
   return Object.keys(o.nodePorts).length ? Object.entries(o.nodePorts).map(([label, port]) => `${label} ${port}`).join(', ') : o.hosts.join(', ') || '-';
 }
@@ -60,11 +65,11 @@ export function formatReport(result: VerifyResult): string {
   const warnings = result.overlays.reduce((n, o) => n + warningsOf(o), 0);
   const accepted = result.overlays.reduce((n, o) => n + acceptedOf(o).length, 0);
   const notes = [warnings ? plural(warnings, 'warning') : '', accepted ? plural(accepted, 'accepted risk') : ''].filter(Boolean).join(' and ');
-  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${notes ? ` with ${notes}` : ''}${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
+  lines.push(`engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.map((e, i) => describe(e, result.engineDetails?.[i])).join(' | ')}; ${result.overlays.filter((o) => o.ok).length}/${result.overlays.length} overlays passed${notes ? ` with ${notes}` : ''}${result.cached ? ` (${result.cached} unchanged, from the cache)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` report: `{ok, engine, engines, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], accepted: [{…, reason}], durationMs}], cached, builds}`. */
+/** The `--json` report: `{ok, engine, engines, engineDetails, overlays: [{dir, ok, resources, nodePorts, hosts, findings: [{overlay, check, severity, resource, path, message, hint, source?}], accepted: [{…, reason}], durationMs, cached?}], cached, builds}` (README "Verify" shows it; `packages/cli/test/readme-json-shapes.test.ts` compares). */
 export function formatJson(result: VerifyResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
@@ -78,7 +83,7 @@ export function formatMarkdown(result: VerifyResult): string {
   const lines = [
     `### clearml-k8s verify: ${result.ok ? 'all overlays pass' : `${result.overlays.filter((o) => !o.ok).length} of ${result.overlays.length} overlays fail`}`,
     '',
-    `Engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.map((e) => `\`${e}\``).join(', ')}`,
+    `Engine${result.engines.length > 1 ? 's' : ''}: ${result.engines.map((e, i) => `\`${e}\`${result.engineDetails?.[i] ? ` (${result.engineDetails[i]})` : ''}`).join(', ')}`,
     '',
     '| overlay | resources | NodePorts / hosts | result |',
     '| --- | ---: | --- | --- |',

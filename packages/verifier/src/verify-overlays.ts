@@ -23,6 +23,8 @@ export interface VerifyResult {
   engine: string[];
   /** Every engine, as command strings, in the order given. */
   engines: string[];
+  /** Per engine (same order): where its binary was found and its kustomize version, when known (`found beside kubectl; kustomize v5.0.1`), else `''`. */
+  engineDetails: string[];
   overlays: OverlayReport[];
   /** Overlays whose report came from the cache (nothing they depend on changed). */
   cached: number;
@@ -167,5 +169,5 @@ export async function verifyOverlays(
     }
   });
   await Promise.all(workers);
-  return { ok: reports.every((r) => r.ok), engine: list[0]!.argv, engines: list.map(engineLabel), overlays: reports, cached, builds };
+  return { ok: reports.every((r) => r.ok), engine: list[0]!.argv, engines: list.map(engineLabel), engineDetails: list.map((e) => e.detail ?? ''), overlays: reports, cached, builds };
 }

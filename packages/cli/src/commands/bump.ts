@@ -11,9 +11,9 @@
  * catalog, or the new ones, once the next run recovers). A catalog outside the repository
  * (`$CLEARML_K8S_RELEASE_CATALOG`) is replaced after the tree, atomically (temporary file, rename).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatReleaseCatalog, loadReleaseCatalog, RELEASE_VERSION, releaseCatalogFile, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { loadReleaseCatalog, RELEASE_VERSION, releaseCatalogFile, updateReleaseCatalogText, type ReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { checkUpgrade, composeRepository, parseVersion, planTree, upgradeNotes, writeTree } from '@clearml-k8s/overlay-composer';
 import { formatDiffText, renderOverlay, resolveEngine, semanticDiff, VerifierError, type Engine } from '@clearml-k8s/verifier';
 import { cleanupOnExit, describeSystemError, errnoCode, RepositoryIoError, systemErrorHint, withRepositorySession } from '@clearml-k8s/repository-io';
@@ -84,17 +84,19 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
     for (const r of refusals) io.stderr.write(`clearml-k8s bump: warning: --force past an unsafe upgrade: ${r.component} ${r.from} → ${r.to}: ${r.reason}\n`);
     for (const n of upgradeNotes(current, next)) io.stderr.write(`clearml-k8s bump: note: ${n.component} ${n.from} → ${n.to}: ${n.note}; see ${n.source}\n`);
 
-    const engine = await resolveEngine(io.env);
+    const engine = await resolveEngine(io.env, { cwd: io.cwd });
     const before = await renderCurrentVersion(engine, root);
     const catalogFile = releaseCatalogFile(io.env);
     const catalogInRoot = path.relative(root, catalogFile);
     const inside = !catalogInRoot.startsWith('..') && !path.isAbsolute(catalogInRoot);
+    // The catalog keeps its own format: only the changed values are rewritten, in place (issue 16).
+    const catalogText = updateReleaseCatalogText(readFileSync(catalogFile, 'utf8'), next);
     const composed = composeRepository(root, next);
-    const files = [...composed.files, ...(inside ? [{ path: catalogInRoot.split(path.sep).join('/'), content: formatReleaseCatalog(next) }] : [])];
+    const files = [...composed.files, ...(inside ? [{ path: catalogInRoot.split(path.sep).join('/'), content: catalogText }] : [])];
     const { changes, unknown } = await planTree(root, files, { ownedDirs: composed.ownedDirs, preserve: composed.preserve });
     io.stderr.write(unknownNote('bump', unknown));
     await writeTree(root, files, changes, { command: `clearml-k8s bump ${requested.map((k) => `--${k} ${options[k]}`).join(' ')}`, lock, env: io.env });
-    if (!inside) writeCatalogOutside(catalogFile, next);
+    if (!inside) writeCatalogOutside(catalogFile, catalogText);
     io.stdout.write(changes.map((c) => `${c.change.padEnd(6)} ${c.path}\n`).join(''));
     io.stdout.write(`compose: ${files.length} files (${composed.sites.length} site${composed.sites.length === 1 ? '' : 's'}), ${changes.length} changed\n`);
     const after = await renderCurrentVersion(engine, root);
@@ -109,11 +111,11 @@ export async function bumpCommand(root: string, options: BumpOptions, io: Comman
  * then is renamed over the file (a kill leaves the old catalog or the new one, never half of one).
  * @throws RepositoryIoError `WRITE_FAILED` naming the file.
  */
-function writeCatalogOutside(catalogFile: string, next: ReleaseCatalog): void {
+function writeCatalogOutside(catalogFile: string, text: string): void {
   const staged = `${catalogFile}.next-${process.pid}`;
   const removeStaged = cleanupOnExit(() => rmSync(staged, { force: true }));
   try {
-    writeFileSync(staged, formatReleaseCatalog(next));
+    writeFileSync(staged, text);
     renameSync(staged, catalogFile);
   } catch (error) {
     if (!errnoCode(error)) throw error;

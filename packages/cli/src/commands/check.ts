@@ -37,7 +37,7 @@ export async function checkCommand(targets: string[], options: { level: string |
   const parsed = parsePodSecurityVersion(options.policyVersion ?? 'latest');
   if (parsed.error) throw usageError('--policy-version', '"latest" or "v1.<minor>"', JSON.stringify(options.policyVersion), `e.g. --policy-version ${LATEST_POD_SECURITY_VERSION}`);
   if (targets.length === 0) throw usageError('check', 'at least one FILE, DIR or - (standard input)', 'none', 'e.g. clearml-k8s check base, or kubectl kustomize DIR | clearml-k8s check -');
-  const result = await checkManifests(targets, level, io.cwd, { engine: () => resolveEngine(io.env), stdin: () => readStdin(io), version: parsed.version });
+  const result = await checkManifests(targets, level, io.cwd, { engine: () => resolveEngine(io.env, { cwd: io.cwd }), stdin: () => readStdin(io), version: parsed.version });
   if (options.json) {
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {

@@ -35,7 +35,7 @@ export async function diffCommand(root: string, sources: string[], options: { js
     io.stderr.write(`clearml-k8s diff: expected two sources A and B, received ${sources.length}${sources.length ? ` (${sources.map((s) => `"${s}"`).join(', ')})` : ''}\n\n${DIFF_USAGE}`);
     return EXIT.usage;
   }
-  const engine = await resolveEngine(io.env);
+  const engine = await resolveEngine(io.env, { cwd: io.cwd });
   const settled = await Promise.allSettled(sources.map((source) => renderSource(source, { root, cwd: io.cwd, engine })));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   if (failures.length) {

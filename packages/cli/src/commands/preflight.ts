@@ -64,7 +64,7 @@ export async function preflightCommand(root: string, options: PreflightOptions, 
   const shown = display(root, absolute);
   const catalog = loadReleaseCatalog(io.env);
   const promise = new RepositoryPromises(root, composeTree(catalog)).of(absolute);
-  const engine = await resolveEngine(io.env);
+  const engine = await resolveEngine(io.env, { cwd: io.cwd });
   const timeoutMs = buildTimeoutMs(undefined, io.env);
   const build = await renderOverlay(engine, absolute, { timeoutMs });
   if (build.timedOut) throw new VerifierError('BUILD_TIMEOUT', `${shown}: expected the build to finish within ${timeoutMs / 1000} s, received a build still running (killed); raise $CLEARML_K8S_BUILD_TIMEOUT`, shown);

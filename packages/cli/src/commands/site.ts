@@ -68,7 +68,7 @@ export function specFromFlags(options: SiteAddOptions): Record<string, unknown> 
 
 /** The spec file's text: the editor modeline, a pointer to the docs, then the fields. */
 export function siteSpecText(name: string, spec: Record<string, unknown>): string {
-  return `# yaml-language-server: $schema=../../../schemas/site.schema.json\n# Site "${name}": edit this file, then run \`npx clearml-k8s compose\` (README, "Add a site").\n${stringifyValue(spec)}`;
+  return `# yaml-language-server: $schema=../../../schemas/site.schema.json\n# Site "${name}": edit this file, then run \`npm exec --no -- clearml-k8s compose\` (README, "Add a site").\n${stringifyValue(spec)}`;
 }
 
 /**

@@ -1,8 +1,7 @@
 /** `clearml-k8s verify [DIR...] [--engine CMD]... [--matrix] [--json] [--strict]`: build overlays with the real kustomize and check them. */
 import { appendFileSync } from 'node:fs';
-import which from 'which';
 import { describeSystemError, pendingWrites } from '@clearml-k8s/repository-io';
-import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineFromCommand, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, VerifierError, verifyOverlays, type CheckDefinition, type Engine } from '@clearml-k8s/verifier';
+import { DEFAULT_BUILD_TIMEOUT_MS, discoverVersionedEngines, engineLabel, formatJson, formatMarkdown, formatReport, resolveEngine, resolveEngineCommand, VerifierError, verifyOverlays, withKustomizeVersion, type CheckDefinition, type Engine } from '@clearml-k8s/verifier';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { composeTree, RepositoryPromises } from '@clearml-k8s/overlay-composer';
 import { EXIT, type CommandIo } from '../io.ts';
@@ -46,25 +45,20 @@ const PROGRESS_AFTER_MS = 2000;
 /**
  * The engines to build with: `--engine` commands, else with `--matrix` the oldest and newest
  * versioned kubectl builds (a note on stderr says which were found), else `$KUSTOMIZE` /
- * kustomize / kubectl kustomize.
- * @throws VerifierError `KUSTOMIZE_NOT_FOUND` when an `--engine` command is not executable.
+ * kustomize / kubectl kustomize. A bare command name of `--engine` or `$KUSTOMIZE` (e.g.
+ * `kubectl.1.27`) is found where `--matrix` looks (PATH, beside kubectl, the engine cache), and the
+ * engine's label says where and which kustomize it embeds.
+ * @throws VerifierError `KUSTOMIZE_NOT_FOUND` when an `--engine` or `$KUSTOMIZE` command is not found.
  */
 export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'matrix'>, io: CommandIo): Promise<Engine[]> {
   if (options.engines.length) {
-    return Promise.all(
-      options.engines.map(async (command) => {
-        const engine = { ...engineFromCommand(command, '--engine'), label: command.trim() };
-        if (!(await which(engine.argv[0]!, { nothrow: true, path: io.env.PATH ?? '' }))) {
-          throw new VerifierError('KUSTOMIZE_NOT_FOUND', `--engine "${command}": "${engine.argv[0]}" is not an executable on PATH; expected a kustomize binary or a command such as "kubectl.1.27 kustomize"; fix the command or put the binary on PATH`, '--engine');
-        }
-        return engine;
-      }),
-    );
+    const engines = await Promise.all(options.engines.map((command) => resolveEngineCommand(command, '--engine', io.env, { cwd: io.cwd })));
+    return Promise.all(engines.map(withKustomizeVersion));
   }
   if (options.matrix) {
     const found = await discoverVersionedEngines(io.env);
     if (found.length === 0) {
-      const engine = await resolveEngine(io.env);
+      const engine = await resolveEngine(io.env, { cwd: io.cwd });
       io.stderr.write(`verify --matrix: no versioned kubectl builds (kubectl.1.27 …) found on PATH or beside kubectl; building with ${engineLabel(engine)} only\n`);
       return [engine];
     }
@@ -72,11 +66,12 @@ export async function selectEngines(options: Pick<VerifyOptions, 'engines' | 'ma
     io.stderr.write(`verify --matrix: found ${found.map((f) => f.engine.label).join(', ')}; building with ${chosen.length === 1 ? 'the only one' : `the oldest (${chosen[0]!.engine.label}) and the newest (${chosen[1]!.engine.label})`}\n`);
     return chosen.map((c) => c.engine);
   }
-  return [await resolveEngine(io.env)];
+  const engine = await resolveEngine(io.env, { cwd: io.cwd });
+  return [io.env.KUSTOMIZE?.trim() ? await withKustomizeVersion(engine) : engine];
 }
 
 /**
- * Verifies `dirs` (default: every stock overlay) and prints the table or JSON; appends a Markdown
+ * Verifies `dirs` (default: every stock overlay and every site under `overlays/sites/`) and prints the table or JSON; appends a Markdown
  * summary to `$GITHUB_STEP_SUMMARY` when it is set.
  * A summary file that cannot be written is a warning, not a failure.
  * @returns 0 without findings of severity `error` (warnings are printed), 1 with them; with
