@@ -155,6 +155,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       (await import('./commands/site.ts')).siteImportCommand(root(), args[0], { fromHelm: options.fromHelm, keepData: options.keepData ?? false, release: options.release, namespace: options.namespace }, io),
   },
   {
+    name: 'site prerequisites',
+    summary: 'list what must exist before kubectl apply -k of a site (namespace, Secrets, TLS, claims, classes, CRDs), each with the command that creates it',
+    usage: 'NAME [--json]',
+    arguments: [['[NAME]', 'the site overlays/sites/NAME']],
+    options: [flag('--json', 'the list as JSON: [{kind, name, namespace?, what, action, command, documentedIn}]')],
+    notes: `Composes the site in memory from its site.yaml (nothing is written); run it again after editing site.yaml.\n${EXIT_NOTE}`,
+    run: async ({ args, options, io, root }) => (await import('./commands/site.ts')).sitePrerequisitesCommand(root(), args[0], { json: options.json ?? false }, io),
+  },
+  {
     name: 'diff',
     summary: 'semantic diff of two renderings (dirs or REF:DIR such as HEAD~1:overlays/current_version)',
     usage: 'A B [--json] [options]',
@@ -207,8 +216,8 @@ ${ENGINE_NOTE}\n${WRITER_NOTE}\nExit codes: 0 bumped or already there, 2 refused
   },
   {
     name: 'credentials',
-    summary: 'print a Namespace and the enterprise credentials Secret (internal keys, fixed user admin) with random values',
-    notes: `For: clearml-k8s credentials | kubectl create -f -   (nothing is written to disk)\n${EXIT_NOTE}`,
+    summary: 'print the enterprise credentials Secret (internal keys, fixed user admin) with random values',
+    notes: `For: kubectl create namespace clearml --save-config, then clearml-k8s credentials | kubectl create -f -   (nothing is written to disk)\n${EXIT_NOTE}`,
     run: async ({ io }) => (await import('./commands/credentials.ts')).credentialsCommand(io),
   },
 ];

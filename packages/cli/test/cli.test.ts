@@ -3,6 +3,7 @@
 // global help, a usage error, one compose --check, one verify, /dev/stdin, and a changed PATH).
 import assert from 'node:assert/strict';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
+import { parseManifests } from '@clearml-k8s/base-manifests/yaml';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -249,10 +250,13 @@ test('strict flags: a single-valued flag twice or empty is a usage error; lists 
   assert.equal((await run(['compose', '--check'], { cwd: elsewhere })).code, 2, 'without --root, outside the repository');
 });
 
-test('credentials prints a Namespace and a Secret with every key, random each time', async () => {
+test('credentials prints the Secret alone (no object the overlay applies) with every key, random each time', async () => {
   const first = await run(['credentials']);
   const second = await run(['credentials']);
   assert.equal(first.code, 0);
+  // kubectl create of an object the overlay also holds leaves it without last-applied-configuration:
+  // the later kubectl apply -k warns. Only the Secret, which no overlay renders, may be created so.
+  assert.deepEqual(parseManifests(first.stdout, 'credentials').map((o) => (o as { kind: string }).kind), ['Secret']);
   assert.match(first.stdout, /kind: Secret/);
   assert.match(first.stdout, /name: clearml-internal-credentials/);
   assert.match(first.stdout, /apiserver_key: [A-Z0-9]{30}\n/);
@@ -591,4 +595,28 @@ test('every invalid spec under fixtures/sites-invalid makes compose exit 2 with 
   };
   await Promise.all([worker(), worker(), worker()]);
   assert.deepEqual(failures, []);
+});
+
+test('site prerequisites: what a site needs before kubectl apply -k, in order, each with its command; it follows site.yaml', async (t) => {
+  const dir = scratchRepo(t);
+  assert.equal((await run(['site', 'add', 'acme', '--domain', 'ml.acme.io', '--storage-class', 'standard'], { cwd: dir })).code, 0);
+  const list = async () => {
+    const r = await run(['site', 'prerequisites', 'acme', '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { kind: string; name: string; action: string; command: string; documentedIn: string }[];
+  };
+  const first = await list();
+  assert.deepEqual(first.map((p) => `${p.kind} ${p.name} ${p.action}`), ['Namespace clearml create', 'Secret clearml-tls create', 'StorageClass standard check']);
+  assert.equal(first[0]!.command, 'kubectl create namespace clearml --save-config');
+  assert.equal(first[1]!.command, 'kubectl -n clearml create secret tls clearml-tls --cert=tls.crt --key=tls.key');
+  assert.equal(first[1]!.documentedIn, 'README.md#tls-secret');
+  // An edit of site.yaml (no compose run) shows in the next listing.
+  const spec = path.join(dir, 'overlays/sites/acme/site.yaml');
+  writeFileSync(spec, `${readFileSync(spec, 'utf8')}namespace: ml\nimages:\n  pullSecrets: [corp-registry]\n`);
+  const second = await list();
+  assert.equal(second[0]!.command, 'kubectl create namespace ml --save-config');
+  assert.ok(second.some((p) => p.command === 'kubectl -n ml create secret docker-registry corp-registry --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD'), JSON.stringify(second));
+  const unknown = await run(['site', 'prerequisites', 'acm'], { cwd: dir });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /SITE_REQUIRED: overlays\/sites\/acm\/site\.yaml: expected an existing site.*did you mean acme\?/);
 });

@@ -78,7 +78,7 @@ const FAILURES: { name: string; overlay: string; failed: { id: string; subject: 
     overlay: 'enterprise',
     failed: [
       { id: 'prerequisite', subject: 'Secret clearml/clearml-internal-credentials', fix: /^kubectl -n clearml create secret generic clearml-internal-credentials .*#enterprise-credentials/ },
-      { id: 'prerequisite', subject: 'Secret clearml/clearml-tls', fix: /#enterprise-tls/ },
+      { id: 'prerequisite', subject: 'Secret clearml/clearml-tls', fix: /#tls-secret/ },
     ],
   },
   { name: 'namespace-restricted', overlay: 'current_version', failed: [{ id: 'namespace-pod-security', subject: 'Namespace clearml', fix: /^kubectl label namespace clearml pod-security.kubernetes.io\/enforce=privileged --overwrite/ }] },

@@ -98,3 +98,21 @@ test('outputs: ... stands for text within a line, or for lines', () => {
   assert.match(String(compareOutput(['a b'], ['a c'])), /line 1: README shows "a b", the command printed "a c"/);
   assert.match(String(compareOutput(['a'], ['a', 'b'])), /line 2/);
 });
+
+test('every README.md#anchor the sources point users to is a heading of README.md (GitHub anchors)', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { ROOT } = await import('./support.ts');
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+  const anchors = new Set(readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, '').replace(/`/g, ''))));
+  const pointed = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name.endsWith('.ts')) for (const m of readFileSync(path.join(dir, e.name), 'utf8').matchAll(/(?<![/\w-])README\.md#([a-z0-9-]+)/g)) pointed.add(m[1]!);
+    }
+  };
+  for (const pkg of readdirSync(path.join(ROOT, 'packages'))) walk(path.join(ROOT, 'packages', pkg, 'src'));
+  assert.ok(pointed.has('tls-secret'), 'the TLS prerequisites point at the TLS steps');
+  assert.deepEqual([...pointed].filter((a) => !anchors.has(a)), []);
+});

@@ -150,22 +150,24 @@ export function generateCredentialValues(): Record<string, string> {
 }
 
 /**
- * A Namespace and the credentials Secret with fresh random values (`generateCredentialValues`: access
- * keys 30 characters of `[A-Z0-9]`, secrets 60 of `[A-Za-z0-9]` (ClearML docs: keys ~30, secrets
- * 50–60), and the fixed user `admin` with a random password).
- * Meant to be piped into `kubectl create -f -` and never written to disk.
- * @returns two plain objects: `Namespace/clearml`, `Secret/clearml/clearml-internal-credentials`.
+ * The credentials Secret with fresh random values (`generateCredentialValues`: access keys 30
+ * characters of `[A-Z0-9]`, secrets 60 of `[A-Za-z0-9]` (ClearML docs: keys ~30, secrets 50–60), and
+ * the fixed user `admin` with a random password), in namespace `clearml`.
+ * Meant to be piped into `kubectl create -f -` and never written to disk. No Namespace: the overlay
+ * makes it, and a Namespace made by `kubectl create` without `--save-config` lacks the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation, so the later `kubectl apply -k` warns
+ * (kubernetes/kubectl `pkg/cmd/apply/apply.go`, `warningNoLastAppliedConfigAnnotation`). The Secret is
+ * in no overlay, so `kubectl apply` never meets it; `kubectl create` refuses a second run (AlreadyExists),
+ * so keys are never rotated silently. The namespace comes first: `kubectl create namespace clearml --save-config`.
+ * @returns one plain object, `Secret/clearml/clearml-internal-credentials`.
  */
-export function generateCredentialsSecret(): [object, object] {
+export function generateCredentialsSecret(): object {
   const stringData = generateCredentialValues();
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: ENTERPRISE_CREDENTIALS_SECRET, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } },
-      type: 'Opaque',
-      stringData,
-    },
-  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: ENTERPRISE_CREDENTIALS_SECRET, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } },
+    type: 'Opaque',
+    stringData,
+  };
 }

@@ -200,8 +200,9 @@ test('unknown profile names are refused with PROFILE_UNKNOWN', () => {
 });
 
 test('generated credentials are random, complete and shaped like ClearML keys', () => {
-  const [, a] = generateCredentialsSecret() as [unknown, any];
-  const [, b] = generateCredentialsSecret() as [unknown, any];
+  const a = generateCredentialsSecret() as any;
+  const b = generateCredentialsSecret() as any;
+  assert.equal(a.kind, 'Secret');
   assert.deepEqual(Object.keys(a.stringData).sort(), CREDENTIAL_KEYS.map((c) => c.key).sort());
   for (const c of CREDENTIAL_KEYS) {
     assert.notEqual(a.stringData[c.key], b.stringData[c.key]);

@@ -6,9 +6,13 @@ import path from 'node:path';
 import { loadReleaseCatalog } from '@clearml-k8s/base-manifests';
 import { parseManifest, stringifyValue } from '@clearml-k8s/base-manifests/yaml';
 import {
+  composeSiteByName,
   composeSiteFromText,
   composeTree,
   describePrerequisite,
+  prerequisiteCommand,
+  prerequisiteIsProvided,
+  type ComposedSite,
   ENTERPRISE_CREDENTIALS_SECRET,
   generateCredentialValues,
   planTree,
@@ -162,12 +166,60 @@ async function writeNewSite(root: string, name: string, text: string, options: {
     await writeTree(root, files, changes, { command: `clearml-k8s ${options.command} ${name}`, lock, env: io.env });
     for (const change of changes) io.stdout.write(`${change.change.padEnd(6)} ${change.path}\n`);
     io.stderr.write(unknownNote(options.command, unknown));
-    const namespace = site.composition.namespace ?? 'clearml';
     const steps = [`review ${file} (every field is optional but profile; your editor completes them from schemas/site.schema.json)`];
-    if (credentials) steps.push(`kubectl create namespace ${namespace} && kubectl -n ${namespace} create secret generic ${ENTERPRISE_CREDENTIALS_SECRET} --from-env-file=${credentialsFile}   (the file is git-ignored and readable only by you: keep it in your secret store, then delete it; sign in to the web app as admin, with the password of its fixed_users line)`);
-    for (const p of site.composition.prerequisites.filter((q) => !(credentials && q.name === ENTERPRISE_CREDENTIALS_SECRET))) steps.push(`${p.kind === 'CustomResourceDefinition' ? 'install' : 'create'} ${describePrerequisite(p, namespace)} (see ${p.documentedIn})`);
+    for (const p of prerequisiteSteps(site, credentials ? credentialsFile : undefined)) {
+      steps.push(p.name === ENTERPRISE_CREDENTIALS_SECRET && credentials ? `${p.action} ${p.what}: ${p.command}   (the file is git-ignored and readable only by you: keep it in your secret store, then delete it; sign in to the web app as admin, with the password of its fixed_users line)` : `${p.action} ${p.what}: ${p.command}   (${p.documentedIn})`);
+    }
     steps.push(`npm exec --no -- clearml-k8s verify ${dir}`, `kubectl apply -k ${dir}`);
     io.stdout.write(`site ${name}: composed on overlays/${site.profile.name}. Next:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
     return EXIT.ok;
   }, { env: io.env });
+}
+
+/** One thing that must exist before `kubectl apply -k` of a site, with the command that creates (or checks) it. */
+export interface PrerequisiteStep {
+  kind: string;
+  name: string;
+  /** Namespace, absent for cluster-scoped kinds. */
+  namespace?: string;
+  /** `Secret clearml/clearml-tls`. */
+  what: string;
+  /** `create`, or `check` for what the cluster or a controller provides (the command shows it is there). */
+  action: 'create' | 'check';
+  command: string;
+  /** The README section that explains it. */
+  documentedIn: string;
+}
+
+/**
+ * The site's prerequisites in apply order: its namespace first (`kubectl create namespace NS
+ * --save-config`, so the later `kubectl apply -k` takes it over without kubectl's last-applied
+ * warning), then each declared prerequisite with `prerequisiteCommand`.
+ */
+export function prerequisiteSteps(site: ComposedSite, credentialsFile?: string): PrerequisiteStep[] {
+  const namespace = site.composition.namespace ?? 'clearml';
+  const context = { credentialsFile, fixedUsersSecret: site.spec.credentials?.fixedUsersSecret, pullSecrets: site.spec.images?.pullSecrets };
+  const steps: PrerequisiteStep[] = [{ kind: 'Namespace', name: namespace, what: `Namespace ${namespace}`, action: 'create', command: `kubectl create namespace ${namespace} --save-config`, documentedIn: 'README.md#enterprise-credentials' }];
+  for (const p of site.composition.prerequisites) {
+    steps.push({ kind: p.kind, name: p.name, ...(p.clusterScoped ? {} : { namespace }), what: describePrerequisite(p, namespace), action: prerequisiteIsProvided(p) ? 'check' : 'create', command: prerequisiteCommand(p, namespace, context), documentedIn: p.documentedIn });
+  }
+  return steps;
+}
+
+/**
+ * `site prerequisites NAME [--json]`: composes the site in memory (nothing written) and prints what must
+ * exist before `kubectl apply -k overlays/sites/NAME`, in order, each with its command and README section.
+ * JSON: `[{kind, name, namespace?, what, action, command, documentedIn}]`.
+ * @returns 0.
+ * @throws CliError `USAGE` without NAME; SiteSpecError `SITE_REQUIRED` for a site that does not exist
+ *   (with the closest name), and every error composing it raises (`compose` would raise the same).
+ */
+export function sitePrerequisitesCommand(root: string, name: string | undefined, options: { json: boolean }, io: CommandIo): number {
+  if (!name) throw usageError('site prerequisites NAME', 'a site NAME', 'none', 'name the site: clearml-k8s site prerequisites acme-prod');
+  const site = composeSiteByName(root, name, composeTree(loadReleaseCatalog(io.env)));
+  const credentialsFile = `${SITES_DIR}/${name}/${CREDENTIALS_FILE}`;
+  const steps = prerequisiteSteps(site, lstatInside(root, credentialsFile) ? credentialsFile : undefined);
+  if (options.json) io.stdout.write(`${JSON.stringify(steps, null, 2)}\n`);
+  else io.stdout.write(`site ${name}: before kubectl apply -k ${SITES_DIR}/${name}, in this order:\n${steps.map((p, i) => `  ${i + 1}. ${p.action} ${p.what}: ${p.command}   (${p.documentedIn})`).join('\n')}\n`);
+  return EXIT.ok;
 }

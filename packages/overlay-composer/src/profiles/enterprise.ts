@@ -10,7 +10,7 @@
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NAMESPACE, PUBLIC_ENDPOINTS, recommendedLabels, STACK, toManifestObject, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { CREDENTIAL_KEYS, ENTERPRISE_CREDENTIALS_SECRET, FIXED_USERS_ENABLED_ENV } from '../enterprise-credentials.ts';
-import { mapObjects, type Profile } from './profile.ts';
+import { mapObjects, TLS_SECRET_DOCS, type Profile } from './profile.ts';
 
 /** Placeholder base domain; a site spec replaces it. */
 export const ENTERPRISE_BASE_DOMAIN = 'clearml.example.com';
@@ -165,7 +165,7 @@ export const enterpriseProfile: Profile = {
   imagePolicy: 'pinned',
   prerequisites: [
     { kind: 'Secret', name: ENTERPRISE_CREDENTIALS_SECRET, documentedIn: 'README.md#enterprise-credentials' },
-    { kind: 'Secret', name: ENTERPRISE_TLS_SECRET, documentedIn: 'README.md#enterprise-tls' },
+    { kind: 'Secret', name: ENTERPRISE_TLS_SECRET, documentedIn: TLS_SECRET_DOCS },
   ],
   acceptedRisks: [],
   apply: (parent) => {

@@ -114,3 +114,47 @@ export function podContainers(object: any): any[] {
 export function mapDeploymentContainers(objects: readonly ManifestObject[], change: (container: any) => void): ManifestObject[] {
   return mapObjects(objects, { kind: 'Deployment' }, (d) => podContainers(d).forEach(change));
 }
+
+/** Where the README's TLS steps are (own certificate or cert-manager). */
+export const TLS_SECRET_DOCS = 'README.md#tls-secret';
+
+/**
+ * The command that creates a prerequisite, as `site prerequisites` and `site add` print it: copyable
+ * kubectl (placeholders in capitals: files and values only you have), or, for what the cluster or a
+ * controller provides (classes, existing claims, CRDs, issuers, stores), the `kubectl get` that shows it
+ * is there (`prerequisiteIsProvided`).
+ * @param p the prerequisite
+ * @param namespace the overlay's namespace
+ * @param context what the spec says the Secrets are for: the site's `credentials.env` when there is one
+ *   (the credentials Secret is made from it), the fixed-users Secret, the image pull Secrets
+ * @returns one shell command line (kubectl's own flags: `create secret tls --cert --key`, `create secret
+ *   docker-registry`, `create secret generic --from-env-file`, `create priorityclass --value`).
+ */
+export function prerequisiteCommand(p: Prerequisite, namespace: string, context: { credentialsFile?: string; fixedUsersSecret?: string; pullSecrets?: readonly string[] } = {}): string {
+  const ns = `kubectl -n ${namespace}`;
+  if (p.kind === 'Secret') {
+    if (p.documentedIn === TLS_SECRET_DOCS) return `${ns} create secret tls ${p.name} --cert=tls.crt --key=tls.key`;
+    if (p.name === context.fixedUsersSecret) return `${ns} create secret generic ${p.name} --from-file=apiserver.conf`;
+    if (context.pullSecrets?.includes(p.name)) return `${ns} create secret docker-registry ${p.name} --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD`;
+    if (p.documentedIn === 'README.md#enterprise-credentials' || p.documentedIn === 'README.md#site-credentials') {
+      return context.credentialsFile
+        ? `${ns} create secret generic ${p.name} --from-env-file=${context.credentialsFile}`
+        : `npm exec --no -- clearml-k8s credentials | sed 's/^  name: clearml-internal-credentials$/  name: ${p.name}/; s/^  namespace: clearml$/  namespace: ${namespace}/' | kubectl create -f -`;
+    }
+    if (p.documentedIn === 'README.md#external-databases') return `${ns} create secret generic ${p.name} --from-literal=username=USER --from-file=password=PASSWORD_FILE`;
+    return `${ns} create secret generic ${p.name} --from-file=FILE`;
+  }
+  if (p.kind === 'ConfigMap') return `${ns} create configmap ${p.name} --from-file=FILE`;
+  if (p.kind === 'PriorityClass') return `kubectl create priorityclass ${p.name} --value=100000`;
+  if (p.kind === 'PersistentVolumeClaim') return `${ns} get persistentvolumeclaim ${p.name}`; // an existing claim: shows whether it is Bound
+  if (p.kind === 'StorageClass') return `kubectl get storageclass ${p.name}`; // the cluster provides it
+  if (p.kind === 'IngressClass') return `kubectl get ingressclass ${p.name}`; // the ingress controller provides it
+  if (p.kind === 'CustomResourceDefinition') return `kubectl get customresourcedefinition ${p.name}`; // installed with its controller (documentedIn says how)
+  const scope = p.clusterScoped ? 'kubectl' : ns;
+  return `${scope} get ${p.kind.toLowerCase()}${p.group ? `.${p.group}` : ''} ${p.name}`; // made as documentedIn says (an issuer, a secret store)
+}
+
+/** Whether the cluster or a controller provides `p` (the step checks it) rather than a command creating it. */
+export function prerequisiteIsProvided(p: Prerequisite): boolean {
+  return !['Secret', 'ConfigMap', 'PriorityClass'].includes(p.kind);
+}

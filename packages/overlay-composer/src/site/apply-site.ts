@@ -26,7 +26,7 @@ import {
 } from '@clearml-k8s/base-manifests';
 import { parseImageReference } from '../kustomize/images.ts';
 import { applyOperations } from '../patches/json-patch.ts';
-import { podContainers, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profiles/profile.ts';
+import { podContainers, TLS_SECRET_DOCS, type Exposure, type Prerequisite, type Profile, type ProfileContext } from '../profiles/profile.ts';
 import { addEnv, credentialEnv, ENTERPRISE_TLS_SECRET, ingressFor, type EnvVar } from '../profiles/enterprise.ts';
 import { claimName, persistentVolumeClaim } from '../profiles/non-root.ts';
 import { certificatePrerequisites, planCertificate, siteCertificate } from './cert-manager.ts';
@@ -274,7 +274,7 @@ export function applySite(spec: SiteSpec, parentObjects: readonly ManifestObject
       const i = prerequisites.findIndex((p) => p.kind === 'Secret' && p.name === tlsSecret);
       if (i >= 0) prerequisites.splice(i, 1);
       for (const p of certificatePrerequisites(certManager.plan)) needs(p);
-    } else if (tlsSecret) needs({ kind: 'Secret', name: tlsSecret, documentedIn: 'README.md#add-a-site' });
+    } else if (tlsSecret) needs({ kind: 'Secret', name: tlsSecret, documentedIn: TLS_SECRET_DOCS });
     const domain = cookieDomain(hosts);
     const filesUrl = `${tlsSecret ? 'https' : 'http'}://${hosts.files}`;
     edit((o) => isDeployment(o, STACK.apiserver.name), (d) => {

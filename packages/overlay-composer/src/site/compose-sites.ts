@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { generatedHeader, NAMESPACE, sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { closestMatch, generatedHeader, NAMESPACE, sortObjects, type ManifestObject } from '@clearml-k8s/base-manifests';
 import { fileKind, lstatInside, readUserFile, RepositoryIoError } from '@clearml-k8s/repository-io';
 import { parseManifestFast, parseManifestWithPositions, stringifyManifests } from '@clearml-k8s/base-manifests/yaml';
 import { composeOverlay, type ComposedOverlay } from '../patches/compose-overlay.ts';
@@ -250,4 +250,20 @@ export function composeSites(root: string, tree: ComposedTree): ComposedSite[] {
     const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
     return composeSiteFromText(name, readSiteSpec(root, file), file, tree, siteFileReader(root, `${SITES_DIR}/${name}`));
   });
+}
+
+/**
+ * Composes the one site `name` under `root` (in memory: nothing is written).
+ * @throws SiteSpecError `SITE_NAME_INVALID` for a bad name, `SITE_REQUIRED` when no
+ *   `overlays/sites/NAME/site.yaml` exists (with the closest existing site), and whatever composing it throws.
+ */
+export function composeSiteByName(root: string, name: string, tree: ComposedTree): ComposedSite {
+  validateSiteName(name);
+  const sites = listSites(root);
+  if (!sites.includes(name)) {
+    const near = closestMatch(name, sites);
+    throw new SiteSpecError({ code: 'SITE_REQUIRED', file: `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`, expected: 'an existing site', received: sites.length ? `no such site (sites: ${sites.join(', ')})` : 'no site yet', hint: near ? `did you mean ${near}?` : 'create it with clearml-k8s site add NAME' });
+  }
+  const file = `${SITES_DIR}/${name}/${SITE_SPEC_FILE}`;
+  return composeSiteFromText(name, readSiteSpec(root, file), file, tree, siteFileReader(root, `${SITES_DIR}/${name}`));
 }
