@@ -165,16 +165,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'diff',
-    summary: 'semantic diff of two renderings (dirs or REF:DIR such as HEAD~1:overlays/current_version)',
-    usage: 'A B [--json] [options]',
+    summary: 'semantic diff of two renderings (dirs or REF:DIR such as HEAD~1:overlays/current_version), or of a site and its parent',
+    usage: 'A B [--json] [options] | --parent overlays/sites/NAME [options]',
     arguments: [
-      ['[A]', 'an overlay directory (e.g. overlays/current_version, overlays/sites/acme) or REF:DIR, a directory as committed at a git ref (e.g. HEAD~1:overlays/current_version), built without touching the work tree'],
-      ['[B]', 'the same, to compare A with'],
+      ['[A]', 'an overlay directory (e.g. overlays/current_version, overlays/sites/acme) or REF:DIR, a directory as committed at a git ref (e.g. HEAD~1:overlays/current_version), built without touching the work tree; with --parent, the site'],
+      ['[B]', 'the same, to compare A with (none with --parent)'],
     ],
     excessArguments: true,
-    options: [flag('--json', 'the diff as JSON')],
-    notes: `${ENGINE_NOTE}\nExit codes: 0 equal, 1 different, 2 error.`,
-    run: async ({ args, options, io, root }) => (await import('./commands/diff.ts')).diffCommand(root(), args, { json: options.json ?? false }, io),
+    options: [
+      flag('--json', 'the diff as JSON'),
+      flag('--parent', 'compare the one site given with its parent: the stock overlay its site.yaml names (profile)'),
+      flag('--no-namespace-move', 'pair objects by kind, namespace and name even when the sides differ by one namespace move'),
+    ],
+    notes: `Objects pair by apiVersion, kind, namespace and name. When exactly one namespace is used only by A\nand one only by B (a site's namespace:), diff follows that move: A's objects pair with B's of the same\nkind and name in B's namespace, the move is printed once, and every other field (a RoleBinding\nsubject's namespace, a URL) is compared as usual. Otherwise, and with --no-namespace-move, objects\nin different namespaces are listed as added and removed.\n${ENGINE_NOTE}\nExit codes: 0 equal, 1 different (a namespace move too), 2 error.`,
+    run: async ({ args, options, io, root }) => (await import('./commands/diff.ts')).diffCommand(root(), args, { json: options.json ?? false, parent: options.parent ?? false, namespaceMove: options.namespaceMove !== false }, io),
   },
   {
     name: 'bump',

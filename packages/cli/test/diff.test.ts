@@ -57,7 +57,7 @@ test('diff --json has the documented shape', { skip }, async () => {
   const { code, stdout } = await run(['diff', '--json', 'base', 'overlays/enterprise']);
   assert.equal(code, 1);
   const report = JSON.parse(stdout);
-  assert.deepEqual(Object.keys(report), ['equal', 'a', 'b', 'added', 'removed', 'changed', 'unchanged']);
+  assert.deepEqual(Object.keys(report), ['equal', 'a', 'b', 'namespaceMove', 'namespacesOnlyIn', 'added', 'removed', 'changed', 'unchanged']);
   assert.deepEqual([report.equal, report.a, report.b], [false, 'base', 'overlays/enterprise']);
   assert.deepEqual(report.added.map((o: any) => o.id), ['Ingress/clearml/clearml-apiserver', 'Ingress/clearml/clearml-fileserver', 'Ingress/clearml/clearml-webserver']);
   assert.deepEqual(report.added[0], { id: 'Ingress/clearml/clearml-apiserver', apiVersion: 'networking.k8s.io/v1' });

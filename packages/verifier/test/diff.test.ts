@@ -35,7 +35,34 @@ test('objects pair by apiVersion, kind, namespace and name; lists are sorted by 
   assert.deepEqual(diff.removed.map((o) => [o.id, o.apiVersion]), [['ConfigMap/b/gone', 'v1'], ['HorizontalPodAutoscaler/a/web', 'autoscaling/v2beta2']]);
   assert.deepEqual(diff.changed, []);
   assert.equal(diff.unchanged, 2);
-  assert.deepEqual(semanticDiff(a, [...a].reverse()), { equal: true, added: [], removed: [], changed: [], unchanged: 4 });
+  assert.deepEqual(semanticDiff(a, [...a].reverse()), { equal: true, namespaces: { onlyInA: [], onlyInB: [], move: null }, added: [], removed: [], changed: [], unchanged: 4 });
+});
+
+test('a namespace move: objects pair by kind and name across it, the move is reported once, other fields naming the namespace still differ', () => {
+  const ns = (name: string): ManifestObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const sa = (namespace: string): ManifestObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'agent', namespace } });
+  const binding = (namespace: string): ManifestObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'agent' }, subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace }] });
+  const a = [ns('clearml'), sa('clearml'), binding('clearml'), { ...deployment('api', { nodeSelector: { app: 'clearml' } }) }];
+  const moved = (o: ManifestObject): ManifestObject => ({ ...o, metadata: { ...o.metadata, namespace: 'clearml-acme' } });
+  const b = [ns('clearml-acme'), moved(sa('x')), binding('clearml-acme'), moved(deployment('api', {}))];
+  const diff = semanticDiff(a, b);
+  assert.deepEqual(diff.namespaces, { onlyInA: ['clearml'], onlyInB: ['clearml-acme'], move: { from: 'clearml', to: 'clearml-acme' } });
+  assert.deepEqual([diff.added, diff.removed], [[], []]);
+  assert.equal(diff.equal, false, 'a move alone is a difference');
+  assert.deepEqual(diff.changed.map((o) => [o.id, o.changes.map((c) => [c.kind, c.path, c.old, c.new])]), [
+    ['ClusterRoleBinding/agent', [['changed', 'subjects[agent].namespace', 'clearml', 'clearml-acme']]],
+    ['Deployment/clearml-acme/api', [['removed', 'spec.template.spec.nodeSelector', { app: 'clearml' }, undefined]]],
+  ]);
+  assert.equal(diff.unchanged, 2, 'the Namespace and the ServiceAccount pair across the move');
+  const text = formatDiffText(diff, { a: 'A', b: 'B' }, { color: false });
+  assert.equal(text.split('\n')[2], 'namespace clearml → clearml-acme: objects paired by kind and name across the move');
+  assert.deepEqual(JSON.parse(formatDiffJson(diff, { a: 'A', b: 'B' })).namespaceMove, { from: 'clearml', to: 'clearml-acme' });
+  const off = semanticDiff(a, b, { namespaceMove: false });
+  assert.deepEqual([off.namespaces.move, off.added.length, off.removed.length], [null, 3, 3]);
+  // Two namespaces only in B: not one move, so no guess.
+  const two = semanticDiff(a, [...b, { ...sa('other'), metadata: { name: 'x', namespace: 'other' } }]);
+  assert.equal(two.namespaces.move, null);
+  assert.match(formatDiffText(two, { a: 'A', b: 'B' }, { color: false }), /^namespaces differ \(only in A: clearml; only in B: clearml-acme, other\), not one namespace moved: objects paired by kind, namespace and name$/m);
 });
 
 test('scalars, map keys and type changes: changed, added and removed with B-side (A-side for removals) pointers', () => {
@@ -117,7 +144,7 @@ test('text: header, +/-/~ lines, long values cut at 120 characters, summary; col
   assert.equal(colored.replace(/\x1b\[\d+m/g, ''), text);
   assert.equal(formatDiffText(semanticDiff([a], [a]), { a: 'A', b: 'B' }, { color: false }), '--- A\n+++ B\nno differences (1 object)\n');
   const json = JSON.parse(formatDiffJson(diff, { a: 'A', b: 'B' }));
-  assert.deepEqual(Object.keys(json), ['equal', 'a', 'b', 'added', 'removed', 'changed', 'unchanged']);
+  assert.deepEqual(Object.keys(json), ['equal', 'a', 'b', 'namespaceMove', 'namespacesOnlyIn', 'added', 'removed', 'changed', 'unchanged']);
   assert.equal(json.changed[0].changes[0].old.length, 200, 'JSON values are never cut');
 });
 

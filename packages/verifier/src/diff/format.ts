@@ -33,10 +33,25 @@ function changeLine(change: FieldChange): string {
 }
 
 /**
+ * The line that says how namespaces were paired, or `null` when both sides use the same ones:
+ * `namespace clearml → clearml-acme: objects paired by kind and name across the move`, or, with no
+ * move inferred, which namespaces only one side uses and that objects were paired by namespace.
+ */
+export function namespaceLine(namespaces: SemanticDiff['namespaces']): string | null {
+  const { move, onlyInA, onlyInB } = namespaces;
+  if (move) return `namespace ${move.from} → ${move.to}: objects paired by kind and name across the move`;
+  if (!onlyInA.length && !onlyInB.length) return null;
+  if (onlyInA.length === 1 && onlyInB.length === 1) return `namespace ${onlyInA[0]} → ${onlyInB[0]} not followed (namespace move off): objects paired by kind, namespace and name`;
+  const list = (names: string[]) => names.join(', ') || 'none';
+  return `namespaces differ (only in A: ${list(onlyInA)}; only in B: ${list(onlyInB)}), not one namespace moved: objects paired by kind, namespace and name`;
+}
+
+/**
  * The text form:
  * ```
  * --- A
  * +++ B
+ * namespace nA → nB: objects paired by kind and name across the move   (only when the sides' namespaces differ; see namespaceLine)
  * + Kind/namespace/name (apiVersion)        one line per object only in B
  * - Kind/namespace/name (apiVersion)        one line per object only in A
  * ~ Kind/namespace/name                     per changed object, then one indented line per field:
@@ -46,14 +61,19 @@ function changeLine(change: FieldChange): string {
  *     path: (moved) oldIndex → newIndex
  * 3 added, 0 removed, 5 changed
  * ```
- * Equal sides print `no differences (N objects)` after the header. A changed object's apiVersion is
+ * Equal sides print `no differences (N objects)` after the header; sides that differ only by a namespace
+ * move print the move and `no other differences (N objects)`. A changed object's apiVersion is
  * printed too when another listed object has the same id with a different apiVersion.
  * @param options.color ANSI colours (green added, red removed, yellow changed, cyan moved).
  */
 export function formatDiffText(diff: SemanticDiff, labels: DiffLabels, options: { color: boolean }): string {
   const c = picocolors.createColors(options.color);
   const lines = [c.bold(c.red(`--- ${labels.a}`)), c.bold(c.green(`+++ ${labels.b}`))];
-  if (diff.equal) return `${[...lines, `no differences (${diff.unchanged} object${diff.unchanged === 1 ? '' : 's'})`].join('\n')}\n`;
+  const namespaces = namespaceLine(diff.namespaces);
+  if (namespaces) lines.push(c.cyan(namespaces));
+  const objects = `${diff.unchanged} object${diff.unchanged === 1 ? '' : 's'}`;
+  if (diff.equal) return `${[...lines, `no differences (${objects})`].join('\n')}\n`;
+  if (!diff.added.length && !diff.removed.length && !diff.changed.length) return `${[...lines, `no other differences (${objects})`].join('\n')}\n`;
   const versions = new Map<string, Set<string>>();
   for (const o of [...diff.added, ...diff.removed, ...diff.changed]) versions.set(o.id, (versions.get(o.id) ?? new Set()).add(o.apiVersion));
   for (const o of diff.added) lines.push(c.green(`+ ${o.id} (${o.apiVersion})`));
@@ -69,9 +89,11 @@ export function formatDiffText(diff: SemanticDiff, labels: DiffLabels, options: 
 
 /**
  * The JSON form (2-space indented, newline-terminated):
- * `{equal, a, b, added: [{id, apiVersion}], removed: [{id, apiVersion}],
+ * `{equal, a, b, namespaceMove: {from, to} | null, namespacesOnlyIn: {a: [..], b: [..]},
+ *   added: [{id, apiVersion}], removed: [{id, apiVersion}],
  *   changed: [{id, apiVersion, changes: [{kind, path, pointer, old?, new?}]}], unchanged}`;
- * `a` and `b` are the labels; values are never cut; `moved` has `old`/`new` indices.
+ * `a` and `b` are the labels; values are never cut; `moved` has `old`/`new` indices. With a
+ * `namespaceMove`, changed objects carry B's id and removed ones A's.
  */
 export function formatDiffJson(diff: SemanticDiff, labels: DiffLabels): string {
   const ref = (o: { id: string; apiVersion: string }) => ({ id: o.id, apiVersion: o.apiVersion });
@@ -80,6 +102,8 @@ export function formatDiffJson(diff: SemanticDiff, labels: DiffLabels): string {
       equal: diff.equal,
       a: labels.a,
       b: labels.b,
+      namespaceMove: diff.namespaces.move,
+      namespacesOnlyIn: { a: diff.namespaces.onlyInA, b: diff.namespaces.onlyInB },
       added: diff.added.map(ref),
       removed: diff.removed.map(ref),
       changed: diff.changed.map((o) => ({ ...ref(o), changes: o.changes })),

@@ -6,6 +6,7 @@
  */
 import { create, type Delta } from 'jsondiffpatch';
 import { objectId, type ManifestObject } from '@clearml-k8s/base-manifests';
+import { inferNamespaceMove, intoNamespace, type NamespacePairing } from './namespace-move.ts';
 
 /** One object, as listed among the added or removed ones. */
 export interface DiffObjectRef {
@@ -44,8 +45,14 @@ export interface ChangedObject extends DiffObjectRef {
 
 /** The result of `semanticDiff`. Each list is sorted by kind, then namespace, then name (then apiVersion). */
 export interface SemanticDiff {
-  /** No object added, removed or changed. */
+  /** No object added, removed or changed, and no namespace move. */
   equal: boolean;
+  /**
+   * The namespaces only one side uses and the move inferred from them (`inferNamespaceMove`). With a
+   * move, A's objects in `move.from` pair with B's of the same kind and name in `move.to` (and the
+   * Namespace `from` with the Namespace `to`); changed objects are listed by B's id, removed ones by A's.
+   */
+  namespaces: NamespacePairing;
   /** Objects only in B. */
   added: DiffObjectRef[];
   /** Objects only in A. */
@@ -94,21 +101,31 @@ const pairKey = (o: ManifestObject) => JSON.stringify([o.apiVersion, o.kind, o.m
  * Compares two renderings. Pure: the inputs are not modified.
  *
  * Objects pair by apiVersion, kind, namespace and name (a changed apiVersion is a removal plus an
- * addition). Within a pair, maps compare by key; lists match items by their string `name` where
+ * addition). When the sides differ by one namespace move (`inferNamespaceMove`: exactly one
+ * namespace only in A and one only in B), A's objects are first put into B's namespace
+ * (`intoNamespace`: `metadata.namespace`, and the Namespace object's name) so they pair by kind and
+ * name across the move; the move is reported once in `namespaces.move`, and any other field naming
+ * the namespace (a RoleBinding subject, a URL) still differs and is listed. Within a pair, maps compare by key; lists match items by their string `name` where
  * items have one (containers, initContainers, env, ports, volumes, volumeMounts …) and by position
  * otherwise (envFrom, rules, args …); a scalar list item replaced in place is one `changed`.
  *
  * @param a the objects of side A (e.g. the old rendering); @param b those of side B.
+ * @param options.namespaceMove `false` pairs by namespace even when one moved (default: infer a move).
  * @returns added, removed and changed objects, each sorted by kind, namespace, name.
  */
-export function semanticDiff(a: readonly ManifestObject[], b: readonly ManifestObject[]): SemanticDiff {
-  const left = new Map(a.map((o) => [pairKey(o), o]));
+export function semanticDiff(a: readonly ManifestObject[], b: readonly ManifestObject[], options: { namespaceMove?: boolean } = {}): SemanticDiff {
+  const namespaces = inferNamespaceMove(a, b, { infer: options.namespaceMove });
+  const move = namespaces.move;
+  // The original A object of each rewritten one: removed objects are listed as A has them.
+  const original = new Map<ManifestObject, ManifestObject>();
+  const moved = move ? a.map((o) => { const m = intoNamespace(o, move); original.set(m, o); return m; }) : a;
+  const left = new Map(moved.map((o) => [pairKey(o), o]));
   const right = new Map(b.map((o) => [pairKey(o), o]));
   const added: DiffObjectRef[] = [];
   const removed: DiffObjectRef[] = [];
   const changed: ChangedObject[] = [];
   let unchanged = 0;
-  for (const [key, object] of left) if (!right.has(key)) removed.push(refOf(object));
+  for (const [key, object] of left) if (!right.has(key)) removed.push(refOf(original.get(object) ?? object));
   for (const [key, after] of right) {
     const before = left.get(key);
     if (!before) {
@@ -123,7 +140,7 @@ export function semanticDiff(a: readonly ManifestObject[], b: readonly ManifestO
   added.sort(compareRefs);
   removed.sort(compareRefs);
   changed.sort(compareRefs);
-  return { equal: !added.length && !removed.length && !changed.length, added, removed, changed, unchanged };
+  return { equal: !move && !added.length && !removed.length && !changed.length, namespaces, added, removed, changed, unchanged };
 }
 
 /** Turns a jsondiffpatch delta of one object pair into sorted field changes. */
