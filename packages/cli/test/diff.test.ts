@@ -117,3 +117,20 @@ test('diff errors exit 2 with what failed and how to fix it', { skip }, async ()
   assert.match(one.stderr, /expected two sources A and B, received 1/);
   assert.match(one.stderr, /Usage: clearml-k8s diff A B \[--json\]/);
 });
+
+test('a site that moves the namespace: diff --parent pairs its objects with the parent across the move, says so, and lists the real changes', { skip: engineSkip }, async (t) => {
+  const repo = scratchRepository(t, ['base', 'overlays'], 'clearml-k8s-diff-ns-');
+  assert.equal((await runInProcess(['site', 'add', 'acme', '--namespace', 'clearml-acme', '--domain', 'ml.acme.io'], { cwd: repo })).code, 0);
+  const moved = await runInProcess(['diff', '--parent', 'overlays/sites/acme', '--json'], { cwd: repo });
+  assert.equal(moved.code, 1, moved.stderr);
+  const json = JSON.parse(moved.stdout) as { namespaceMove: unknown; added: { id: string }[]; removed: unknown[]; changed: { id: string }[] };
+  assert.deepEqual(json.namespaceMove, { from: 'clearml', to: 'clearml-acme' });
+  assert.deepEqual(json.removed, [], 'nothing of the parent is "removed" for having moved');
+  assert.ok(json.added.every((o) => /Ingress/.test(JSON.stringify(o))), JSON.stringify(json.added)); // the site's own Ingresses only
+  assert.ok(json.changed.length > 0, 'the site\'s real changes (Services, env) are still listed');
+  const text = await runInProcess(['diff', '--parent', 'overlays/sites/acme'], { cwd: repo });
+  assert.match(text.stdout, /namespace clearml → clearml-acme: objects paired by kind and name across the move/);
+  // Without the pairing every namespaced object is added on one side and removed on the other.
+  const plain = JSON.parse((await runInProcess(['diff', 'overlays/current_version', 'overlays/sites/acme', '--json', '--no-namespace-move'], { cwd: repo })).stdout) as { removed: unknown[]; added: unknown[] };
+  assert.ok(plain.removed.length > 10 && plain.added.length > 10, `${plain.added.length} added, ${plain.removed.length} removed`);
+});
