@@ -194,9 +194,9 @@ test('did you mean: an unknown command or flag is a usage error with commander\'
   assert.equal(option.code, 2);
   assert.match(option.stderr, /^clearml-k8s check: USAGE: --levle: expected an option of `check` \(--level, --policy-version, --json\), received --levle; did you mean --level\? /);
   const elsewhere = await run(['compose', '--json']);
-  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `diff`, `check`, `preflight`; /);
+  assert.match(elsewhere.stderr, /^clearml-k8s compose: USAGE: --json: expected an option of `compose` \(--check\), received --json; --json is an option of `verify`, `checks`, `site prerequisites`, `diff`, `check`, `preflight`; /);
   const sub = await run(['site', 'ad', 'acme']);
-  assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME` or `site import NAME --from-helm <FILE>`, received "ad"; did you mean add\? /);
+  assert.match(sub.stderr, /^clearml-k8s site: USAGE: site ad: expected `site add NAME` or `site import NAME --from-helm <FILE>` or `site prerequisites NAME`, received "ad"; did you mean add\? /);
 });
 
 test('a usage error prints the error line and that command\'s usage only, on stderr, exit 2', async () => {
@@ -205,7 +205,7 @@ test('a usage error prints the error line and that command\'s usage only, on std
     [['verify', '--no-cache', '--timeout'], 'Usage: clearml-k8s verify [DIR...] [options]', /^clearml-k8s verify: USAGE: --timeout: expected a value after --timeout <SECONDS>, received none; /],
     [['compose', 'extra'], 'Usage: clearml-k8s compose [--check] [options]', /^clearml-k8s compose: USAGE: compose extra: expected no arguments to `compose`, received the extra argument "extra"; /],
     [['site', 'add', 'acme', 'prod'], 'Usage: clearml-k8s site add NAME [options]', /^clearml-k8s site add: USAGE: site add acme prod: expected `site add NAME`, received the extra argument "prod"; /],
-    [['site'], 'Usage: clearml-k8s site add NAME [options]\nUsage: clearml-k8s site import NAME --from-helm <FILE> [--keep-data] [options]', /^clearml-k8s site: USAGE: site: expected `site add NAME` or `site import NAME --from-helm <FILE>`, received none; /],
+    [['site'], 'Usage: clearml-k8s site add NAME [options]\nUsage: clearml-k8s site import NAME --from-helm <FILE> [--keep-data] [options]\nUsage: clearml-k8s site prerequisites NAME [--json]', /^clearml-k8s site: USAGE: site: expected `site add NAME` or `site import NAME --from-helm <FILE>` or `site prerequisites NAME`, received none; /],
     [['check', '--level', 'strict', 'base'], 'Usage: clearml-k8s check FILE|DIR|-... [--level L] [--policy-version V] [--json] [options]', /^clearml-k8s check: USAGE: --level: expected one of /],
     [['bump'], 'Usage: clearml-k8s bump [--server V] [--mongo V] [--elasticsearch V] [--redis V] [--force] [options]', /^clearml-k8s bump: USAGE: bump: expected at least one of /],
     [['credentials', 'x'], 'Usage: clearml-k8s credentials [options]', /^clearml-k8s credentials: USAGE: credentials x: /],
@@ -559,7 +559,7 @@ test('site import --from-helm --keep-data writes the example site from-helm, lis
   assert.equal(imported.code, 0, imported.stderr);
   assert.equal(readFileSync(path.join(repo, 'overlays/sites/from-helm/site.yaml'), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites/from-helm/site.yaml'), 'utf8'));
   assert.match(imported.stdout, /^not mapped \(1 value\):\n {2}clearml\.existingSecret: /m);
-  assert.match(imported.stdout, /create PersistentVolumeClaim clearml\/clearml-mongodb/);
+  assert.match(imported.stdout, /check PersistentVolumeClaim clearml\/clearml-mongodb: kubectl -n clearml get persistentvolumeclaim clearml-mongodb /);
   for (const file of readdirSync(path.join(ROOT, 'fixtures/sites/from-helm/expected'))) {
     assert.equal(readFileSync(path.join(repo, 'overlays/sites/from-helm', file), 'utf8'), readFileSync(path.join(ROOT, 'fixtures/sites/from-helm/expected', file), 'utf8'), file);
   }

@@ -139,7 +139,9 @@ export function prerequisiteCommand(p: Prerequisite, namespace: string, context:
     if (p.documentedIn === 'README.md#enterprise-credentials' || p.documentedIn === 'README.md#site-credentials') {
       return context.credentialsFile
         ? `${ns} create secret generic ${p.name} --from-env-file=${context.credentialsFile}`
-        : `npm exec --no -- clearml-k8s credentials | sed 's/^  name: clearml-internal-credentials$/  name: ${p.name}/; s/^  namespace: clearml$/  namespace: ${namespace}/' | kubectl create -f -`;
+        : p.name === 'clearml-internal-credentials' && namespace === 'clearml'
+          ? 'npm exec --no -- clearml-k8s credentials | kubectl create -f -'
+          : `npm exec --no -- clearml-k8s credentials | sed 's/^  name: clearml-internal-credentials$/  name: ${p.name}/; s/^  namespace: clearml$/  namespace: ${namespace}/' | kubectl create -f -`;
     }
     if (p.documentedIn === 'README.md#external-databases') return `${ns} create secret generic ${p.name} --from-literal=username=USER --from-file=password=PASSWORD_FILE`;
     return `${ns} create secret generic ${p.name} --from-file=FILE`;
