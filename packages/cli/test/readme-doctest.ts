@@ -1,5 +1,5 @@
 /**
- * The README's shell blocks as executable examples (the documentation test, `readme.test.ts`; the
+ * The README's shell blocks as executable examples (the documentation test, `readme.doctest.ts`; the
  * idea of kustomize's own doc tests, which run the commands of its examples). Not a test file itself.
  *
  * Every fenced block of README.md whose info string is `sh` (or `bash`, `shell`) is a shell block, and

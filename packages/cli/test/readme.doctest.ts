@@ -1,5 +1,6 @@
 /**
- * The documentation test: README.md's shell blocks run, in order, in a scratch clone of this tree with
+ * The documentation test (`npm test` runs it as the task `test:readme`, after every package's unit tests, so
+ * that its builds do not compete with the timing-sensitive ones): README.md's shell blocks run, in order, in a scratch clone of this tree with
  * the real CLI (`npm exec --no -- clearml-k8s`) and the real kustomize engine; commands that need a live
  * cluster are rendered instead, or skipped with their reason, as the markers in the README's source say
  * (`readme-doctest.ts` describes them); every printed example output is compared with what its command
